@@ -1,0 +1,12 @@
+/** Jest runs every *.spec.ts under apps/, libs/ and test/; type checking is `npm run typecheck`'s job. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper: {
+    '^@haco/ha-core$': '<rootDir>/libs/ha-core/src',
+    '^@haco/ha-core/(.*)$': '<rootDir>/libs/ha-core/src/$1',
+  },
+};

@@ -1,0 +1,61 @@
+import type { HaMachineState } from '../machine/machine-state';
+import { failoverPartner, isBackupServer, thisServer } from '../topology';
+import { formatRfc1123 } from '../rfc1123';
+import type { KeaResponse } from './kea-response';
+import { answer, KEA_RESULT } from './kea-response';
+
+/** The ha-heartbeat answer (spec 5.2): identical whether or not the machine is paused. */
+export function heartbeatAnswer(machine: HaMachineState, at: number): KeaResponse {
+  return answer(KEA_RESULT.success, 'HA peer status returned.', {
+    state: machine.state,
+    'date-time': formatRfc1123(at),
+    scopes: [...machine.scopes].sort(),
+    'unsent-update-count': machine.unsentUpdateCount,
+  });
+}
+
+/** status-get's `ha-servers` object exactly as Kea 2.2.0 reports it (spec 5.11). */
+export function haServersReport(machine: HaMachineState): Record<string, unknown> {
+  const config = machine.config;
+  const local = { role: thisServer(config).role, scopes: [...machine.scopes].sort(), state: machine.state };
+  const partner = failoverPartner(config);
+  if (config.mode === 'passive-backup' || isBackupServer(config) || partner === undefined) return { local };
+  const communication = machine.communication;
+  const inTouch = machine.partner.state !== 'unknown';
+  const interrupted = communication.status !== 'ok';
+  const exceeded = communication.unackedClients > config.maxUnackedClients;
+  const remote = {
+    age: inTouch ? communication.ageSeconds : 0,
+    'in-touch': inTouch,
+    'last-scopes': [...machine.partner.scopes],
+    'last-state': inTouch ? machine.partner.state : '',
+    'communication-interrupted': interrupted,
+    'connecting-clients': communication.connectingClients,
+    'unacked-clients': communication.unackedClients,
+    'unacked-clients-left':
+      interrupted && !exceeded ? config.maxUnackedClients - communication.unackedClients + 1 : 0,
+    'analyzed-packets': communication.analyzedPackets,
+    role: partner.role,
+  };
+  return { local, remote };
+}
+
+/** The `high-availability` list Kea adds to status-get: one relationship in 2.2.0. */
+export function highAvailabilitySection(machine: HaMachineState): Record<string, unknown>[] {
+  return [{ 'ha-mode': machine.config.mode, 'ha-servers': haServersReport(machine) }];
+}
+
+/**
+ * haco's status-get: Kea's section (no `text`, as in 2.2.0) plus the one thing Kea does not show, whether
+ * the state machine is paused, as `local.paused`.
+ */
+export function statusGetAnswer(machine: HaMachineState): KeaResponse {
+  const section = highAvailabilitySection(machine).map((relationship) => {
+    const servers = relationship['ha-servers'] as { local: Record<string, unknown> };
+    return {
+      ...relationship,
+      'ha-servers': { ...servers, local: { ...servers.local, paused: machine.paused } },
+    };
+  });
+  return answer(KEA_RESULT.success, undefined, { 'high-availability': section });
+}

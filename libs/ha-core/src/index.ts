@@ -1,0 +1,48 @@
+export * from './states';
+export * from './config/types';
+export { HaConfigError } from './config/config-error';
+export { parseHaConfig } from './config/parse-ha-config';
+export * from './topology';
+export * from './machine/machine-state';
+export * from './machine/events';
+export * from './machine/inputs';
+export * from './machine/partner-calls';
+export * from './machine/triggers';
+export { evolve, foldEvents, initialMachineState } from './machine/evolve';
+export { decide, completePartnerCall } from './machine/decide';
+export { Decision } from './machine/decision';
+export { runModel } from './machine/run-model';
+export { transitionTo } from './machine/transition';
+export type { HandlerOutcome } from './machine/transition';
+export {
+  performEntryActions,
+  scheduleHeartbeat,
+  schedulesHeartbeatBeforeRules,
+} from './machine/entry-actions';
+export { handleCommand } from './commands/dispatch';
+export type { DecideOptions } from './machine/decide';
+export type { RunMode } from './machine/run-model';
+export { pauseOnEntry } from './machine/pausing';
+export { dhcpEnabledIn, scopesOnEntry } from './machine/entry-actions';
+export {
+  clockSkewTerminates,
+  invalidPartnerState,
+  partnerHasNewUnsentUpdates,
+  shouldGoPartnerDown,
+} from './machine/predicates';
+export * from './commands/kea-response';
+export { HA_COMMANDS, isHaCommand, readCommandRequest } from './commands/dispatch';
+export type { HaCommandName } from './commands/dispatch';
+export {
+  heartbeatAnswer,
+  haServersReport,
+  highAvailabilitySection,
+  statusGetAnswer,
+} from './commands/status';
+export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
+export type { HeartbeatResult } from './observe/heartbeat-answer';
+export { leaseUpdateRoute } from './lease-updates';
+export type { LeaseUpdateRoute } from './lease-updates';
+export { keaLogLines } from './kea-log';
+export type { KeaLogLine } from './kea-log';
+export { formatRfc1123, parseRfc1123 } from './rfc1123';

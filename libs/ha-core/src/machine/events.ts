@@ -1,0 +1,124 @@
+import type { HaConfig, PauseMode } from '../config/types';
+import type { HaState, PartnerState } from '../states';
+import type { KeaResponse } from '../commands/kea-response';
+import type { CommunicationView } from './machine-state';
+import type { CallContinuation, PartnerCall, PartnerCallOutcome } from './partner-calls';
+import type { Trigger } from './triggers';
+
+/**
+ * The one catalogue of event names: the peer's event log, its application log lines and the
+ * coordinator's store all use these names.
+ */
+export const HA_EVENT_TYPES = [
+  'ServiceStarted',
+  'CommunicationObserved',
+  'HeartbeatSucceeded',
+  'HeartbeatFailed',
+  'PartnerMarkedUnavailable',
+  'StateTransitioned',
+  'StateMachinePaused',
+  'StateMachineContinued',
+  'StateEntered',
+  'HeartbeatStarted',
+  'HeartbeatStopped',
+  'ScopesServed',
+  'DhcpServiceSwitched',
+  'LeaseUpdateSkipped',
+  'LeaseUpdateQueued',
+  'LeaseBacklogCleared',
+  'SyncCompleteNotified',
+  'PartnerCallRequested',
+  'PartnerCallCompleted',
+  'CommandReceived',
+  'CommandAnswered',
+  'Noted',
+] as const;
+
+export type HaEventType = (typeof HA_EVENT_TYPES)[number];
+
+/** Why a state changed: a handler rule reacting to a trigger, or an operator or peer command. */
+export type TransitionCause =
+  | { readonly kind: 'rule'; readonly trigger: Trigger; readonly rule: string }
+  | { readonly kind: 'command'; readonly command: string; readonly commandId: string };
+
+export interface CommandRequest {
+  readonly command: string;
+  readonly arguments?: unknown;
+}
+
+/** Log-only decisions (warnings and reminders) that change nothing but belong to the audit trail. */
+export type NoteId =
+  | 'HA_INVALID_PARTNER_STATE_COMMUNICATION_RECOVERY'
+  | 'HA_INVALID_PARTNER_STATE_HOT_STANDBY'
+  | 'HA_INVALID_PARTNER_STATE_LOAD_BALANCING'
+  | 'HA_TERMINATED_RESTART_PARTNER'
+  | 'HA_HIGH_CLOCK_SKEW'
+  | 'HA_LEASES_BACKLOG_NOTHING_TO_SEND';
+
+export type HaEvent =
+  | { readonly type: 'ServiceStarted'; readonly config: HaConfig }
+  | { readonly type: 'CommunicationObserved'; readonly communication: CommunicationView }
+  | {
+      readonly type: 'HeartbeatSucceeded';
+      readonly partnerState: HaState;
+      readonly partnerScopes: readonly string[];
+      readonly partnerUnsentUpdateCount: number | null;
+      readonly clockSkewSeconds: number;
+    }
+  | { readonly type: 'HeartbeatFailed'; readonly reason: string }
+  | { readonly type: 'PartnerMarkedUnavailable'; readonly reason: string }
+  | {
+      readonly type: 'StateTransitioned';
+      readonly from: HaState;
+      readonly to: HaState;
+      readonly partnerState: PartnerState;
+      readonly cause: TransitionCause;
+    }
+  | {
+      readonly type: 'StateMachinePaused';
+      readonly state: HaState;
+      readonly pause: Exclude<PauseMode, 'never'>;
+    }
+  | { readonly type: 'StateMachineContinued'; readonly state: HaState; readonly commandId: string }
+  | {
+      readonly type: 'StateEntered';
+      readonly state: HaState;
+      readonly scopes: readonly string[];
+      readonly dhcpEnabled: boolean;
+      readonly paused: boolean;
+      readonly byMaintenance: boolean;
+    }
+  | { readonly type: 'HeartbeatStarted' }
+  | { readonly type: 'HeartbeatStopped' }
+  | { readonly type: 'ScopesServed'; readonly scopes: readonly string[]; readonly commandId: string }
+  | { readonly type: 'DhcpServiceSwitched'; readonly enabled: boolean; readonly reason: string }
+  | { readonly type: 'LeaseUpdateSkipped'; readonly count: number }
+  | { readonly type: 'LeaseUpdateQueued'; readonly count: number }
+  | { readonly type: 'LeaseBacklogCleared' }
+  | { readonly type: 'SyncCompleteNotified'; readonly remembered: boolean }
+  | {
+      readonly type: 'PartnerCallRequested';
+      readonly call: PartnerCall;
+      readonly continuation: CallContinuation;
+    }
+  | {
+      readonly type: 'PartnerCallCompleted';
+      readonly call: PartnerCall;
+      readonly outcome: PartnerCallOutcome;
+    }
+  | { readonly type: 'CommandReceived'; readonly commandId: string; readonly request: CommandRequest }
+  | {
+      readonly type: 'CommandAnswered';
+      readonly commandId: string;
+      readonly command: string;
+      /** null where Kea 2.2.0 closes the connection without answering; `failure` says why. */
+      readonly response: KeaResponse | null;
+      readonly failure?: string;
+    }
+  | { readonly type: 'Noted'; readonly note: NoteId; readonly at: number; readonly detail?: string };
+
+export type HaEventOf<T extends HaEventType> = Extract<HaEvent, { type: T }>;
+
+export function isHaEventType(value: unknown): value is HaEventType {
+  return typeof value === 'string' && (HA_EVENT_TYPES as readonly string[]).includes(value);
+}
