@@ -10,6 +10,7 @@ export * from './machine/partner-calls';
 export * from './machine/triggers';
 export { evolve, foldEvents, initialMachineState } from './machine/evolve';
 export { decide, completePartnerCall } from './machine/decide';
+export { HaService } from './machine/ha-service';
 export { Decision } from './machine/decision';
 export { runModel } from './machine/run-model';
 export { transitionTo } from './machine/transition';
@@ -23,6 +24,7 @@ export { handleCommand } from './commands/dispatch';
 export type { DecideOptions } from './machine/decide';
 export type { RunMode } from './machine/run-model';
 export { pauseOnEntry } from './machine/pausing';
+export { heartbeatRunsIn, settledMachine } from './machine/settled-machine';
 export { dhcpEnabledIn, scopesOnEntry } from './machine/entry-actions';
 export {
   clockSkewTerminates,

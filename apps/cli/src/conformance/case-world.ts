@@ -1,12 +1,5 @@
 import type { CommunicationStatus, HaConfig, HaMachineState, HaState, PartnerState } from '@haco/ha-core';
-import {
-  dhcpEnabledIn,
-  initialMachineState,
-  isBackupServer,
-  isHaState,
-  isPartnerState,
-  scopesOnEntry,
-} from '@haco/ha-core';
+import { isHaState, isPartnerState, settledMachine } from '@haco/ha-core';
 import type { ConformanceCase } from './conformance-case';
 
 export function caseState(c: ConformanceCase, field: string, fallback: HaState): HaState {
@@ -50,23 +43,14 @@ function stateList(c: ConformanceCase, field: string): HaState[] {
   return value;
 }
 
-/** Whether the heartbeat timer was running before the case: everywhere but where Kea never starts it. */
-function heartbeatWasRunning(config: HaConfig, state: HaState): boolean {
-  if (config.heartbeatDelayMs === 0 || isBackupServer(config) || config.mode === 'passive-backup')
-    return false;
-  return state !== 'terminated' && state !== 'backup' && state !== 'passive-backup';
-}
-
 /**
  * The machine as a case describes it when the handler runs: already in `state`, its entry actions done
  * (scopes and DHCP switch as that state sets them), the pause flag and once markers as given.
  */
 export function caseWorld(c: ConformanceCase, config: HaConfig, state: HaState): HaMachineState {
-  const base = initialMachineState(config);
   const newUnsent = flag(c, 'partner_has_new_unsent_updates', false);
-  const machine: HaMachineState = {
-    ...base,
-    state,
+  const settled = settledMachine(config, state);
+  return settledMachine(config, state, {
     previousState: caseState(
       c,
       'previous_state',
@@ -74,8 +58,6 @@ export function caseWorld(c: ConformanceCase, config: HaConfig, state: HaState):
     ),
     paused: flag(c, 'paused', false),
     pauseOnceConsumed: stateList(c, 'pause_once_consumed'),
-    entryPending: false,
-    exitPending: false,
     partner: {
       state: partnerState(c),
       scopes: Array.isArray(c['partner_scopes']) ? (c['partner_scopes'] as string[]) : [],
@@ -90,14 +72,14 @@ export function caseWorld(c: ConformanceCase, config: HaConfig, state: HaState):
       unackedClients: count(c, 'unacked_clients'),
       analyzedPackets: count(c, 'analyzed_packets'),
     },
-    heartbeatRunning: flag(c, 'heartbeat_running', heartbeatWasRunning(config, state)),
+    heartbeatRunning: flag(c, 'heartbeat_running', settled.heartbeatRunning),
     unsentUpdateCount: count(c, 'unsent_update_count'),
     backlog: {
       size: count(c, 'backlog_size') || (c['backlog_send_ok'] === false ? 1 : 0),
       overflown: flag(c, 'backlog_overflown', false),
     },
     syncCompleteNotified: flag(c, 'sync_complete_notified', false),
-  };
-  const scopes = Array.isArray(c['scopes']) ? (c['scopes'] as string[]) : scopesOnEntry(machine, false);
-  return { ...machine, scopes, dhcpEnabled: flag(c, 'dhcp_enabled', dhcpEnabledIn(state)) };
+    scopes: Array.isArray(c['scopes']) ? (c['scopes'] as string[]) : settled.scopes,
+    dhcpEnabled: flag(c, 'dhcp_enabled', settled.dhcpEnabled),
+  });
 }

@@ -49,7 +49,12 @@ export function shouldGoPartnerDown(machine: HaMachineState): boolean {
   const canAnalyseTraffic =
     machine.dhcpEnabled &&
     (machine.config.mode === 'load-balancing' || thisServer(machine.config).role === 'standby');
-  return canAnalyseTraffic ? machine.communication.status === 'failed' : true;
+  return canAnalyseTraffic ? failureDetected(machine) : true;
+}
+
+/** Too many unacked clients, or no traffic analysis at all (max-unacked-clients 0): the partner is down. */
+export function failureDetected(machine: HaMachineState): boolean {
+  return machine.communication.status === 'failed' || machine.config.maxUnackedClients === 0;
 }
 
 /** The partner skipped lease updates it has not told us about before (spec 2.6 rule 5). */

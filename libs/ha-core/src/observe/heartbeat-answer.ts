@@ -58,6 +58,7 @@ export function interpretHeartbeatAnswer(answer: unknown, localNowMs: number): H
     partnerState: state,
     scopes,
     unsentUpdateCount: unsent === undefined ? null : (unsent as number),
-    clockSkewSeconds: Math.trunc((partnerTime - localNowMs) / 1000),
+    // "|| 0" keeps a skew below one second from reading as -0.
+    clockSkewSeconds: Math.trunc((partnerTime - localNowMs) / 1000) || 0,
   };
 }
