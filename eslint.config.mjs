@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The domain is pure: no framework, no transport, no clock, no randomness, no `any`.
-    files: ['libs/ha-core/**/*.ts'],
+    files: ['libs/ha-core/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': [

@@ -106,7 +106,9 @@ const scenario = fc.record({
   outcomes: fc.array(outcome, { minLength: 1, maxLength: 20 }),
 });
 
-function runScenario(s: fc.RecordValue<typeof scenario>) {
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function runScenario(s: Scenario) {
   const role = s.role === 'primary' ? 'primary' : s.mode === 'load-balancing' ? 'secondary' : 'standby';
   const config = haConfig(s.mode, role, {
     'max-unacked-clients': s.maxUnacked,
