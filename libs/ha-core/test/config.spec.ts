@@ -296,3 +296,24 @@ describe('refused configurations, with Kea 2.2.0 texts (spec 4.2, 6)', () => {
     ).toBeNull();
   });
 });
+
+describe('peer URLs as Kea 2.2.0 reads them', () => {
+  const withUrl = (url: string) => [relationship({ peers: [peers[0], { ...peers[1], url }] })];
+  it.each<[string, string | null]>([
+    ['http://127.0.0.1:8002/', null],
+    ['http://[2001:db8::1]:8002/', null],
+    ['http://127.0.0.1', null],
+    ['127.0.0.1:8002', 'invalid URL: invalid scheme 127.0.0.1 in 127.0.0.1:8002 for server server2'],
+    ['server2', 'invalid URL: url server2 lacks http or https scheme for server server2'],
+    ['ftp://127.0.0.1/', 'invalid URL: invalid scheme ftp in ftp://127.0.0.1/ for server server2'],
+    ['http:/127.0.0.1/', 'invalid URL: expected :// after scheme in http:/127.0.0.1/ for server server2'],
+    ['http://', 'invalid URL: hostname missing in http:// for server server2'],
+    ['http://[2001:db8::1', 'invalid URL: expected ] after IPv6 address in http://[2001:db8::1 for server server2'],
+    ['http://[]:80/', 'invalid URL: expected IPv6 address within [] in http://[]:80/ for server server2'],
+    ['http://127.0.0.1:', 'invalid URL: expected port number after : in http://127.0.0.1: for server server2'],
+    ['http://127.0.0.1:http/', 'invalid URL: invalid port number http in http://127.0.0.1:http/ for server server2'],
+    ['http://example.org:8002/', "bad url 'http://example.org:8002/': Failed to convert string to address 'example.org': Invalid argument for server server2"],
+  ])('%s', (url, text) => {
+    expect(errorOf(withUrl(url))).toBe(text);
+  });
+});

@@ -23,7 +23,12 @@ export function haServersReport(machine: HaMachineState): Record<string, unknown
   const communication = machine.communication;
   const inTouch = machine.partner.state !== 'unknown';
   const interrupted = communication.status !== 'ok';
-  const exceeded = communication.unackedClients > config.maxUnackedClients;
+  // Kea counts down only while interrupted and before failure is detected (which max 0 means at once).
+  const countingDown =
+    interrupted &&
+    communication.status !== 'failed' &&
+    config.maxUnackedClients > 0 &&
+    communication.unackedClients <= config.maxUnackedClients;
   const remote = {
     age: inTouch ? communication.ageSeconds : 0,
     'in-touch': inTouch,
@@ -32,8 +37,7 @@ export function haServersReport(machine: HaMachineState): Record<string, unknown
     'communication-interrupted': interrupted,
     'connecting-clients': communication.connectingClients,
     'unacked-clients': communication.unackedClients,
-    'unacked-clients-left':
-      interrupted && !exceeded ? config.maxUnackedClients - communication.unackedClients + 1 : 0,
+    'unacked-clients-left': countingDown ? config.maxUnackedClients - communication.unackedClients + 1 : 0,
     'analyzed-packets': communication.analyzedPackets,
     role: partner.role,
   };

@@ -5,57 +5,69 @@
 export function peerUrlError(url: string, peerName: string, tlsEnabled: boolean): string | null {
   const parsed = parseUrl(url);
   if (typeof parsed === 'string') return `invalid URL: ${parsed} for server ${peerName}`;
-  if (!isIpLiteral(parsed.host)) {
-    return `bad url '${url}': Failed to convert string to address '${parsed.host}': Invalid argument for server ${peerName}`;
+  const host = strippedHostname(parsed.hostname);
+  if (!isIpLiteral(host)) {
+    return `bad url '${urlText(parsed)}': Failed to convert string to address '${host}': Invalid argument for server ${peerName}`;
   }
   if (parsed.scheme === 'https' && !tlsEnabled) {
-    return `bad url '${url}': https scheme is not supported for server ${peerName} where TLS is disabled`;
+    return `bad url '${urlText(parsed)}': https scheme is not supported for server ${peerName} where TLS is disabled`;
   }
   return null;
 }
 
-interface ParsedUrl {
+export interface ParsedUrl {
   readonly scheme: 'http' | 'https';
-  readonly host: string;
-  readonly port: number | null;
+  /** As written, IPv6 literals with their brackets. */
+  readonly hostname: string;
+  /** 0 when none was given. */
+  readonly port: number;
+  readonly path: string;
 }
 
-/** Kea's Url parser: returns the parts or the parser's error message. */
+/** Kea's Url parser, quirks included: returns the parts, or the parser's error message. */
 export function parseUrl(url: string): ParsedUrl | string {
-  if (url.length === 0) return 'URL is empty';
   const colon = url.indexOf(':');
-  if (colon <= 0) return `scheme not found in URL '${url}'`;
-  const schemeText = url.slice(0, colon);
-  if (schemeText !== 'http' && schemeText !== 'https') {
-    return `invalid scheme ${schemeText} in URL '${url}'`;
-  }
-  if (url.slice(colon, colon + 3) !== '://') return `expected :// after scheme in URL '${url}'`;
-  let rest = url.slice(colon + 3);
-  if (rest.length === 0) return `hostname missing in URL '${url}'`;
-  let host: string;
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    if (close < 0) return `expected ] after IPv6 address in URL '${url}'`;
-    host = rest.slice(1, close);
-    if (host.length === 0) return `hostname missing in URL '${url}'`;
-    rest = rest.slice(close + 1);
+  if (colon <= 0) return `url ${url} lacks http or https scheme`;
+  const scheme = url.slice(0, colon);
+  if (scheme !== 'http' && scheme !== 'https') return `invalid scheme ${scheme} in ${url}`;
+  if (url.slice(colon, colon + 3) !== '://') return `expected :// after scheme in ${url}`;
+  const start = colon + 3;
+  if (start >= url.length) return `hostname missing in ${url}`;
+  let end: number;
+  if (url[start] === '[') {
+    const close = url.indexOf(']', start);
+    if (close < 0) return `expected ] after IPv6 address in ${url}`;
+    if (close === start + 1) return `expected IPv6 address within [] in ${url}`;
+    end = close + 1;
   } else {
-    const end = rest.search(/[:/]/);
-    host = end < 0 ? rest : rest.slice(0, end);
-    if (host.length === 0) return `hostname missing in URL '${url}'`;
-    rest = end < 0 ? '' : rest.slice(end);
+    end = url.indexOf(':', start);
+    if (end < 0) end = url.indexOf('/', start);
+    if (end < 0) end = url.length;
   }
-  let port: number | null = null;
-  if (rest.startsWith(':')) {
-    const end = rest.indexOf('/');
-    const portText = end < 0 ? rest.slice(1) : rest.slice(1, end);
-    if (portText.length === 0) return `port number missing in URL '${url}'`;
-    if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
-      return `invalid port number ${portText} in URL '${url}'`;
+  const hostname = url.slice(start, end);
+  if (end === url.length) return { scheme, hostname, port: 0, path: '' };
+  let port = 0;
+  let rest = end;
+  if (url[end] === ':') {
+    if (end === url.length - 1) return `expected port number after : in ${url}`;
+    const slash = url.indexOf('/', end + 1);
+    const portText = slash < 0 ? url.slice(end + 1) : url.slice(end + 1, slash);
+    if (!/^\d+$/.test(portText) || Number(portText) > 4294967295) {
+      return `invalid port number ${portText} in ${url}`;
     }
     port = Number(portText);
+    rest = slash;
   }
-  return { scheme: schemeText, host, port };
+  return { scheme, hostname, port, path: rest < 0 ? '' : url.slice(rest) || '/' };
+}
+
+function strippedHostname(hostname: string): string {
+  return hostname.length >= 2 && hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+}
+
+/** Kea's Url::toText: the URL rebuilt from its parts. */
+function urlText(url: ParsedUrl): string {
+  return `${url.scheme}://${url.hostname}${url.port !== 0 ? `:${url.port}` : ''}${url.path}`;
 }
 
 export function isIpLiteral(host: string): boolean {
