@@ -308,11 +308,23 @@ describe('peer URLs as Kea 2.2.0 reads them', () => {
     ['ftp://127.0.0.1/', 'invalid URL: invalid scheme ftp in ftp://127.0.0.1/ for server server2'],
     ['http:/127.0.0.1/', 'invalid URL: expected :// after scheme in http:/127.0.0.1/ for server server2'],
     ['http://', 'invalid URL: hostname missing in http:// for server server2'],
-    ['http://[2001:db8::1', 'invalid URL: expected ] after IPv6 address in http://[2001:db8::1 for server server2'],
+    [
+      'http://[2001:db8::1',
+      'invalid URL: expected ] after IPv6 address in http://[2001:db8::1 for server server2',
+    ],
     ['http://[]:80/', 'invalid URL: expected IPv6 address within [] in http://[]:80/ for server server2'],
-    ['http://127.0.0.1:', 'invalid URL: expected port number after : in http://127.0.0.1: for server server2'],
-    ['http://127.0.0.1:http/', 'invalid URL: invalid port number http in http://127.0.0.1:http/ for server server2'],
-    ['http://example.org:8002/', "bad url 'http://example.org:8002/': Failed to convert string to address 'example.org': Invalid argument for server server2"],
+    [
+      'http://127.0.0.1:',
+      'invalid URL: expected port number after : in http://127.0.0.1: for server server2',
+    ],
+    [
+      'http://127.0.0.1:http/',
+      'invalid URL: invalid port number http in http://127.0.0.1:http/ for server server2',
+    ],
+    [
+      'http://example.org:8002/',
+      "bad url 'http://example.org:8002/': Failed to convert string to address 'example.org': Invalid argument for server server2",
+    ],
   ])('%s', (url, text) => {
     expect(errorOf(withUrl(url))).toBe(text);
   });

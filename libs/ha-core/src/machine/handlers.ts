@@ -118,6 +118,28 @@ class HandlerRun {
     return shouldGoPartnerDown(this.machine) ? this.go('partner-down', 'partner-unavailable') : 'stay';
   }
 
+  /** Rules 1-3 of syncing, ready, the normal states, communication-recovery and partner-down. */
+  private commonRules(): HandlerOutcome | null {
+    if (this.heldBack()) return 'stay';
+    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
+    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    return null;
+  }
+
+  /** A partner in maintenance puts us in the mirror state; a terminated partner terminates us. */
+  private mirrorPartner(): HandlerOutcome | null {
+    switch (this.machine.partner.state) {
+      case 'in-maintenance':
+        return this.go('partner-in-maintenance', 'partner-state');
+      case 'partner-in-maintenance':
+        return this.go('in-maintenance', 'partner-state');
+      case 'terminated':
+        return this.go('terminated', 'partner-state');
+      default:
+        return null;
+    }
+  }
+
   private waiting(): HandlerOutcome {
     const config = this.machine.config;
     if (this.heldBack()) return 'stay';
@@ -149,9 +171,8 @@ class HandlerRun {
   }
 
   private syncing(): HandlerOutcome {
-    if (this.heldBack()) return 'stay';
-    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
-    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    const early = this.commonRules();
+    if (early !== null) return early;
     switch (this.machine.partner.state) {
       case 'terminated':
         return this.go('terminated', 'partner-state');
@@ -178,27 +199,22 @@ class HandlerRun {
   }
 
   private ready(): HandlerOutcome {
-    if (this.heldBack()) return 'stay';
-    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
-    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    const early = this.commonRules();
+    if (early !== null) return early;
     const config = this.machine.config;
+    const mirrored = this.mirrorPartner();
+    if (mirrored !== null) return mirrored;
     switch (this.machine.partner.state) {
       case 'hot-standby':
       case 'load-balancing':
       case 'communication-recovery':
         return this.go(normalState(config), 'partner-state');
-      case 'in-maintenance':
-        return this.go('partner-in-maintenance', 'partner-state');
-      case 'partner-in-maintenance':
-        return this.go('in-maintenance', 'partner-state');
       case 'ready':
         if (thisServer(config).role !== 'primary') return 'stay';
         return this.go(
           config.mode === 'load-balancing' ? 'load-balancing' : 'hot-standby',
           'primary-goes-first',
         );
-      case 'terminated':
-        return this.go('terminated', 'partner-state');
       case 'unavailable':
         return this.partnerDownOrStay();
       default:
@@ -207,18 +223,13 @@ class HandlerRun {
   }
 
   private normal(): HandlerOutcome {
-    if (this.heldBack()) return 'stay';
-    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
-    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    const early = this.commonRules();
+    if (early !== null) return early;
+    const mirrored = this.mirrorPartner();
+    if (mirrored !== null) return mirrored;
     switch (this.machine.partner.state) {
-      case 'in-maintenance':
-        return this.go('partner-in-maintenance', 'partner-state');
       case 'partner-down':
         return this.go('waiting', 'partner-state');
-      case 'partner-in-maintenance':
-        return this.go('in-maintenance', 'partner-state');
-      case 'terminated':
-        return this.go('terminated', 'partner-state');
       case 'unavailable':
         if (shouldGoPartnerDown(this.machine)) return this.go('partner-down', 'partner-unavailable');
         if (communicationRecoveryAllowed(this.machine.config)) {
@@ -237,19 +248,14 @@ class HandlerRun {
   }
 
   private communicationRecoveryRules(): HandlerOutcome {
-    if (this.heldBack()) return 'stay';
-    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
-    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    const early = this.commonRules();
+    if (early !== null) return early;
+    const mirrored = this.mirrorPartner();
+    if (mirrored !== null) return mirrored;
     const machine = this.machine;
     switch (machine.partner.state) {
-      case 'in-maintenance':
-        return this.go('partner-in-maintenance', 'partner-state');
       case 'partner-down':
         return this.go('waiting', 'partner-state');
-      case 'partner-in-maintenance':
-        return this.go('in-maintenance', 'partner-state');
-      case 'terminated':
-        return this.go('terminated', 'partner-state');
       case 'unavailable':
         return this.partnerDownOrStay();
       case 'waiting':
@@ -277,9 +283,8 @@ class HandlerRun {
   }
 
   private partnerDown(): HandlerOutcome {
-    if (this.heldBack()) return 'stay';
-    if (this.shouldTerminate()) return this.go('terminated', 'clock-skew');
-    if (this.partnerStateInvalid()) return this.go('waiting', 'invalid-partner-state');
+    const early = this.commonRules();
+    if (early !== null) return early;
     switch (this.machine.partner.state) {
       case 'communication-recovery':
       case 'partner-down':
