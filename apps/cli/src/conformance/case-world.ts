@@ -9,7 +9,8 @@ export function caseState(c: ConformanceCase, field: string, fallback: HaState):
 }
 
 function partnerState(c: ConformanceCase): PartnerState {
-  const value = c['partner_state'];
+  const raw = c['partner_state'];
+  const value = typeof raw === 'string' ? raw.toLowerCase() : raw;
   if (value === undefined || value === null || value === '' || value === 'undefined') return 'unknown';
   if (!isPartnerState(value)) throw new Error(`'partner_state' is not a state: ${JSON.stringify(value)}`);
   return value;

@@ -63,13 +63,21 @@ function validateConfig(c: ConformanceCase): CaseOutput {
   }
 }
 
+/** Kea events no handler looks at, and short forms, as the trigger they amount to. */
+const KEA_EVENT_ALIASES: Record<string, Trigger> = {
+  heartbeat: 'heartbeat-complete',
+  'lease-updates': 'lease-updates-complete',
+  'syncing-failed': 'nop',
+  'syncing-succeeded': 'nop',
+  'maintenance-canceled': 'maintenance-cancel',
+};
+
 /** Kea's event names (HA_HEARTBEAT_COMPLETE_EVT) and ours (heartbeat-complete) both name a trigger. */
 function caseTrigger(c: ConformanceCase, fallback: Trigger): Trigger {
   const raw = c['event'];
   if (raw === undefined || raw === null) return fallback;
   const name = String(raw).toLowerCase().replace(/_/g, '-').replace(/^ha-/, '').replace(/-evt$/, '');
-  const trigger =
-    name === 'heartbeat' ? 'heartbeat-complete' : name === 'lease-updates' ? 'lease-updates-complete' : name;
+  const trigger = KEA_EVENT_ALIASES[name] ?? name;
   if (!isTrigger(trigger)) throw new Error(`unknown event '${String(raw)}'`);
   return trigger;
 }
@@ -146,7 +154,13 @@ function forcedTransition(c: ConformanceCase): CaseOutput {
 function command(c: ConformanceCase): CaseOutput {
   const { d, start } = prepare(c);
   const raw = c['command'];
-  const request = typeof raw === 'string' ? { command: raw } : raw;
+  const args = c['arguments'];
+  const request =
+    typeof raw === 'string'
+      ? args === undefined
+        ? { command: raw }
+        : { command: raw, arguments: args }
+      : raw;
   handleCommand(d, String(c['id'] ?? 'command'), request);
   settleCalls(c, d);
   const answered = [...d.events].reverse().find((e) => e.type === 'CommandAnswered');
