@@ -2,6 +2,7 @@
 # Runs the whole jest suite and ends with one plain "N passed, N failed" line that any CI reader understands.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
 mkdir -p .tmp
 npx jest --json --outputFile=.tmp/jest-results.json "$@"
 status=$?
