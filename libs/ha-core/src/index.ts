@@ -48,3 +48,12 @@ export type { LeaseUpdateRoute } from './lease-updates';
 export { keaLogLines } from './kea-log';
 export type { KeaLogLine } from './kea-log';
 export { formatRfc1123, parseRfc1123 } from './rfc1123';
+export {
+  analyseQuery,
+  communicationView,
+  effectiveSecs,
+  isInterrupted,
+  poke,
+  startTracking,
+} from './observe/communication';
+export type { AnalysedQuery, CommunicationTracker } from './observe/communication';
