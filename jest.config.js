@@ -8,5 +8,6 @@ module.exports = {
   moduleNameMapper: {
     '^@haco/ha-core$': '<rootDir>/libs/ha-core/src',
     '^@haco/ha-core/(.*)$': '<rootDir>/libs/ha-core/src/$1',
+    '^@haco/contracts$': '<rootDir>/libs/contracts/src',
   },
 };

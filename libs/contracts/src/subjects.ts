@@ -1,0 +1,31 @@
+/**
+ * NATS subjects haco uses. Per peer: `haco.<cluster>.<peer>.cmd` answers Kea control-channel requests
+ * (request/reply), `haco.<cluster>.<peer>.events` carries the peer's event envelopes, in order.
+ */
+export const SUBJECT_ROOT = 'haco';
+
+export function commandSubject(cluster: string, peer: string): string {
+  return `${SUBJECT_ROOT}.${cluster}.${peer}.cmd`;
+}
+
+export function eventSubject(cluster: string, peer: string): string {
+  return `${SUBJECT_ROOT}.${cluster}.${peer}.events`;
+}
+
+/** Every peer's events, every cluster: what the events JetStream stream captures. */
+export const ALL_EVENT_SUBJECTS = `${SUBJECT_ROOT}.*.*.events`;
+
+/** The JetStream stream that keeps events until the coordinator has committed them. */
+export const EVENTS_STREAM = 'HACO_EVENTS';
+
+/** The event-store stream id of one peer: its events form one gap-free sequence. */
+export function streamId(cluster: string, peer: string): string {
+  return `${cluster}/${peer}`;
+}
+
+/** The cluster and peer named by an event subject, or null when the subject is not one. */
+export function parseEventSubject(subject: string): { cluster: string; peer: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== SUBJECT_ROOT || parts[3] !== 'events') return null;
+  return { cluster: parts[1], peer: parts[2] };
+}
