@@ -1,0 +1,125 @@
+import type { HaConfig } from '@haco/ha-core';
+import { HaConfigError, parseHaConfig } from '@haco/ha-core';
+import { subjectTokenError } from '@haco/contracts';
+
+export interface NatsSettings {
+  readonly servers: readonly string[];
+  readonly user?: string;
+  readonly pass?: string;
+  readonly token?: string;
+  /** A NATS .creds file (JWT + nkey seed). */
+  readonly credentials?: string;
+}
+
+export type LeaseStoreSettings =
+  { readonly store: 'memory' } | { readonly store: 'sqlite'; readonly path: string };
+
+/** Everything a peer needs to start, validated as a whole before anything starts. */
+export interface PeerSettings {
+  readonly cluster: string;
+  readonly nats: NatsSettings;
+  readonly ha: HaConfig;
+  readonly leases: LeaseStoreSettings;
+}
+
+/** A refused peer configuration: the reason and the path of the offending field. */
+export class PeerConfigError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly path: string,
+  ) {
+    super(path.length > 0 ? `${reason} (at ${path})` : reason);
+    this.name = 'PeerConfigError';
+  }
+}
+
+export const DEFAULT_NATS_SERVER = 'nats://127.0.0.1:4222';
+
+type Json = Record<string, unknown>;
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads a peer configuration: `{"cluster", "nats", "high-availability", "leases"}`, or a whole Kea
+ * `Dhcp4` configuration whose HA hook library carries the `high-availability` parameters (with
+ * `cluster`, `nats` and `leases` beside `Dhcp4`).
+ */
+export function readPeerSettings(raw: unknown): PeerSettings {
+  if (!isMap(raw)) throw new PeerConfigError('the configuration must be a JSON object', '');
+  const { value: haValue, path: haPath } = locateHighAvailability(raw);
+  let ha: HaConfig;
+  try {
+    ha = parseHaConfig(haValue);
+  } catch (error) {
+    if (error instanceof HaConfigError) throw new PeerConfigError(error.keaText, `${haPath}${error.path}`);
+    throw error;
+  }
+  const cluster = raw['cluster'] ?? 'default';
+  const clusterError = subjectTokenError("'cluster'", cluster);
+  if (clusterError !== null) throw new PeerConfigError(clusterError, 'cluster');
+  const nameError = subjectTokenError("'this-server-name'", ha.thisServerName);
+  if (nameError !== null) throw new PeerConfigError(nameError, `${haPath}[0].this-server-name`);
+  return { cluster: cluster as string, nats: readNats(raw['nats']), ha, leases: readLeases(raw['leases']) };
+}
+
+function locateHighAvailability(raw: Json): { value: unknown; path: string } {
+  if (raw['high-availability'] !== undefined)
+    return { value: raw['high-availability'], path: 'high-availability' };
+  const dhcp4 = raw['Dhcp4'];
+  if (!isMap(dhcp4)) {
+    throw new PeerConfigError("no 'high-availability' list and no 'Dhcp4' configuration carrying one", '');
+  }
+  const hooks = dhcp4['hooks-libraries'];
+  if (!Array.isArray(hooks))
+    throw new PeerConfigError("'hooks-libraries' must be a list", 'Dhcp4.hooks-libraries');
+  const index = hooks.findIndex(
+    (h) => isMap(h) && typeof h['library'] === 'string' && /libdhcp_ha\.so$/.test(h['library']),
+  );
+  if (index < 0)
+    throw new PeerConfigError('no libdhcp_ha.so hook library is configured', 'Dhcp4.hooks-libraries');
+  const parameters = (hooks[index] as Json)['parameters'];
+  const path = `Dhcp4.hooks-libraries[${index}].parameters`;
+  if (!isMap(parameters)) throw new PeerConfigError("the HA hook library has no 'parameters' map", path);
+  return { value: parameters['high-availability'], path: `${path}.high-availability` };
+}
+
+function readNats(value: unknown): NatsSettings {
+  if (value === undefined) return { servers: [DEFAULT_NATS_SERVER] };
+  if (!isMap(value)) throw new PeerConfigError("'nats' must be a map", 'nats');
+  const servers = value['servers'] ?? [DEFAULT_NATS_SERVER];
+  if (
+    !Array.isArray(servers) ||
+    servers.length === 0 ||
+    !servers.every((s) => typeof s === 'string' && s.length > 0)
+  ) {
+    throw new PeerConfigError("'servers' must be a non-empty list of NATS URLs", 'nats.servers');
+  }
+  const settings: { -readonly [K in keyof NatsSettings]: NatsSettings[K] } = { servers };
+  for (const key of ['user', 'pass', 'token', 'credentials'] as const) {
+    const field = value[key];
+    if (field === undefined) continue;
+    if (typeof field !== 'string') throw new PeerConfigError(`'${key}' must be a string`, `nats.${key}`);
+    settings[key] = field;
+  }
+  if ((settings.user === undefined) !== (settings.pass === undefined)) {
+    throw new PeerConfigError("'user' and 'pass' go together", 'nats');
+  }
+  return settings;
+}
+
+function readLeases(value: unknown): LeaseStoreSettings {
+  if (value === undefined) return { store: 'memory' };
+  if (!isMap(value)) throw new PeerConfigError("'leases' must be a map", 'leases');
+  const store = value['store'] ?? 'memory';
+  if (store === 'memory') return { store };
+  if (store === 'sqlite') {
+    const path = value['path'];
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new PeerConfigError("a sqlite lease store needs a 'path'", 'leases.path');
+    }
+    return { store, path };
+  }
+  throw new PeerConfigError(
+    `unsupported lease store ${JSON.stringify(store)} (memory or sqlite)`,
+    'leases.store',
+  );
+}

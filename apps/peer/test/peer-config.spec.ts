@@ -1,0 +1,120 @@
+import { PeerConfigError, readPeerSettings } from '../src/config/peer-config';
+
+const relationship = {
+  'this-server-name': 'server1',
+  mode: 'load-balancing',
+  peers: [
+    { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
+    { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
+  ],
+};
+
+function refusal(raw: unknown): PeerConfigError {
+  try {
+    readPeerSettings(raw);
+  } catch (error) {
+    if (error instanceof PeerConfigError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('peer configuration files', () => {
+  it('reads the haco form with defaults', () => {
+    const settings = readPeerSettings({ cluster: 'lab', 'high-availability': [relationship] });
+    expect(settings.cluster).toBe('lab');
+    expect(settings.nats).toEqual({ servers: ['nats://127.0.0.1:4222'] });
+    expect(settings.leases).toEqual({ store: 'memory' });
+    expect(settings.ha.thisServerName).toBe('server1');
+  });
+
+  it('reads a whole Kea Dhcp4 configuration carrying the HA hook parameters', () => {
+    const settings = readPeerSettings({
+      cluster: 'lab',
+      nats: { servers: ['nats://127.0.0.1:4333'], user: 'peer', pass: 'secret' },
+      leases: { store: 'sqlite', path: '/tmp/leases.sqlite' },
+      Dhcp4: {
+        'hooks-libraries': [
+          { library: '/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so' },
+          {
+            library: '/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so',
+            parameters: { 'high-availability': [relationship] },
+          },
+        ],
+      },
+    });
+    expect(settings.ha.mode).toBe('load-balancing');
+    expect(settings.nats.user).toBe('peer');
+    expect(settings.leases).toEqual({ store: 'sqlite', path: '/tmp/leases.sqlite' });
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['not an object', [], 'the configuration must be a JSON object', ''],
+    ['no HA at all', { cluster: 'lab' }, "no 'high-availability' list", ''],
+    [
+      "Kea's own error with the path",
+      {
+        'high-availability': [
+          { ...relationship, 'state-machine': { states: [{ state: 'waiting', pause: 'sometimes' }] } },
+        ],
+      },
+      "unsupported value sometimes of 'pause' parameter",
+      'high-availability[0].state-machine.states[0].pause',
+    ],
+    [
+      'the path inside a Dhcp4 configuration',
+      {
+        Dhcp4: {
+          'hooks-libraries': [
+            {
+              library: 'libdhcp_ha.so',
+              parameters: { 'high-availability': [{ ...relationship, mode: 'x' }] },
+            },
+          ],
+        },
+      },
+      "unsupported value 'x' for mode parameter",
+      'Dhcp4.hooks-libraries[0].parameters.high-availability[0].mode',
+    ],
+    [
+      'no HA hook',
+      { Dhcp4: { 'hooks-libraries': [] } },
+      'no libdhcp_ha.so hook library is configured',
+      'Dhcp4.hooks-libraries',
+    ],
+    [
+      'a dotted cluster',
+      { cluster: 'a.b', 'high-availability': [relationship] },
+      "'cluster' must be",
+      'cluster',
+    ],
+    [
+      'user without pass',
+      { nats: { user: 'u' }, 'high-availability': [relationship] },
+      "'user' and 'pass' go together",
+      'nats',
+    ],
+    [
+      'empty servers',
+      { nats: { servers: [] }, 'high-availability': [relationship] },
+      "'servers' must be",
+      'nats.servers',
+    ],
+    [
+      'sqlite without path',
+      { leases: { store: 'sqlite' }, 'high-availability': [relationship] },
+      "needs a 'path'",
+      'leases.path',
+    ],
+    [
+      'an unknown store',
+      { leases: { store: 'redis' }, 'high-availability': [relationship] },
+      'unsupported lease store',
+      'leases.store',
+    ],
+  ])('refuses %s', (_label, raw, reason, path) => {
+    const error = refusal(raw);
+    expect(error.reason).toContain(reason);
+    expect(error.path).toBe(path);
+  });
+});
