@@ -33,7 +33,7 @@ export {
   shouldGoPartnerDown,
 } from './machine/predicates';
 export * from './commands/kea-response';
-export { HA_COMMANDS, isHaCommand, readCommandRequest } from './commands/dispatch';
+export { HA_COMMANDS, isHaCommand, isReadOnly, readCommandRequest } from './commands/dispatch';
 export type { HaCommandName } from './commands/dispatch';
 export {
   heartbeatAnswer,

@@ -61,7 +61,7 @@ export function handleCommand(d: Decision, commandId: string, raw: unknown): voi
   if (!isHaCommand(request.command)) {
     return ctx.reply(answer(KEA_RESULT.unsupported, `'${request.command}' command not supported.`));
   }
-  if (d.state.pendingCall !== null && !isReadOnly(request.command)) {
+  if (d.state.pendingCall !== null && !allowedWhileWaiting(request.command)) {
     return ctx.error(
       `HA service is busy waiting for the partner's answer to ${d.state.pendingCall.call.kind}`,
     );
@@ -97,6 +97,29 @@ export function handleCommand(d: Decision, commandId: string, raw: unknown): voi
 
 export function isReadOnly(name: HaCommandName): boolean {
   return name === 'ha-heartbeat' || name === 'status-get';
+}
+
+/**
+ * Commands that never run the state machine may be answered while it waits for a peer: a partner
+ * syncing from us at the same moment must still be able to switch our DHCP service and tell us it is done.
+ */
+function allowedWhileWaiting(name: HaCommandName): boolean {
+  switch (name) {
+    case 'ha-heartbeat':
+    case 'status-get':
+    case 'ha-continue':
+    case 'ha-scopes':
+    case 'ha-sync-complete-notify':
+    case 'dhcp-disable':
+    case 'dhcp-enable':
+      return true;
+    case 'ha-reset':
+    case 'ha-maintenance-start':
+    case 'ha-maintenance-notify':
+    case 'ha-maintenance-cancel':
+    case 'ha-sync':
+      return false;
+  }
 }
 
 /** A command that was waiting for a peer's answer gets it: finish and answer the command. */
