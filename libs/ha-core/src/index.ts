@@ -57,3 +57,5 @@ export {
   startTracking,
 } from './observe/communication';
 export type { AnalysedQuery, CommunicationTracker } from './observe/communication';
+export { hexBytes, loadBalanceHash, queryScope } from './observe/query-scope';
+export type { ScopedClient } from './observe/query-scope';
