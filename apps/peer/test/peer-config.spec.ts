@@ -24,7 +24,8 @@ describe('peer configuration files', () => {
     const settings = readPeerSettings({ cluster: 'lab', 'high-availability': [relationship] });
     expect(settings.cluster).toBe('lab');
     expect(settings.nats).toEqual({ servers: ['nats://127.0.0.1:4222'] });
-    expect(settings.leases).toEqual({ store: 'memory' });
+    expect(settings.leases).toEqual({ store: 'memory', pool: { first: '192.0.2.10', last: '192.0.2.250' } });
+    expect(settings.dataDir).toBe('data/lab/server1');
     expect(settings.ha.thisServerName).toBe('server1');
   });
 
@@ -32,7 +33,7 @@ describe('peer configuration files', () => {
     const settings = readPeerSettings({
       cluster: 'lab',
       nats: { servers: ['nats://127.0.0.1:4333'], user: 'peer', pass: 'secret' },
-      leases: { store: 'sqlite', path: '/tmp/leases.sqlite' },
+      leases: { store: 'sqlite', path: '/tmp/leases.sqlite', pool: '10.0.0.1 - 10.0.0.9' },
       Dhcp4: {
         'hooks-libraries': [
           { library: '/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so' },
@@ -45,7 +46,11 @@ describe('peer configuration files', () => {
     });
     expect(settings.ha.mode).toBe('load-balancing');
     expect(settings.nats.user).toBe('peer');
-    expect(settings.leases).toEqual({ store: 'sqlite', path: '/tmp/leases.sqlite' });
+    expect(settings.leases).toEqual({
+      store: 'sqlite',
+      path: '/tmp/leases.sqlite',
+      pool: { first: '10.0.0.1', last: '10.0.0.9' },
+    });
   });
 
   it.each<[string, unknown, string, string]>([

@@ -1,6 +1,7 @@
 import type { HaConfig } from '@haco/ha-core';
 import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
+import { ipv4ToNumber } from '../leases/lease';
 
 export interface NatsSettings {
   readonly servers: readonly string[];
@@ -11,8 +12,19 @@ export interface NatsSettings {
   readonly credentials?: string;
 }
 
-export type LeaseStoreSettings =
-  { readonly store: 'memory' } | { readonly store: 'sqlite'; readonly path: string };
+export interface AddressPool {
+  readonly first: string;
+  readonly last: string;
+}
+
+export type LeaseStoreSettings = (
+  { readonly store: 'memory' } | { readonly store: 'sqlite'; readonly path: string }
+) & {
+  /** Addresses `dhcp4-query` allocates from. */
+  readonly pool: AddressPool;
+};
+
+export const DEFAULT_POOL: AddressPool = { first: '192.0.2.10', last: '192.0.2.250' };
 
 /** Everything a peer needs to start, validated as a whole before anything starts. */
 export interface PeerSettings {
@@ -20,6 +32,8 @@ export interface PeerSettings {
   readonly nats: NatsSettings;
   readonly ha: HaConfig;
   readonly leases: LeaseStoreSettings;
+  /** Where the peer keeps its outbox of events (and, with sqlite, nothing else). */
+  readonly dataDir: string;
 }
 
 /** A refused peer configuration: the reason and the path of the offending field. */
@@ -58,7 +72,17 @@ export function readPeerSettings(raw: unknown): PeerSettings {
   if (clusterError !== null) throw new PeerConfigError(clusterError, 'cluster');
   const nameError = subjectTokenError("'this-server-name'", ha.thisServerName);
   if (nameError !== null) throw new PeerConfigError(nameError, `${haPath}[0].this-server-name`);
-  return { cluster: cluster as string, nats: readNats(raw['nats']), ha, leases: readLeases(raw['leases']) };
+  const dataDir = raw['data-dir'] ?? `data/${cluster as string}/${ha.thisServerName}`;
+  if (typeof dataDir !== 'string' || dataDir.length === 0) {
+    throw new PeerConfigError("'data-dir' must be a non-empty string", 'data-dir');
+  }
+  return {
+    cluster: cluster as string,
+    nats: readNats(raw['nats']),
+    ha,
+    leases: readLeases(raw['leases']),
+    dataDir,
+  };
 }
 
 function locateHighAvailability(raw: Json): { value: unknown; path: string } {
@@ -106,17 +130,29 @@ function readNats(value: unknown): NatsSettings {
   return settings;
 }
 
+function readPool(value: unknown): AddressPool {
+  if (value === undefined) return DEFAULT_POOL;
+  const match = typeof value === 'string' ? /^\s*([\d.]+)\s*-\s*([\d.]+)\s*$/.exec(value) : null;
+  const first = match ? ipv4ToNumber(match[1]) : null;
+  const last = match ? ipv4ToNumber(match[2]) : null;
+  if (match === null || first === null || last === null || first > last) {
+    throw new PeerConfigError('\'pool\' must read "<first IPv4> - <last IPv4>"', 'leases.pool');
+  }
+  return { first: match[1], last: match[2] };
+}
+
 function readLeases(value: unknown): LeaseStoreSettings {
-  if (value === undefined) return { store: 'memory' };
+  if (value === undefined) return { store: 'memory', pool: DEFAULT_POOL };
   if (!isMap(value)) throw new PeerConfigError("'leases' must be a map", 'leases');
+  const pool = readPool(value['pool']);
   const store = value['store'] ?? 'memory';
-  if (store === 'memory') return { store };
+  if (store === 'memory') return { store, pool };
   if (store === 'sqlite') {
     const path = value['path'];
     if (typeof path !== 'string' || path.length === 0) {
       throw new PeerConfigError("a sqlite lease store needs a 'path'", 'leases.path');
     }
-    return { store, path };
+    return { store, path, pool };
   }
   throw new PeerConfigError(
     `unsupported lease store ${JSON.stringify(store)} (memory or sqlite)`,
