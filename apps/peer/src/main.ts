@@ -67,9 +67,10 @@ async function main(argv: string[]): Promise<number> {
   void (async () => {
     for await (const status of nc.status()) {
       log.info(`nats ${status.type}`, { data: String(status.data) });
+      if (status.type === 'disconnect') peer.natsLost();
       if (status.type === 'reconnect') {
         await EventPublisher.ensureStream(nc).catch(() => undefined);
-        peer.resumePublishing();
+        peer.natsRestored();
       }
     }
   })();

@@ -13,10 +13,22 @@ export const PEER_REQUEST_TIMEOUT_MS = 10_000;
  * HA client it reads a list answer by its first element and adds `service: ["dhcp4"]`.
  */
 export class PeerClient {
+  private connected = true;
+  private readonly inFlight = new Set<(error: string) => void>();
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly cluster: string,
   ) {}
+
+  /**
+   * Tells the client whether NATS is reachable. Without it a peer cannot be reached at all, so requests
+   * fail at once (as Kea's refused TCP connection does) instead of waiting in the reconnect buffer.
+   */
+  setConnected(connected: boolean): void {
+    this.connected = connected;
+    if (!connected) for (const abort of [...this.inFlight]) abort('NATS connection lost');
+  }
 
   async send(
     peer: string,
@@ -25,14 +37,23 @@ export class PeerClient {
     timeoutMs: number = PEER_REQUEST_TIMEOUT_MS,
   ): Promise<PeerReply> {
     const body = { command, service: ['dhcp4'], ...(args === undefined ? {} : { arguments: args }) };
+    if (!this.connected) return { ok: false, error: 'NATS unreachable' };
     let data: Uint8Array;
+    let abort: (error: string) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = (error) => reject(new Error(error));
+    });
+    this.inFlight.add(abort);
     try {
-      const message = await this.nc.request(commandSubject(this.cluster, peer), JSON.stringify(body), {
+      const request = this.nc.request(commandSubject(this.cluster, peer), JSON.stringify(body), {
         timeout: timeoutMs,
       });
+      const message = await Promise.race([request, aborted]);
       data = message.data;
     } catch (error) {
       return { ok: false, error: transportError(error) };
+    } finally {
+      this.inFlight.delete(abort);
     }
     try {
       const parsed: unknown = JSON.parse(new TextDecoder().decode(data));

@@ -93,8 +93,14 @@ export class Peer {
     this.publisher.kick();
   }
 
-  /** NATS came back: publish what waited in the outbox. */
-  resumePublishing(): void {
+  /** NATS went away: peers are unreachable until it comes back (events keep waiting in the outbox). */
+  natsLost(): void {
+    this.client.setConnected(false);
+  }
+
+  /** NATS came back: peers are reachable again, and what waited in the outbox is published. */
+  natsRestored(): void {
+    this.client.setConnected(true);
     this.publisher.kick();
   }
 
