@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
-# The main job, until the peer/coordinator cluster exists (issues 3-5): install, then drive libs/ha-core
-# through the conformance probe on the examples of ../shared/CONFORMANCE.md and the project's own vectors.
+# The main job: install what is missing, check the core against the conformance examples, then run a local
+# cluster (nats-server + a load-balancing pair of peers) until Ctrl-C. The coordinator joins it in issue 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci
-run_probe() {
-  local name=$1 file=$2
-  local out
-  out=$(npm run --silent conformance -- "$file")
-  echo "$out" | npx tsx scripts/check-conformance.ts "$file" - "$name"
-}
+if ! command -v nats-server >/dev/null 2>&1; then
+  echo "installing nats-server (Debian package)..."
+  apt-get update -q && apt-get install -y -q nats-server
+fi
+[ -d node_modules ] || npm ci --no-audit --no-fund
 if [ -f ../shared/CONFORMANCE.md ]; then
   examples=$(mktemp)
   trap 'rm -f "$examples"' EXIT
   awk '/^```json$/{grab=1; next} /^```$/{grab=0} grab' ../shared/CONFORMANCE.md > "$examples"
-  run_probe "CONFORMANCE.md examples" "$examples"
+  npm run --silent conformance -- "$examples" | npx tsx scripts/check-conformance.ts "$examples" - "CONFORMANCE.md examples"
 fi
-run_probe "spec vectors" test/conformance/vectors.jsonl
-echo "Run your own cases with: npm run --silent conformance -- FILE"
+exec npx tsx scripts/local-cluster.ts
