@@ -35,4 +35,9 @@ function main(argv: string[]): number {
   return 0;
 }
 
+// A reader that stops early (`| head`) is not an error of the probe.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 process.exitCode = main(process.argv.slice(2));

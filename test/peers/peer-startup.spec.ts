@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/conformance-cli';
+import { NatsServer } from '../support/nats-server';
+import { OwnedProcess, waitFor } from '../support/processes';
+
+jest.setTimeout(60_000);
+
+const relationship = {
+  'this-server-name': 'server1',
+  mode: 'load-balancing',
+  peers: [
+    { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
+    { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
+  ],
+};
+
+describe('peer start-up, from source and from the build', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haco-startup-'));
+  const built = join(PROJECT_ROOT, 'dist', 'peer', 'main.js');
+
+  beforeAll(() => {
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(build.status).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const runners: [string, string[]][] = [
+    ['source', ['--import', 'tsx', join(PROJECT_ROOT, 'apps/peer/src/main.ts')]],
+    ['build', [built]],
+  ];
+
+  it.each(runners)(
+    'refuses a bad file with Kea\u2019s text and the path, starting nothing (%s)',
+    (_label, runner) => {
+      const dataDir = join(dir, `never-${_label}`);
+      const file = join(dir, `bad-${_label}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({
+          'data-dir': dataDir,
+          nats: { servers: ['nats://127.0.0.1:1'] },
+          'high-availability': [
+            { ...relationship, 'state-machine': { states: [{ state: 'ready', pause: 'sometimes' }] } },
+          ],
+        }),
+      );
+      const result = spawnSync(process.execPath, [...runner, '--config', file], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(
+        "unsupported value sometimes of 'pause' parameter (at high-availability[0].state-machine.states[0].pause)",
+      );
+      expect(existsSync(dataDir)).toBe(false);
+    },
+  );
+
+  it('refuses a missing --config with the usage', () => {
+    const result = spawnSync(process.execPath, [built], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('usage: npm run peer -- --config FILE');
+  });
+
+  it('runs from the build, answering on its command subject', async () => {
+    const nats = await NatsServer.start();
+    const file = join(dir, 'good.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cluster: 'boot',
+        'data-dir': join(dir, 'good'),
+        nats: { servers: [nats.url] },
+        'high-availability': [relationship],
+      }),
+    );
+    const peer = OwnedProcess.start(process.execPath, [built, '--config', file], PROJECT_ROOT);
+    try {
+      const { connect } = await import('nats');
+      const nc = await connect({ servers: nats.url });
+      const answer = await waitFor('the built peer to answer', async () => {
+        const reply = await nc.request('haco.boot.server1.cmd', JSON.stringify({ command: 'ha-heartbeat' }), {
+          timeout: 1_000,
+        });
+        return JSON.parse(new TextDecoder().decode(reply.data)) as {
+          result: number;
+          arguments: { state: string };
+        };
+      });
+      expect(answer).toMatchObject({ result: 0, arguments: { state: 'waiting' } });
+      await nc.close();
+    } finally {
+      await peer.stop('SIGTERM');
+      await nats.destroy();
+    }
+    expect(await peer.exit()).toBe(0);
+  });
+});
