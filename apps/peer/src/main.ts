@@ -5,6 +5,7 @@ import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
 import { EventPublisher } from './events/event-publisher';
 import { MemoryLeaseStore } from './leases/lease-store';
+import { SqliteLeaseStore } from './leases/sqlite-lease-store';
 import { jsonLogger } from './runtime/logger';
 import { Peer } from './runtime/peer';
 
@@ -63,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
   await EventPublisher.ensureStream(nc).catch((error: Error) =>
     log.warn('could not ensure the events stream yet', { error: error.message }),
   );
-  const peer = new Peer(settings, nc, nc.jetstream(), new MemoryLeaseStore(), log);
+  const leases =
+    settings.leases.store === 'sqlite' ? new SqliteLeaseStore(settings.leases.path) : new MemoryLeaseStore();
+  const peer = new Peer(settings, nc, nc.jetstream(), leases, log);
   void (async () => {
     for await (const status of nc.status()) {
       log.info(`nats ${status.type}`, { data: String(status.data) });

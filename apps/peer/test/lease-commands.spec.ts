@@ -1,5 +1,10 @@
 import { handleLeaseCommand } from '../src/leases/lease-commands';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LeaseStore } from '../src/leases/lease-store';
 import { MemoryLeaseStore, mergeSyncedLease } from '../src/leases/lease-store';
+import { SqliteLeaseStore } from '../src/leases/sqlite-lease-store';
 import { leaseFromJson } from '../src/leases/lease';
 
 const NOW = 1_764_000_000;
@@ -12,9 +17,20 @@ const lease = (ip: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('lease commands (Kea lease_cmds, IPv4)', () => {
+const dir = mkdtempSync(join(tmpdir(), 'haco-leases-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const stores: [string, () => LeaseStore][] = [
+  ['memory', () => new MemoryLeaseStore()],
+  [
+    'a SQLite file',
+    () => new SqliteLeaseStore(join(dir, `leases-${Math.random().toString(36).slice(2)}.sqlite`)),
+  ],
+];
+
+describe.each(stores)('lease commands (Kea lease_cmds, IPv4) on %s', (_label, makeStore) => {
   it('adds, gets, updates, pages and deletes', () => {
-    const store = new MemoryLeaseStore();
+    const store = makeStore();
     const run = (name: Parameters<typeof handleLeaseCommand>[1], args?: unknown) =>
       handleLeaseCommand(store, name, args, NOW);
     expect(run('lease4-add', lease('192.0.2.10'))).toEqual({
@@ -75,16 +91,29 @@ describe('lease commands (Kea lease_cmds, IPv4)', () => {
     ['no hardware address', { 'ip-address': '192.0.2.1' }],
     ['a negative lifetime', lease('192.0.2.1', { 'valid-lft': -1 })],
   ])('refuses lease4-add with %s', (_label, args) => {
-    expect(handleLeaseCommand(new MemoryLeaseStore(), 'lease4-add', args, NOW)).toMatchObject({ result: 1 });
+    expect(handleLeaseCommand(makeStore(), 'lease4-add', args, NOW)).toMatchObject({ result: 1 });
   });
 
   it('merges synced leases by cltt', () => {
-    const store = new MemoryLeaseStore();
+    const store = makeStore();
     const parse = (extra: Record<string, unknown>) =>
       leaseFromJson(lease('192.0.2.1', extra), NOW) as Exclude<ReturnType<typeof leaseFromJson>, string>;
     expect(mergeSyncedLease(store, parse({ cltt: 100 }))).toBe('added');
     expect(mergeSyncedLease(store, parse({ cltt: 50 }))).toBe('kept');
     expect(mergeSyncedLease(store, parse({ cltt: 200 }))).toBe('replaced');
     expect(store.get('192.0.2.1')?.cltt).toBe(200);
+  });
+});
+
+describe('the SQLite lease store', () => {
+  it('keeps leases in the file across reopening', () => {
+    const path = join(dir, 'reopen.sqlite');
+    const first = new SqliteLeaseStore(path);
+    handleLeaseCommand(first, 'lease4-add', lease('192.0.2.7'), NOW);
+    first.close();
+    const second = new SqliteLeaseStore(path);
+    expect(second.get('192.0.2.7')).toMatchObject({ hwAddress: '08:00:27:58:f1:e8', cltt: NOW });
+    expect(second.count()).toBe(1);
+    second.close();
   });
 });
