@@ -163,4 +163,47 @@ describe('a real pair of peers over a real nats-server', () => {
       expect(decidedDuringOutage.map((e) => e.type)).toContain('StateTransitioned');
     }
   });
+
+  it('keeps events decided while NATS was down across a kill -9 of the peer', async () => {
+    pair = new PeerPair(nats);
+    pair.startBoth();
+    await pair.waitForState('server1', 'load-balancing');
+    await nats.kill('SIGKILL');
+    await waitFor('server1 to decide while NATS is down', async () => {
+      const { lastSeq, publishedSeq } = pair!.outboxState('server1');
+      return lastSeq > publishedSeq ? true : undefined;
+    });
+    const { lastSeq: decided } = pair.outboxState('server1');
+    await pair.processes.get('server1')!.stop('SIGKILL');
+    await nats.restart();
+    pair.start('server1');
+    await pair.waitForState('server1', 'load-balancing', undefined, 30_000);
+    const { lastSeq } = await waitFor("server1's outbox drained", async () => {
+      const outbox = pair!.outboxState('server1');
+      return outbox.publishedSeq === outbox.lastSeq ? outbox : undefined;
+    });
+    expect(lastSeq).toBeGreaterThan(decided);
+    const stored = await pair.storedEvents('server1');
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    expect(stored.filter((e) => e.type === 'ServiceStarted')).toHaveLength(2);
+  });
+
+  it('switches DHCP back on when dhcp-disable’s max-period runs out', async () => {
+    pair = new PeerPair(nats);
+    pair.startBoth();
+    await pair.waitForState('server1', 'load-balancing');
+    const query = { 'hw-address': '08:00:27:00:00:02' };
+    expect(await pair.command('server1', 'dhcp-disable', { 'max-period': 1 })).toEqual({
+      result: 0,
+      text: 'DHCPv4 service disabled for 1 seconds',
+    });
+    expect(await pair.command('server1', 'dhcp4-query', query)).toMatchObject({
+      result: 1,
+      text: expect.stringContaining('DHCP service is disabled'),
+    });
+    await waitFor('DHCP back on', async () => {
+      const answer = await pair!.command('server1', 'dhcp4-query', query);
+      return answer.result === 0 ? answer : undefined;
+    });
+  });
 });

@@ -50,6 +50,8 @@ export class Peer {
   private tracker: CommunicationTracker;
   private backlog: BacklogEntry[] = [];
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** dhcp-disable's max-period: the DHCP service comes back on by itself when it runs out. */
+  private reenableTimer: NodeJS.Timeout | null = null;
   private heartbeatInFlight = false;
   private callInFlight = false;
   private subscription: Subscription | null = null;
@@ -107,6 +109,7 @@ export class Peer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
     this.subscription?.unsubscribe();
     await Promise.race([this.publisher.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     this.publisher.stop();
@@ -142,9 +145,15 @@ export class Peer {
 
   private react(before: HaMachineState | null, events: readonly HaEvent[]): void {
     let machine = before;
+    const requests = new Map<string, { command: string; arguments?: unknown }>();
     for (const event of events) {
       for (const line of keaLogLines(event, machine)) this.log.info(line.text, { kea: line.id });
       if (event.type === 'LeaseBacklogCleared') this.backlog = [];
+      if (event.type === 'CommandReceived') requests.set(event.commandId, event.request);
+      if (event.type === 'CommandAnswered' && event.response?.result === KEA_RESULT.success) {
+        const request = requests.get(event.commandId);
+        if (request !== undefined) this.watchDhcpSwitch(request);
+      }
       if (event.type === 'CommandAnswered') {
         const response = event.response ?? answer(KEA_RESULT.error, event.failure ?? 'no answer');
         this.answers.get(event.commandId)?.(response);
@@ -154,6 +163,22 @@ export class Peer {
     }
     this.keepHeartbeat();
     this.performPendingCall();
+  }
+
+  /**
+   * Kea's network state: `dhcp-disable` with `max-period` re-enables the service when the period ends, and
+   * an explicit `dhcp-enable` cancels that. (ha-sync-complete-notify does not, as in Kea 2.2.0.)
+   */
+  private watchDhcpSwitch(request: { command: string; arguments?: unknown }): void {
+    if (request.command !== 'dhcp-disable' && request.command !== 'dhcp-enable') return;
+    if (this.reenableTimer) clearTimeout(this.reenableTimer);
+    this.reenableTimer = null;
+    const maxPeriod = (request.arguments as { 'max-period'?: unknown } | undefined)?.['max-period'];
+    if (request.command !== 'dhcp-disable' || typeof maxPeriod !== 'number' || maxPeriod < 1) return;
+    this.reenableTimer = setTimeout(() => {
+      this.reenableTimer = null;
+      void this.command({ command: 'dhcp-enable', arguments: { origin: 'max-period-expired' } });
+    }, maxPeriod * 1000);
   }
 
   private keepHeartbeat(): void {
