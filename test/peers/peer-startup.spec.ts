@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { NatsServer } from '../support/nats-server';
 import { OwnedProcess, waitFor } from '../support/processes';
+import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
 jest.setTimeout(60_000);
 
-const relationship = {
-  'this-server-name': 'server1',
-  mode: 'load-balancing',
-  peers: [
-    { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
-    { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
-  ],
-};
+const relationship = LOAD_BALANCING_RELATIONSHIP;
 
 describe('peer start-up, from source and from the build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'haco-startup-'));

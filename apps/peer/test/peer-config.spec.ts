@@ -1,13 +1,7 @@
 import { PeerConfigError, readPeerSettings } from '../src/config/peer-config';
+import { LOAD_BALANCING_RELATIONSHIP } from '../../../test/support/fixtures';
 
-const relationship = {
-  'this-server-name': 'server1',
-  mode: 'load-balancing',
-  peers: [
-    { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
-    { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
-  ],
-};
+const relationship = LOAD_BALANCING_RELATIONSHIP;
 
 function refusal(raw: unknown): PeerConfigError {
   try {
