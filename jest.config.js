@@ -9,5 +9,6 @@ module.exports = {
     '^@haco/ha-core$': '<rootDir>/libs/ha-core/src',
     '^@haco/ha-core/(.*)$': '<rootDir>/libs/ha-core/src/$1',
     '^@haco/contracts$': '<rootDir>/libs/contracts/src',
+    '^@haco/event-store$': '<rootDir>/libs/event-store/src',
   },
 };

@@ -1,3 +1,4 @@
 export * from './names';
 export * from './subjects';
 export * from './envelope';
+export * from './serial-queue';

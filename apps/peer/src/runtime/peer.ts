@@ -32,7 +32,7 @@ import { PeerClient, PEER_REQUEST_TIMEOUT_MS } from '../partner/peer-client';
 import type { ClientQuery } from './dhcp-query';
 import { decideScope, readClientQuery } from './dhcp-query';
 import type { Logger } from './logger';
-import { SerialQueue } from './serial-queue';
+import { SerialQueue } from '@haco/contracts';
 
 /**
  * One HA member on a real clock: feeds heartbeats, commands, lease updates and peer-call outcomes to the

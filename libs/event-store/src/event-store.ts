@@ -1,0 +1,250 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@haco/contracts';
+import { SerialQueue } from '@haco/contracts';
+
+export type AppendResult =
+  | { readonly outcome: 'appended'; readonly position: number; readonly released: number }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'held'; readonly expectedSeq: number }
+  | { readonly outcome: 'conflict'; readonly reason: string };
+
+export interface StoredEvent extends EventEnvelope {
+  readonly position: number;
+  readonly recordedAt: string;
+}
+
+export interface StreamHead {
+  readonly stream: string;
+  readonly lastSeq: number;
+}
+
+export interface HeldBack {
+  readonly stream: string;
+  readonly expectedSeq: number;
+  readonly heldSeqs: readonly number[];
+}
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly receivedAt: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly payload: string;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  seq: number;
+  type: string;
+  data: string;
+  at: string;
+  recorded_at: string;
+  causation_id: string | null;
+  correlation_id: string | null;
+}
+
+const toStored = (row: EventRow): StoredEvent => ({
+  schema: 1,
+  position: row.position,
+  id: row.id,
+  stream: row.stream,
+  seq: row.seq,
+  type: row.type as StoredEvent['type'],
+  data: JSON.parse(row.data) as StoredEvent['data'],
+  at: row.at,
+  recordedAt: row.recorded_at,
+  causationId: row.causation_id,
+  correlationId: row.correlation_id,
+});
+
+/**
+ * The append-only event log. Appends are idempotent (an id stored once), checked against each stream's
+ * expected sequence, and never paper over a gap: an event ahead of its turn is held back until the missing
+ * ones arrive. One writer: appends are applied one at a time, each in its own transaction.
+ */
+export class EventStore {
+  private readonly writes = new SerialQueue();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
+    return this.writes.run(() => this.dataSource.transaction((m) => this.appendIn(m, envelope, recordedAt)));
+  }
+
+  private async appendIn(
+    m: EntityManager,
+    envelope: EventEnvelope,
+    recordedAt: string,
+  ): Promise<AppendResult> {
+    const known = (await m.query('SELECT stream, seq FROM events WHERE id = ?', [envelope.id])) as EventRow[];
+    if (known.length > 0) {
+      return known[0].stream === envelope.stream && known[0].seq === envelope.seq
+        ? { outcome: 'duplicate' }
+        : {
+            outcome: 'conflict',
+            reason: `event id ${envelope.id} is already stored as ${known[0].stream}#${known[0].seq}`,
+          };
+    }
+    const taken = (await m.query('SELECT id FROM events WHERE stream = ? AND seq = ?', [
+      envelope.stream,
+      envelope.seq,
+    ])) as EventRow[];
+    if (taken.length > 0) {
+      return {
+        outcome: 'conflict',
+        reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken[0].id})`,
+      };
+    }
+    const expectedSeq = (await this.headIn(m, envelope.stream)) + 1;
+    if (envelope.seq !== expectedSeq) {
+      const held = (await m.query('SELECT id FROM held_events WHERE stream = ? AND seq = ?', [
+        envelope.stream,
+        envelope.seq,
+      ])) as {
+        id: string;
+      }[];
+      if (held.length > 0)
+        return held[0].id === envelope.id
+          ? { outcome: 'duplicate' }
+          : {
+              outcome: 'conflict',
+              reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
+            };
+      await m.query('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)', [
+        envelope.id,
+        envelope.stream,
+        envelope.seq,
+        JSON.stringify(envelope),
+        recordedAt,
+      ]);
+      return { outcome: 'held', expectedSeq };
+    }
+    const position = await this.insertIn(m, envelope, recordedAt);
+    const released = await this.releaseHeldIn(m, envelope.stream, envelope.seq + 1, recordedAt);
+    return { outcome: 'appended', position, released };
+  }
+
+  private async insertIn(m: EntityManager, e: EventEnvelope, recordedAt: string): Promise<number> {
+    const result = (await m.query(
+      `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+      [
+        e.id,
+        e.stream,
+        e.seq,
+        e.type,
+        JSON.stringify(e.data),
+        e.at,
+        recordedAt,
+        e.causationId,
+        e.correlationId,
+      ],
+    )) as { position: number }[];
+    await m.query(
+      `INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+      [e.stream, e.seq, recordedAt],
+    );
+    return result[0].position;
+  }
+
+  /** The missing event arrived: append whatever was held right behind it, in order. */
+  private async releaseHeldIn(
+    m: EntityManager,
+    stream: string,
+    fromSeq: number,
+    recordedAt: string,
+  ): Promise<number> {
+    let released = 0;
+    for (let seq = fromSeq; ; seq += 1) {
+      const held = (await m.query('SELECT envelope FROM held_events WHERE stream = ? AND seq = ?', [
+        stream,
+        seq,
+      ])) as {
+        envelope: string;
+      }[];
+      if (held.length === 0) return released;
+      await this.insertIn(m, JSON.parse(held[0].envelope) as EventEnvelope, recordedAt);
+      await m.query('DELETE FROM held_events WHERE stream = ? AND seq = ?', [stream, seq]);
+      released += 1;
+    }
+  }
+
+  private async headIn(m: EntityManager, stream: string): Promise<number> {
+    const rows = (await m.query('SELECT last_seq FROM stream_heads WHERE stream = ?', [stream])) as {
+      last_seq: number;
+    }[];
+    return rows.length === 0 ? 0 : rows[0].last_seq;
+  }
+
+  async readStream(stream: string, fromSeq = 1, limit = -1): Promise<StoredEvent[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM events WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT ?',
+      [stream, fromSeq, limit],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  async streams(): Promise<StreamHead[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT stream, last_seq FROM stream_heads ORDER BY stream',
+    )) as {
+      stream: string;
+      last_seq: number;
+    }[];
+    return rows.map((r) => ({ stream: r.stream, lastSeq: r.last_seq }));
+  }
+
+  /** Streams with events waiting behind a gap: what is missing is `expectedSeq` up to the first held one. */
+  async heldBack(): Promise<HeldBack[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT stream, seq FROM held_events ORDER BY stream, seq',
+    )) as {
+      stream: string;
+      seq: number;
+    }[];
+    const byStream = new Map<string, number[]>();
+    for (const row of rows) byStream.set(row.stream, [...(byStream.get(row.stream) ?? []), row.seq]);
+    const heads = new Map((await this.streams()).map((h) => [h.stream, h.lastSeq]));
+    return [...byStream].map(([stream, heldSeqs]) => ({
+      stream,
+      expectedSeq: (heads.get(stream) ?? 0) + 1,
+      heldSeqs,
+    }));
+  }
+
+  deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
+    return this.writes.run(async () => {
+      await this.dataSource.query(
+        'INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)',
+        [receivedAt, subject, reason, payload],
+      );
+    });
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const rows = (await this.dataSource.query('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?', [
+      limit,
+    ])) as {
+      id: number;
+      received_at: string;
+      subject: string;
+      reason: string;
+      payload: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.received_at,
+      subject: r.subject,
+      reason: r.reason,
+      payload: r.payload,
+    }));
+  }
+
+  async countEvents(): Promise<number> {
+    const rows = (await this.dataSource.query('SELECT COUNT(*) AS n FROM events')) as { n: number }[];
+    return rows[0].n;
+  }
+}

@@ -1,0 +1,5 @@
+import { CreateEventLog1764000000000 } from './1764000000000-create-event-log';
+import { IndexCausation1764100000000 } from './1764100000000-index-causation';
+
+/** Every migration, oldest first: the only way the event store's schema changes. */
+export const MIGRATIONS = [CreateEventLog1764000000000, IndexCausation1764100000000];
