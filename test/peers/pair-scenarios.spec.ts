@@ -1,5 +1,6 @@
 import { NatsServer } from '../support/nats-server';
-import { PeerPair } from '../support/peer-cluster';
+import { PeerPair, recordedEvents } from '../support/peer-cluster';
+import { verifyStream } from '@haco/ha-core';
 import { sleep, waitFor } from '../support/processes';
 
 jest.setTimeout(90_000);
@@ -161,6 +162,9 @@ describe('a real pair of peers over a real nats-server', () => {
         return at > killedAt && at < restartedAt;
       });
       expect(decidedDuringOutage.map((e) => e.type)).toContain('StateTransitioned');
+      const replay = verifyStream(recordedEvents(stored));
+      expect(replay.divergence).toBeNull();
+      expect(replay.transitions).toBeGreaterThan(3);
     }
   });
 
@@ -186,6 +190,7 @@ describe('a real pair of peers over a real nats-server', () => {
     const stored = await pair.storedEvents('server1');
     expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
     expect(stored.filter((e) => e.type === 'ServiceStarted')).toHaveLength(2);
+    expect(verifyStream(recordedEvents(stored)).divergence).toBeNull();
   });
 
   it('switches DHCP back on when dhcp-disable’s max-period runs out', async () => {

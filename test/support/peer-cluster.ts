@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import { connect } from 'nats';
 import { EVENTS_STREAM } from '@haco/contracts';
+import type { HaEvent, RecordedEvent } from '@haco/ha-core';
 import type { NatsServer } from './nats-server';
 import { OwnedProcess, waitFor } from './processes';
 import { PROJECT_ROOT } from './conformance-cli';
@@ -22,7 +23,18 @@ export interface StoredEnvelope {
   seq: number;
   type: string;
   at: string;
+  causationId: string | null;
   data: Record<string, unknown>;
+}
+
+/** A peer's stored envelopes as replay reads them. */
+export function recordedEvents(envelopes: readonly StoredEnvelope[]): RecordedEvent[] {
+  return envelopes.map((e) => ({
+    seq: e.seq,
+    at: Date.parse(e.at),
+    causationId: e.causationId,
+    event: { type: e.type, ...e.data } as HaEvent,
+  }));
 }
 
 export type KeaAnswer = { result: number; text?: string; arguments?: Record<string, unknown> };

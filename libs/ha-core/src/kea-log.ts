@@ -48,6 +48,7 @@ export function keaLogLines(event: HaEvent, before: HaMachineState | null): KeaL
     case 'CommunicationObserved':
     case 'HeartbeatSucceeded':
     case 'PartnerMarkedUnavailable':
+    case 'LeaseUpdatesCompleted':
     case 'StateMachinePaused':
     case 'HeartbeatStarted':
     case 'HeartbeatStopped':

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { HaEvent, HaInput, HaMachineState, HaState, PartnerCallOutcome } from '../src';
-import { decide, foldEvents, HA_STATES, HaService } from '../src';
+import type { RecordedEvent } from '../src';
+import { decide, foldEvents, HA_STATES, HaService, verifyStream } from '../src';
 import { haConfig } from './support';
 
 const PARTNER_STATES = [...HA_STATES];
@@ -116,11 +117,15 @@ function runScenario(s: Scenario) {
   });
   const live = new HaService();
   const log: HaEvent[] = [];
+  const recorded: RecordedEvent[] = [];
   const checkpoints: { length: number; state: HaMachineState | null }[] = [];
   let at = 1_700_000_000_000;
   let call = 0;
   const feed = (input: HaInput) => {
-    log.push(...live.handle(input));
+    const events = live.handle(input);
+    const causationId = `input-${checkpoints.length}`;
+    for (const event of events) recorded.push({ seq: recorded.length + 1, at: input.at, causationId, event });
+    log.push(...events);
     checkpoints.push({ length: log.length, state: live.state });
   };
   feed({ type: 'start', at, config });
@@ -138,7 +143,7 @@ function runScenario(s: Scenario) {
     ) as HaInput;
     feed(input);
   });
-  return { live, log, checkpoints };
+  return { live, log, checkpoints, recorded };
 }
 
 describe('replay: the fold of the decided events is the live machine', () => {
@@ -192,5 +197,42 @@ describe('replay: the fold of the decided events is the live machine', () => {
       'to:communication-recovery',
     ];
     expect(wanted.filter((x) => !seen.has(x))).toEqual([]);
+  });
+
+  it('replay --verify re-decides every recorded decision and finds no divergence', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { live, recorded } = runScenario(s);
+        const stored: RecordedEvent[] = JSON.parse(JSON.stringify(recorded));
+        const report = verifyStream(stored);
+        expect(report.divergence).toBeNull();
+        expect(report.state).toEqual(live.state);
+        expect(report.events).toBe(recorded.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('replay --verify reports the first tampered transition exactly', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { recorded } = runScenario(s);
+        const index = recorded.findIndex((r) => r.event.type === 'StateTransitioned');
+        if (index < 0) return;
+        const original = recorded[index].event as Extract<HaEvent, { type: 'StateTransitioned' }>;
+        const forged = {
+          ...original,
+          to: original.to === 'terminated' ? 'waiting' : 'terminated',
+        } as HaEvent;
+        const tampered = recorded.map((r, i) => (i === index ? { ...r, event: forged } : r));
+        const report = verifyStream(tampered);
+        expect(report.divergence).toMatchObject({
+          seq: recorded[index].seq,
+          recorded: forged,
+          replayed: original,
+        });
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -123,7 +123,8 @@ export class Peer {
   private feed(input: HaInput, causationId: string | null): HaEvent[] {
     const before = this.service.state;
     const events = this.service.handle(input);
-    const at = new Date().toISOString();
+    // The envelope carries the input's own time, so that replay decides on exactly what the peer saw.
+    const at = new Date(input.at).toISOString();
     const stream = streamId(this.settings.cluster, this.name);
     const inputId = input.type === 'command' ? input.commandId : randomUUID();
     const first = this.outbox.nextSeq();

@@ -55,7 +55,7 @@ export function decide(state: HaMachineState | null, input: HaInput, options: De
     }
     case 'lease-updates-completed':
       observeCommunication(d, input.communication);
-      if (input.partnerFailed) d.emit({ type: 'PartnerMarkedUnavailable', reason: 'lease update failed' });
+      d.emit({ type: 'LeaseUpdatesCompleted', partnerFailed: input.partnerFailed });
       runModel(d, 'lease-updates-complete', runMode);
       break;
     case 'communication-observed':

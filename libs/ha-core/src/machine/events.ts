@@ -15,6 +15,7 @@ export const HA_EVENT_TYPES = [
   'HeartbeatSucceeded',
   'HeartbeatFailed',
   'PartnerMarkedUnavailable',
+  'LeaseUpdatesCompleted',
   'StateTransitioned',
   'StateMachinePaused',
   'StateMachineContinued',
@@ -67,6 +68,8 @@ export type HaEvent =
     }
   | { readonly type: 'HeartbeatFailed'; readonly reason: string }
   | { readonly type: 'PartnerMarkedUnavailable'; readonly reason: string }
+  /** All lease updates for one DHCP query were answered; a failure towards the partner marks it unavailable. */
+  | { readonly type: 'LeaseUpdatesCompleted'; readonly partnerFailed: boolean }
   | {
       readonly type: 'StateTransitioned';
       readonly from: HaState;

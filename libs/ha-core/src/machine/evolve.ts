@@ -63,6 +63,8 @@ export function evolve(state: HaMachineState | null, event: HaEvent): HaMachineS
       return { ...state, partner: { ...state.partner, state: 'unavailable' }, syncCompleteNotified: false };
     case 'PartnerMarkedUnavailable':
       return { ...state, partner: { ...state.partner, state: 'unavailable' } };
+    case 'LeaseUpdatesCompleted':
+      return event.partnerFailed ? { ...state, partner: { ...state.partner, state: 'unavailable' } } : state;
     case 'StateTransitioned': {
       const changed = event.from !== event.to;
       return {

@@ -1,0 +1,155 @@
+import { isDeepStrictEqual } from './deep-equal';
+import { decide } from '../machine/decide';
+import type { HaEvent } from '../machine/events';
+import { evolve } from '../machine/evolve';
+import type { HaInput } from '../machine/inputs';
+import type { HaMachineState } from '../machine/machine-state';
+
+/** One stored event with what replay needs of its envelope. */
+export interface RecordedEvent {
+  readonly seq: number;
+  readonly at: number;
+  readonly causationId: string | null;
+  readonly event: HaEvent;
+}
+
+export interface Divergence {
+  readonly seq: number;
+  readonly reason: string;
+  readonly recorded: HaEvent | null;
+  readonly replayed: HaEvent | null;
+}
+
+export interface ReplayReport {
+  readonly events: number;
+  readonly decisions: number;
+  readonly transitions: number;
+  readonly pauses: number;
+  readonly continues: number;
+  readonly state: HaMachineState | null;
+  readonly divergence: Divergence | null;
+}
+
+/**
+ * Replays a stored stream through the state machine: each decision (the events sharing a causation) is
+ * turned back into the input that caused it, decided again from the state the earlier events fold to, and
+ * must come out event for event as recorded. The first difference is reported exactly. Pure: no effects.
+ */
+export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
+  let state: HaMachineState | null = null;
+  let decisions = 0;
+  const counts = { transitions: 0, pauses: 0, continues: 0 };
+  const report = (divergence: Divergence | null): ReplayReport => ({
+    events: recorded.length,
+    decisions,
+    ...counts,
+    state,
+    divergence,
+  });
+  for (let start = 0; start < recorded.length;) {
+    let end = start + 1;
+    while (end < recorded.length && recorded[end].causationId === recorded[start].causationId) end += 1;
+    const group = recorded.slice(start, end);
+    const input = inputOf(group, state);
+    if (typeof input === 'string')
+      return report({ seq: group[0].seq, reason: input, recorded: group[0].event, replayed: null });
+    let replayed: HaEvent[];
+    try {
+      replayed = decide(state, input);
+    } catch (error) {
+      return report({
+        seq: group[0].seq,
+        reason: `the machine refused the input: ${(error as Error).message}`,
+        recorded: group[0].event,
+        replayed: null,
+      });
+    }
+    for (let i = 0; i < Math.max(group.length, replayed.length); i += 1) {
+      const expected = group[i]?.event ?? null;
+      const actual = replayed[i] ?? null;
+      if (!isDeepStrictEqual(expected, actual)) {
+        return report({
+          seq: group[i]?.seq ?? group[group.length - 1].seq + 1,
+          reason:
+            expected === null
+              ? 'replay decided more than was recorded'
+              : actual === null
+                ? 'replay decided less than was recorded'
+                : 'replay decided differently',
+          recorded: expected,
+          replayed: actual,
+        });
+      }
+    }
+    for (const { event } of group) {
+      state = evolve(state, event);
+      if (event.type === 'StateTransitioned' && event.from !== event.to) counts.transitions += 1;
+      if (event.type === 'StateMachinePaused') counts.pauses += 1;
+      if (event.type === 'StateMachineContinued') counts.continues += 1;
+    }
+    decisions += 1;
+    start = end;
+  }
+  return report(null);
+}
+
+/** The input a decision was made on, read back from the events it produced (DESIGN: inputs are events). */
+export function inputOf(group: readonly RecordedEvent[], state: HaMachineState | null): HaInput | string {
+  const at = group[0].at;
+  const events = group.map((r) => r.event);
+  const first = events[0];
+  const observed = first.type === 'CommunicationObserved' ? first.communication : undefined;
+  const afterObservation = observed === undefined ? first : events[1];
+  switch (afterObservation?.type) {
+    case 'ServiceStarted':
+      return { type: 'start', at, config: afterObservation.config };
+    case 'CommandReceived':
+      return {
+        type: 'command',
+        at,
+        commandId: afterObservation.commandId,
+        request: requestOf(afterObservation.request),
+      };
+    case 'PartnerCallCompleted':
+      return { type: 'partner-call-completed', at, outcome: afterObservation.outcome };
+    case 'HeartbeatSucceeded':
+      return {
+        type: 'heartbeat-completed',
+        at,
+        communication: observed ?? state?.communication,
+        result: {
+          ok: true,
+          partnerState: afterObservation.partnerState,
+          scopes: afterObservation.partnerScopes,
+          unsentUpdateCount: afterObservation.partnerUnsentUpdateCount,
+          clockSkewSeconds: afterObservation.clockSkewSeconds,
+        },
+      };
+    case 'HeartbeatFailed':
+      return {
+        type: 'heartbeat-completed',
+        at,
+        communication: observed ?? state?.communication,
+        result: { ok: false, reason: afterObservation.reason },
+      };
+    case 'LeaseUpdateQueued':
+    case 'LeaseUpdateSkipped':
+      return { type: 'lease-updates-generated', at, count: afterObservation.count };
+    case 'LeaseUpdatesCompleted':
+      return {
+        type: 'lease-updates-completed',
+        at,
+        partnerFailed: afterObservation.partnerFailed,
+        communication: observed,
+      };
+    default:
+      if (observed !== undefined && events.length === 1)
+        return { type: 'communication-observed', at, communication: observed };
+      return `no input explains a decision starting with ${first.type}`;
+  }
+}
+
+/** CommandReceived keeps the request as read; an unreadable one is replayed as the raw value it was. */
+function requestOf(request: { command: string; arguments?: unknown }): unknown {
+  return request.command === '' ? request.arguments : request;
+}
