@@ -3,7 +3,7 @@ import { connect, credsAuthenticator } from 'nats';
 import type { ConnectionOptions } from 'nats';
 import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
-import { EventPublisher } from './events/event-publisher';
+import { ensureEventsStream } from '@haco/contracts';
 import { MemoryLeaseStore } from './leases/lease-store';
 import { SqliteLeaseStore } from './leases/sqlite-lease-store';
 import { jsonLogger } from './runtime/logger';
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   const log = jsonLogger({ cluster: settings.cluster, peer: settings.ha.thisServerName });
   const nc = await connect(natsOptions(settings));
   log.info('connected to NATS', { server: nc.getServer() });
-  await EventPublisher.ensureStream(nc).catch((error: Error) =>
+  await ensureEventsStream(nc).catch((error: Error) =>
     log.warn('could not ensure the events stream yet', { error: error.message }),
   );
   const leases =
@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
       log.info(`nats ${status.type}`, { data: String(status.data) });
       if (status.type === 'disconnect') peer.natsLost();
       if (status.type === 'reconnect') {
-        await EventPublisher.ensureStream(nc).catch(() => undefined);
+        await ensureEventsStream(nc).catch(() => undefined);
         peer.natsRestored();
       }
     }

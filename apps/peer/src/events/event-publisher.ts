@@ -1,7 +1,6 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
 import { headers } from 'nats';
 import type { EventEnvelope } from '@haco/contracts';
-import { ALL_EVENT_SUBJECTS, EVENTS_STREAM } from '@haco/contracts';
 import type { Outbox } from './outbox';
 import type { Logger } from '../runtime/logger';
 
@@ -26,20 +25,6 @@ export class EventPublisher {
     private readonly subject: string,
     private readonly log: Logger,
   ) {}
-
-  /** Makes sure the events stream exists (idempotent); publishing works without it only once it does. */
-  static async ensureStream(nc: NatsConnection): Promise<void> {
-    const jsm = await nc.jetstreamManager();
-    try {
-      await jsm.streams.info(EVENTS_STREAM);
-    } catch {
-      await jsm.streams.add({
-        name: EVENTS_STREAM,
-        subjects: [ALL_EVENT_SUBJECTS],
-        duplicate_window: 120_000_000_000,
-      });
-    }
-  }
 
   kick(): void {
     if (this.running || this.stopped) return;

@@ -1,0 +1,139 @@
+import type { JsMsg, NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy } from 'nats';
+import {
+  EVENTS_STREAM,
+  ensureEventsStream,
+  eventDataError,
+  parseEventSubject,
+  readEnvelope,
+  streamId,
+} from '@haco/contracts';
+import type { EventStore } from '@haco/event-store';
+
+export interface IngestLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const INGEST_CONSUMER = 'haco-coordinator';
+
+export interface IngestStats {
+  /** Messages taken off JetStream and acknowledged. */
+  messages: number;
+  /** Events stored, including those released from behind a closed gap. */
+  appended: number;
+  duplicates: number;
+  held: number;
+  deadLetters: number;
+}
+
+/**
+ * Moves every peer's events from JetStream into the event store. A message is acknowledged only after the
+ * SQLite commit that stores it (or records it as a dead letter), so a coordinator killed at any moment
+ * loses nothing, and a redelivered message is recognised by its id and stored once.
+ */
+export class EventIngest {
+  readonly stats: IngestStats = { messages: 0, appended: 0, duplicates: 0, held: 0, deadLetters: 0 };
+  private running = false;
+  private loop: Promise<void> | null = null;
+  /** When the last message was committed (ms), for ingest lag. */
+  lastCommitAt: number | null = null;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly store: EventStore,
+    private readonly log: IngestLogger,
+    private readonly batchSize = 256,
+  ) {}
+
+  async start(): Promise<void> {
+    await ensureEventsStream(this.nc);
+    const jsm = await this.nc.jetstreamManager();
+    await jsm.consumers.info(EVENTS_STREAM, INGEST_CONSUMER).catch(() =>
+      jsm.consumers.add(EVENTS_STREAM, {
+        durable_name: INGEST_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 30_000_000_000,
+        max_ack_pending: 10_000,
+      }),
+    );
+    this.running = true;
+    this.loop = this.consume();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async consume(): Promise<void> {
+    while (this.running) {
+      try {
+        const consumer = await this.nc.jetstream().consumers.get(EVENTS_STREAM, INGEST_CONSUMER);
+        while (this.running) {
+          const batch = await consumer.fetch({ max_messages: this.batchSize, expires: 1_000 });
+          for await (const message of batch) await this.handle(message);
+        }
+      } catch (error) {
+        if (!this.running) return;
+        this.log.warn('event ingest interrupted; retrying', { error: (error as Error).message });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  /** Stores one message (or dead-letters it with the reason) and only then acknowledges it. */
+  async handle(message: JsMsg): Promise<void> {
+    const receivedAt = new Date().toISOString();
+    const text = new TextDecoder().decode(message.data);
+    const refusal = this.refusal(message.subject, text);
+    try {
+      if (typeof refusal === 'string') {
+        await this.store.deadLetter(message.subject, refusal, text.slice(0, 65_536), receivedAt);
+        this.stats.deadLetters += 1;
+        this.log.warn('dead letter', { subject: message.subject, reason: refusal });
+      } else {
+        const result = await this.store.append(refusal, receivedAt);
+        if (result.outcome === 'conflict') {
+          await this.store.deadLetter(message.subject, result.reason, text, receivedAt);
+          this.stats.deadLetters += 1;
+        } else if (result.outcome === 'appended') this.stats.appended += 1 + result.released;
+        else if (result.outcome === 'duplicate') this.stats.duplicates += 1;
+        else {
+          this.stats.held += 1;
+          this.log.warn('gap: event held back', {
+            stream: refusal.stream,
+            seq: refusal.seq,
+            expected: result.expectedSeq,
+          });
+        }
+      }
+      this.lastCommitAt = Date.now();
+      this.stats.messages += 1;
+      message.ack();
+    } catch (error) {
+      // Not committed: let JetStream deliver it again rather than lose it.
+      this.log.error('could not store an event; it will be redelivered', { error: (error as Error).message });
+      message.nak(1_000);
+    }
+  }
+
+  /** The envelope, or why it cannot be stored: unreadable, unknown, out of schema, or forged. */
+  private refusal(subject: string, text: string) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return 'malformed JSON';
+    }
+    const envelope = readEnvelope(raw);
+    if (typeof envelope === 'string') return envelope;
+    const source = parseEventSubject(subject);
+    if (source === null || streamId(source.cluster, source.peer) !== envelope.stream) {
+      return `forged: stream ${envelope.stream} published on ${subject}`;
+    }
+    return eventDataError(envelope.type, envelope.data as Record<string, unknown>) ?? envelope;
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NatsConnection } from 'nats';
+import { connect } from 'nats';
+import type { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@haco/contracts';
+import { ensureEventsStream, eventSubject } from '@haco/contracts';
+import { EventStore, openDataSource } from '@haco/event-store';
+import { NatsServer } from '../../../test/support/nats-server';
+import { waitFor } from '../../../test/support/processes';
+import { EventIngest } from '../src/ingest/event-ingest';
+
+jest.setTimeout(60_000);
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const at = '2026-11-25T03:00:00.000Z';
+const envelope = (stream: string, seq: number, extra: Partial<EventEnvelope> = {}): EventEnvelope => ({
+  schema: 1,
+  id: `${stream}#${seq}`,
+  stream,
+  seq,
+  type: 'StateMachineContinued',
+  data: { state: 'ready', commandId: 'c' },
+  at,
+  causationId: null,
+  correlationId: null,
+  ...extra,
+});
+
+describe('event ingest from a real JetStream into a real SQLite file', () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  let dataSource: DataSource;
+  let store: EventStore;
+  let ingest: EventIngest;
+  const dir = mkdtempSync(join(tmpdir(), 'haco-ingest-'));
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    nc = await connect({ servers: nats.url });
+    await ensureEventsStream(nc);
+    dataSource = await openDataSource({ path: join(dir, 'events.sqlite') });
+    store = new EventStore(dataSource);
+    ingest = new EventIngest(nc, store, quiet);
+    await ingest.start();
+  });
+  afterAll(async () => {
+    await ingest.stop();
+    await nc.close();
+    await dataSource.destroy();
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let published = 0;
+  const publish = async (subject: string, payload: string) => {
+    published += 1;
+    await nc.jetstream().publish(subject, payload, { msgID: `test-${published}` });
+  };
+  const settled = () =>
+    waitFor('ingest to catch up', async () => (ingest.stats.messages >= published ? true : undefined));
+
+  it('stores a stream in order, once, even when messages come twice', async () => {
+    for (let seq = 1; seq <= 20; seq += 1)
+      await publish(eventSubject('lab', 'server1'), JSON.stringify(envelope('lab/server1', seq)));
+    for (const seq of [3, 7])
+      await publish(eventSubject('lab', 'server1'), JSON.stringify(envelope('lab/server1', seq)));
+    await settled();
+    expect((await store.readStream('lab/server1')).map((e) => e.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(ingest.stats.duplicates).toBe(2);
+  });
+
+  it('holds back events behind a gap and stores them when it closes', async () => {
+    const subject = eventSubject('lab', 'server2');
+    await publish(subject, JSON.stringify(envelope('lab/server2', 1)));
+    await publish(subject, JSON.stringify(envelope('lab/server2', 3)));
+    await settled();
+    expect(await store.heldBack()).toEqual([{ stream: 'lab/server2', expectedSeq: 2, heldSeqs: [3] }]);
+    await publish(subject, JSON.stringify(envelope('lab/server2', 2)));
+    await settled();
+    expect((await store.readStream('lab/server2')).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(await store.heldBack()).toEqual([]);
+  });
+
+  it.each<[string, string, string, string]>([
+    ['malformed JSON', eventSubject('lab', 'server3'), '{"schema": 1,', 'malformed JSON'],
+    [
+      'an unknown type',
+      eventSubject('lab', 'server3'),
+      JSON.stringify(envelope('lab/server3', 1, { type: 'Exploded' as never })),
+      'unknown event type',
+    ],
+    [
+      'a forged stream',
+      eventSubject('lab', 'server3'),
+      JSON.stringify(envelope('lab/server1', 21)),
+      'forged: stream lab/server1 published on haco.lab.server3.events',
+    ],
+    [
+      'data out of schema',
+      eventSubject('lab', 'server3'),
+      JSON.stringify(
+        envelope('lab/server3', 1, { type: 'StateTransitioned', data: { from: 'waiting' } as never }),
+      ),
+      "StateTransitioned: 'to' must be an HA state",
+    ],
+    [
+      'a reused id',
+      eventSubject('lab', 'server1'),
+      JSON.stringify(envelope('lab/server1', 21, { id: 'lab/server1#1' })),
+      'already stored as lab/server1#1',
+    ],
+  ])(
+    'sends %s to the dead letters with the reason, and goes on',
+    async (_label, subject, payload, reason) => {
+      const before = ingest.stats.deadLetters;
+      await publish(subject, payload);
+      await settled();
+      expect(ingest.stats.deadLetters).toBe(before + 1);
+      const [latest] = await store.deadLetters(1);
+      expect(latest).toMatchObject({ subject, reason: expect.stringContaining(reason) });
+      expect((await store.readStream('lab/server1')).length).toBe(20);
+    },
+  );
+});

@@ -1,0 +1,40 @@
+import { HA_STATES } from '@haco/ha-core';
+
+type Check = (data: Record<string, unknown>) => string | null;
+
+const state =
+  (field: string): Check =>
+  (data) =>
+    (HA_STATES as readonly unknown[]).includes(data[field]) ? null : `'${field}' must be an HA state`;
+const string =
+  (field: string): Check =>
+  (data) =>
+    typeof data[field] === 'string' ? null : `'${field}' must be a string`;
+const object =
+  (field: string): Check =>
+  (data) =>
+    typeof data[field] === 'object' && data[field] !== null ? null : `'${field}' must be an object`;
+
+/** The fields audit and replay rely on, per event type; other types only need their data to be an object. */
+const REQUIRED: Record<string, Check[]> = {
+  ServiceStarted: [object('config')],
+  StateTransitioned: [state('from'), state('to'), string('partnerState'), object('cause')],
+  StateMachinePaused: [state('state'), string('pause')],
+  StateMachineContinued: [state('state'), string('commandId')],
+  StateEntered: [state('state')],
+  CommandReceived: [string('commandId'), object('request')],
+  CommandAnswered: [string('commandId'), string('command')],
+  HeartbeatSucceeded: [state('partnerState')],
+  HeartbeatFailed: [string('reason')],
+  PartnerCallRequested: [object('call'), object('continuation')],
+  PartnerCallCompleted: [object('call'), object('outcome')],
+};
+
+/** Why an event's data does not fit its type, or null when it does. */
+export function eventDataError(type: string, data: Record<string, unknown>): string | null {
+  for (const check of REQUIRED[type] ?? []) {
+    const problem = check(data);
+    if (problem !== null) return `${type}: ${problem}`;
+  }
+  return null;
+}
