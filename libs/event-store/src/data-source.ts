@@ -9,6 +9,8 @@ export interface EventStoreOptions {
   readonly path: string;
   /** FULL by default: the SQLite commit is the source of truth for the audit log. */
   readonly synchronous?: SynchronousMode;
+  /** Open without writing anything (replay, audits): no migrations, no pragmas that write. */
+  readonly readOnly?: boolean;
   /** The migrations to apply; all of them unless a test wants an older schema. */
   readonly migrations?: readonly (new () => unknown)[];
 }
@@ -25,7 +27,10 @@ export async function openDataSource(options: EventStoreOptions): Promise<DataSo
     migrationsRun: false,
     synchronize: false,
     logging: false,
+    readonly: options.readOnly ?? false,
+    fileMustExist: options.readOnly ?? false,
     prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      if (options.readOnly) return;
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       db.pragma('busy_timeout = 5000');
@@ -33,6 +38,6 @@ export async function openDataSource(options: EventStoreOptions): Promise<DataSo
     },
   });
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  if (!options.readOnly) await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }

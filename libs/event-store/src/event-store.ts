@@ -8,7 +8,10 @@ export type AppendResult =
   | { readonly outcome: 'held'; readonly expectedSeq: number }
   | { readonly outcome: 'conflict'; readonly reason: string };
 
-export interface StoredEvent extends EventEnvelope {
+/** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
+export interface StoredEvent extends Omit<EventEnvelope, 'type' | 'data'> {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
   readonly position: number;
   readonly recordedAt: string;
 }
@@ -51,8 +54,8 @@ const toStored = (row: EventRow): StoredEvent => ({
   id: row.id,
   stream: row.stream,
   seq: row.seq,
-  type: row.type as StoredEvent['type'],
-  data: JSON.parse(row.data) as StoredEvent['data'],
+  type: row.type,
+  data: JSON.parse(row.data) as Record<string, unknown>,
   at: row.at,
   recordedAt: row.recorded_at,
   causationId: row.causation_id,
@@ -124,6 +127,53 @@ export class EventStore {
     const position = await this.insertIn(m, envelope, recordedAt);
     const released = await this.releaseHeldIn(m, envelope.stream, envelope.seq + 1, recordedAt);
     return { outcome: 'appended', position, released };
+  }
+
+  /**
+   * Appends to a stream this process is the single writer of (the coordinator's own), taking the next
+   * sequence number inside the same transaction.
+   */
+  appendNext(
+    stream: string,
+    event: { type: string; data: Record<string, unknown> },
+    meta: { id: string; at: string; causationId?: string | null; correlationId?: string | null },
+  ): Promise<number> {
+    return this.writes.run(() =>
+      this.dataSource.transaction(async (m) => {
+        const seq = (await this.headIn(m, stream)) + 1;
+        const envelope = {
+          schema: 1 as const,
+          id: meta.id,
+          stream,
+          seq,
+          type: event.type as EventEnvelope['type'],
+          data: event.data as EventEnvelope['data'],
+          at: meta.at,
+          causationId: meta.causationId ?? null,
+          correlationId: meta.correlationId ?? null,
+        };
+        await this.insertIn(m, envelope, meta.at);
+        return seq;
+      }),
+    );
+  }
+
+  /** Every stored event caused by `causationId` (a command id), in log order. */
+  async causedBy(causationId: string): Promise<StoredEvent[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM events WHERE causation_id = ? ORDER BY position',
+      [causationId],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  /** Events of `type` whose data field `field` equals `value` (e.g. a command's record by its id). */
+  async findByData(type: string, field: string, value: string): Promise<StoredEvent[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM events WHERE type = ? AND json_extract(data, ?) = ? ORDER BY position',
+      [type, `$.${field}`, value],
+    )) as EventRow[];
+    return rows.map(toStored);
   }
 
   private async insertIn(m: EntityManager, e: EventEnvelope, recordedAt: string): Promise<number> {

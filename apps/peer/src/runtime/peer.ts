@@ -18,7 +18,15 @@ import {
   startTracking,
   statusGetAnswer,
 } from '@haco/ha-core';
-import { commandSubject, eventSubject, streamId, toEnvelope } from '@haco/contracts';
+import {
+  COMMAND_ID_FIELD,
+  commandSubject,
+  eventSubject,
+  GUARD_FIELD,
+  guardRefusal,
+  streamId,
+  toEnvelope,
+} from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
 import { EventPublisher } from '../events/event-publisher';
 import { Outbox } from '../events/outbox';
@@ -273,10 +281,25 @@ export class Peer {
     return state;
   }
 
+  /**
+   * An HA command. The coordinator's command id, when the request carries one, becomes the command's id
+   * here too, so that everything it causes links back to it; its guard is checked in the same turn.
+   */
   private command(request: unknown): Promise<KeaResponse> {
-    const commandId = randomUUID();
+    const fields =
+      typeof request === 'object' && request !== null ? (request as Record<string, unknown>) : {};
+    const given = fields[COMMAND_ID_FIELD];
+    const commandId = typeof given === 'string' && given.length > 0 ? given : randomUUID();
     const answered = new Promise<KeaResponse>((resolve) => this.answers.set(commandId, resolve));
-    void this.queue.run(() => this.feed({ type: 'command', at: Date.now(), commandId, request }, commandId));
+    void this.queue.run(() => {
+      const refusal = guardRefusal(this.requireState(), fields[GUARD_FIELD]);
+      if (refusal !== null) {
+        this.answers.get(commandId)?.(refusal);
+        this.answers.delete(commandId);
+        return;
+      }
+      this.feed({ type: 'command', at: Date.now(), commandId, request }, commandId);
+    });
     return answered;
   }
 

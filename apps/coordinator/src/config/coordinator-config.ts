@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { SynchronousMode } from '@haco/event-store';
+
+export interface CoordinatorSettings {
+  readonly nats: {
+    readonly servers: readonly string[];
+    readonly user?: string;
+    readonly pass?: string;
+    readonly token?: string;
+  };
+  readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
+  readonly http: { readonly host: string; readonly port: number };
+}
+
+export const DEFAULT_SETTINGS: CoordinatorSettings = {
+  nats: { servers: ['nats://127.0.0.1:4222'] },
+  database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
+  http: { host: '127.0.0.1', port: 8080 },
+};
+
+const SYNCHRONOUS: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+/** Reads `--config FILE` (JSON with any of nats, database, http); environment variables win over the file. */
+export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv): CoordinatorSettings {
+  const index = argv.indexOf('--config');
+  const file = index >= 0 ? argv[index + 1] : undefined;
+  const raw =
+    file === undefined ? {} : (JSON.parse(readFileSync(file, 'utf8')) as Partial<CoordinatorSettings>);
+  const settings: CoordinatorSettings = {
+    nats: { ...DEFAULT_SETTINGS.nats, ...raw.nats },
+    database: { ...DEFAULT_SETTINGS.database, ...raw.database },
+    http: { ...DEFAULT_SETTINGS.http, ...raw.http },
+  };
+  const withEnv: CoordinatorSettings = {
+    nats: env.HACO_NATS_URL ? { ...settings.nats, servers: env.HACO_NATS_URL.split(',') } : settings.nats,
+    database: {
+      path: env.HACO_DB ?? settings.database.path,
+      synchronous: (env.HACO_DB_SYNCHRONOUS as SynchronousMode | undefined) ?? settings.database.synchronous,
+    },
+    http: {
+      host: env.HACO_HTTP_HOST ?? settings.http.host,
+      port: env.HACO_HTTP_PORT ? Number(env.HACO_HTTP_PORT) : settings.http.port,
+    },
+  };
+  if (!SYNCHRONOUS.includes(withEnv.database.synchronous)) {
+    throw new Error(`database.synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
+  }
+  if (!Number.isInteger(withEnv.http.port) || withEnv.http.port < 0 || withEnv.http.port > 65535) {
+    throw new Error('http.port must be a port number');
+  }
+  return withEnv;
+}

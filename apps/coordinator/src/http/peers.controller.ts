@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
+import { streamId } from '@haco/contracts';
+import type { CommandService } from '../commands/command-service';
+import type { Projections } from '../projections/projections';
+import { COMMANDS, PROJECTIONS } from '../tokens';
+
+interface CommandBody {
+  readonly command?: unknown;
+  readonly arguments?: unknown;
+  readonly who?: unknown;
+  readonly why?: unknown;
+  readonly guard?: unknown;
+}
+
+@Controller()
+export class PeersController {
+  constructor(
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(COMMANDS) private readonly commands: CommandService,
+  ) {}
+
+  @Get('peers')
+  async peers() {
+    return { peers: await this.projections.peers() };
+  }
+
+  @Get('peers/:cluster/:peer')
+  async peer(@Param('cluster') cluster: string, @Param('peer') peer: string, @Query('at') at?: string) {
+    if (at !== undefined && Number.isNaN(Date.parse(at)))
+      throw new HttpException({ error: "'at' must be an ISO 8601 time" }, 400);
+    const { view } = await this.projections.peer(streamId(cluster, peer), at);
+    if (view === null)
+      throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
+    return view;
+  }
+
+  @Get('peers/:cluster/:peer/history')
+  async history(@Param('cluster') cluster: string, @Param('peer') peer: string) {
+    return { transitions: (await this.projections.peer(streamId(cluster, peer))).history };
+  }
+
+  /** Kea JSON plus who and why; the peer's Kea answer comes back once the outcome is in the log. */
+  @Post('peers/:cluster/:peer/commands')
+  async command(@Param('cluster') cluster: string, @Param('peer') peer: string, @Body() body: CommandBody) {
+    const outcome = await this.commands.issue({
+      cluster,
+      peer,
+      request: {
+        command: body.command,
+        ...(body.arguments === undefined ? {} : { arguments: body.arguments }),
+      },
+      who: body.who as string,
+      why: (body.why ?? '') as string,
+      guard: body.guard as string | null | undefined,
+    });
+    if ('error' in outcome) throw new HttpException({ result: 1, text: outcome.error }, 400);
+    return { commandId: outcome.commandId, ...outcome.response };
+  }
+
+  @Get('commands/:id')
+  async commandRecord(@Param('id') id: string) {
+    const record = await this.commands.find(id);
+    if (record.issued === null) throw new HttpException({ error: `no command ${id}` }, 404);
+    return record;
+  }
+}
