@@ -8,6 +8,13 @@ export type AppendResult =
   | { readonly outcome: 'held'; readonly expectedSeq: number }
   | { readonly outcome: 'conflict'; readonly reason: string };
 
+/** One message for `ingest`: an envelope to append, or input refused before it got that far. */
+export type IngestItem =
+  | { readonly subject: string; readonly payload: string; readonly envelope: EventEnvelope }
+  | { readonly subject: string; readonly payload: string; readonly refusal: string };
+
+export type IngestResult = AppendResult | { readonly outcome: 'dead-letter'; readonly reason: string };
+
 /** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
 export interface StoredEvent extends Omit<EventEnvelope, 'type' | 'data'> {
   readonly type: string;
@@ -76,6 +83,28 @@ export class EventStore {
     return this.writes.run(() => this.dataSource.transaction((m) => this.appendIn(m, envelope, recordedAt)));
   }
 
+  /**
+   * Stores a batch of received messages in one transaction: envelopes appended (conflicts and refusals
+   * go to the dead letters with their reason). When it resolves, all of it is committed; when it fails,
+   * none of it is, and the messages must be delivered again.
+   */
+  ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]> {
+    return this.writes.run(() =>
+      this.dataSource.transaction(async (m) => {
+        const results: IngestResult[] = [];
+        for (const item of items) {
+          const result = 'refusal' in item ? null : await this.appendIn(m, item.envelope, receivedAt);
+          const reason =
+            'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
+          if (reason !== null) {
+            await this.deadLetterIn(m, item.subject, reason, item.payload, receivedAt);
+            results.push({ outcome: 'dead-letter', reason });
+          } else if (result !== null) results.push(result);
+        }
+        return results;
+      }),
+    );
+  }
   private async appendIn(
     m: EntityManager,
     envelope: EventEnvelope,
@@ -266,12 +295,24 @@ export class EventStore {
   }
 
   deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
-    return this.writes.run(async () => {
-      await this.dataSource.query(
-        'INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)',
-        [receivedAt, subject, reason, payload],
-      );
-    });
+    return this.writes.run(() =>
+      this.dataSource.transaction((m) => this.deadLetterIn(m, subject, reason, payload, receivedAt)),
+    );
+  }
+
+  private async deadLetterIn(
+    m: EntityManager,
+    subject: string,
+    reason: string,
+    payload: string,
+    at: string,
+  ): Promise<void> {
+    await m.query('INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)', [
+      at,
+      subject,
+      reason,
+      payload.slice(0, 65_536),
+    ]);
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {

@@ -8,7 +8,7 @@ import {
   readEnvelope,
   streamId,
 } from '@haco/contracts';
-import type { EventStore } from '@haco/event-store';
+import type { EventStore, IngestItem } from '@haco/event-store';
 
 export interface IngestLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -73,8 +73,11 @@ export class EventIngest {
       try {
         const consumer = await this.nc.jetstream().consumers.get(EVENTS_STREAM, INGEST_CONSUMER);
         while (this.running) {
+          // A full batch comes back at once; a quiet stream waits at most the 1 s JetStream minimum.
           const batch = await consumer.fetch({ max_messages: this.batchSize, expires: 1_000 });
-          for await (const message of batch) await this.handle(message);
+          const messages: JsMsg[] = [];
+          for await (const message of batch) messages.push(message);
+          if (messages.length > 0) await this.handle(messages);
         }
       } catch (error) {
         if (!this.running) return;
@@ -84,40 +87,42 @@ export class EventIngest {
     }
   }
 
-  /** Stores one message (or dead-letters it with the reason) and only then acknowledges it. */
-  async handle(message: JsMsg): Promise<void> {
+  /** Stores a batch in one commit (dead letters included) and only then acknowledges its messages. */
+  async handle(messages: readonly JsMsg[]): Promise<void> {
     const receivedAt = new Date().toISOString();
-    const text = new TextDecoder().decode(message.data);
-    const refusal = this.refusal(message.subject, text);
+    const items: IngestItem[] = messages.map((message) => {
+      const payload = new TextDecoder().decode(message.data);
+      const checked = this.refusal(message.subject, payload);
+      return typeof checked === 'string'
+        ? { subject: message.subject, payload, refusal: checked }
+        : { subject: message.subject, payload, envelope: checked };
+    });
+    let results;
     try {
-      if (typeof refusal === 'string') {
-        await this.store.deadLetter(message.subject, refusal, text.slice(0, 65_536), receivedAt);
-        this.stats.deadLetters += 1;
-        this.log.warn('dead letter', { subject: message.subject, reason: refusal });
-      } else {
-        const result = await this.store.append(refusal, receivedAt);
-        if (result.outcome === 'conflict') {
-          await this.store.deadLetter(message.subject, result.reason, text, receivedAt);
-          this.stats.deadLetters += 1;
-        } else if (result.outcome === 'appended') this.stats.appended += 1 + result.released;
-        else if (result.outcome === 'duplicate') this.stats.duplicates += 1;
-        else {
-          this.stats.held += 1;
-          this.log.warn('gap: event held back', {
-            stream: refusal.stream,
-            seq: refusal.seq,
-            expected: result.expectedSeq,
-          });
-        }
-      }
-      this.lastCommitAt = Date.now();
-      this.stats.messages += 1;
-      message.ack();
+      results = await this.store.ingest(items, receivedAt);
     } catch (error) {
-      // Not committed: let JetStream deliver it again rather than lose it.
-      this.log.error('could not store an event; it will be redelivered', { error: (error as Error).message });
-      message.nak(1_000);
+      // Not committed: let JetStream deliver them again rather than lose them.
+      this.log.error('could not store events; they will be redelivered', { error: (error as Error).message });
+      for (const message of messages) message.nak(1_000);
+      return;
     }
+    results.forEach((result, index) => {
+      if (result.outcome === 'appended') this.stats.appended += 1 + result.released;
+      else if (result.outcome === 'duplicate') this.stats.duplicates += 1;
+      else if (result.outcome === 'held') {
+        this.stats.held += 1;
+        this.log.warn('gap: event held back', {
+          subject: items[index].subject,
+          expected: result.expectedSeq,
+        });
+      } else {
+        this.stats.deadLetters += 1;
+        this.log.warn('dead letter', { subject: items[index].subject, reason: result.reason });
+      }
+    });
+    this.lastCommitAt = Date.now();
+    for (const message of messages) message.ack();
+    this.stats.messages += messages.length;
   }
 
   /** The envelope, or why it cannot be stored: unreadable, unknown, out of schema, or forged. */

@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NatsConnection } from 'nats';
+import { connect } from 'nats';
+import type { EventEnvelope } from '@haco/contracts';
+import { ensureEventsStream, eventSubject } from '@haco/contracts';
+import { EventStore, openDataSource } from '@haco/event-store';
+import { PROJECT_ROOT } from '../support/conformance-cli';
+import { CoordinatorProcess } from '../support/coordinator-process';
+import { NatsServer } from '../support/nats-server';
+import { PeerPair } from '../support/peer-cluster';
+import { waitFor } from '../support/processes';
+
+jest.setTimeout(120_000);
+
+async function countStored(dbPath: string): Promise<{ total: number; streams: Map<string, number[]> }> {
+  const dataSource = await openDataSource({ path: dbPath, readOnly: true });
+  try {
+    const rows = (await dataSource.query('SELECT stream, seq FROM events ORDER BY position')) as {
+      stream: string;
+      seq: number;
+    }[];
+    const streams = new Map<string, number[]>();
+    for (const row of rows) streams.set(row.stream, [...(streams.get(row.stream) ?? []), row.seq]);
+    return { total: rows.length, streams };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+describe('the coordinator as a real process', () => {
+  let nats: NatsServer;
+  let nc: NatsConnection;
+  const dir = mkdtempSync(join(tmpdir(), 'haco-coordinator-'));
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    nc = await connect({ servers: nats.url });
+    await ensureEventsStream(nc);
+  });
+  afterAll(async () => {
+    await nc.close();
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores every event exactly once and in order across kill -9 during a burst', async () => {
+    const dbPath = join(dir, 'burst.sqlite');
+    const coordinator = await CoordinatorProcess.start(nats.url, dbPath);
+    const streams = ['burst/a', 'burst/b', 'burst/c'];
+    const perStream = 600;
+    const publishing = (async () => {
+      for (let seq = 1; seq <= perStream; seq += 1) {
+        for (const stream of streams) {
+          const [cluster, peer] = stream.split('/');
+          const envelope: EventEnvelope = {
+            schema: 1,
+            id: `${stream}#${seq}`,
+            stream,
+            seq,
+            type: 'HeartbeatFailed',
+            data: { reason: `burst ${seq}` },
+            at: new Date().toISOString(),
+            causationId: null,
+            correlationId: null,
+          };
+          await nc
+            .jetstream()
+            .publish(eventSubject(cluster, peer), JSON.stringify(envelope), { msgID: envelope.id });
+        }
+      }
+    })();
+    await waitFor('some events stored', async () =>
+      (await countStored(dbPath)).total > 200 ? true : undefined,
+    );
+    await coordinator.stop('SIGKILL');
+    await publishing;
+    await coordinator.restart();
+    await waitFor(
+      'every event stored',
+      async () => ((await countStored(dbPath)).total === streams.length * perStream ? true : undefined),
+      60_000,
+    );
+    const { streams: stored } = await countStored(dbPath);
+    for (const stream of streams)
+      expect(stored.get(stream)).toEqual(Array.from({ length: perStream }, (_, i) => i + 1));
+    await coordinator.stop();
+  });
+
+  it('records ha-continue with who and why before its effect, refuses a stale guard, and records an unreachable peer', async () => {
+    const dbPath = join(dir, 'commands.sqlite');
+    const coordinator = await CoordinatorProcess.start(nats.url, dbPath);
+    const pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
+    try {
+      pair.startBoth();
+      await pair.waitForState('server1', 'ready', true);
+      const path = `/peers/${pair.cluster}/server1/commands`;
+      const stale = await coordinator.post<{ result: number; text: string }>(path, {
+        command: 'ha-continue',
+        who: 'alice',
+        why: 'leases rebuilt',
+        guard: 'waiting',
+      });
+      expect(stale.body).toMatchObject({ result: 1, text: expect.stringContaining('refused: the guard') });
+      expect((await pair.status('server1')).paused).toBe(true);
+
+      const accepted = await coordinator.post<{ commandId: string; result: number; text: string }>(path, {
+        command: 'ha-continue',
+        who: 'alice',
+        why: 'leases rebuilt',
+        guard: 'ready',
+      });
+      expect(accepted.body).toMatchObject({ result: 0, text: 'HA state machine continues.' });
+      const record = await waitFor('the continue and its effect in the log', async () => {
+        const r = await coordinator.get<{
+          issued: { position: number; data: Record<string, unknown> };
+          outcome: { type: string; position: number; data: Record<string, unknown> };
+          effects: { type: string; position: number }[];
+        }>(`/commands/${accepted.body.commandId}`);
+        return r.effects.some((e) => e.type === 'StateMachineContinued') ? r : undefined;
+      });
+      expect(record.issued.data).toMatchObject({
+        who: 'alice',
+        why: 'leases rebuilt',
+        guard: 'ready',
+        peer: 'server1',
+      });
+      expect(record.outcome).toMatchObject({ type: 'CommandCompleted', data: { response: { result: 0 } } });
+      const effect = record.effects.find((e) => e.type === 'StateMachineContinued')!;
+      expect(record.issued.position).toBeLessThan(effect.position);
+
+      const lost = await coordinator.post<{ commandId: string; result: number; text: string }>(
+        `/peers/${pair.cluster}/server7/commands`,
+        { command: 'ha-continue', who: 'bob', why: 'test' },
+      );
+      expect(lost.body).toMatchObject({ result: 1, text: expect.stringContaining('unreachable') });
+      const failed = await coordinator.get<{ outcome: { type: string } }>(`/commands/${lost.body.commandId}`);
+      expect(failed.outcome.type).toBe('CommandFailed');
+
+      await pair.waitForState('server1', 'load-balancing');
+      const peers = await coordinator.get<{ peers: { peer: string; state: string }[] }>('/peers');
+      expect(peers.peers.filter((p) => p.peer === 'server1').length).toBeGreaterThan(0);
+    } finally {
+      await pair.destroy();
+      await coordinator.stop();
+    }
+    const replay = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'apps/cli/src/replay/main.ts', '--verify', '--db', dbPath],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(replay.stdout).toMatch(/streams verified/);
+    expect(replay.stdout).not.toContain('DIVERGED');
+    expect(replay.status).toBe(0);
+  });
+
+  it('replay --verify reports the first divergence in a tampered store, changing nothing', async () => {
+    const dbPath = join(dir, 'tampered.sqlite');
+    const coordinator = await CoordinatorProcess.start(nats.url, dbPath);
+    const pair = new PeerPair(nats);
+    try {
+      pair.startBoth();
+      await pair.waitForState('server1', 'load-balancing');
+      await waitFor('transitions stored', async () => {
+        const store = await openDataSource({ path: dbPath, readOnly: true });
+        const rows = (await store.query(
+          "SELECT COUNT(*) AS n FROM events WHERE type = 'StateTransitioned'",
+        )) as { n: number }[];
+        await store.destroy();
+        return rows[0].n >= 3 ? true : undefined;
+      });
+    } finally {
+      await pair.destroy();
+      await coordinator.stop();
+    }
+    const dataSource = await openDataSource({ path: dbPath });
+    const [victim] = (await dataSource.query(
+      "SELECT stream, seq FROM events WHERE type = 'StateTransitioned' AND stream LIKE ? ORDER BY position LIMIT 1",
+      [`${pair.cluster}/server1`],
+    )) as { stream: string; seq: number }[];
+    await dataSource.query(
+      "UPDATE events SET data = json_set(data, '$.to', 'terminated') WHERE stream = ? AND seq = ?",
+      [victim.stream, victim.seq],
+    );
+    const before = await new EventStore(dataSource).countEvents();
+    await dataSource.destroy();
+    const replay = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'apps/cli/src/replay/main.ts',
+        '--verify',
+        '--db',
+        dbPath,
+        '--stream',
+        victim.stream,
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toContain(
+      `DIVERGED  ${victim.stream} at seq ${victim.seq}: replay decided differently`,
+    );
+    const after = await openDataSource({ path: dbPath, readOnly: true });
+    expect(await new EventStore(after).countEvents()).toBe(before);
+    await after.destroy();
+  });
+});

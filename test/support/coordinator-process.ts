@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './conformance-cli';
+import { freePort, OwnedProcess, waitFor } from './processes';
+
+const COORDINATOR_MAIN = join(PROJECT_ROOT, 'apps', 'coordinator', 'src', 'main.ts');
+
+/** A real coordinator process on a free HTTP port, writing to a given SQLite file. */
+export class CoordinatorProcess {
+  private process: OwnedProcess | null = null;
+
+  private constructor(
+    readonly natsUrl: string,
+    readonly dbPath: string,
+    readonly port: number,
+  ) {}
+
+  static async start(natsUrl: string, dbPath: string): Promise<CoordinatorProcess> {
+    const coordinator = new CoordinatorProcess(natsUrl, dbPath, await freePort());
+    await coordinator.restart();
+    return coordinator;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    if (this.process === null) throw new Error('not started');
+    return this.process.pid;
+  }
+
+  async restart(): Promise<void> {
+    this.process = new OwnedProcess(
+      (await import('node:child_process')).spawn(process.execPath, ['--import', 'tsx', COORDINATOR_MAIN], {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          HACO_NATS_URL: this.natsUrl,
+          HACO_DB: this.dbPath,
+          HACO_HTTP_PORT: String(this.port),
+        },
+      }),
+    );
+    await waitFor(
+      'the coordinator HTTP API',
+      async () => ((await fetch(`${this.url}/peers`).catch(() => null))?.ok ? true : undefined),
+      30_000,
+    );
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.process?.stop(signal);
+  }
+
+  output(): string {
+    return this.process?.output.join('') ?? '';
+  }
+
+  async get<T>(path: string): Promise<T> {
+    const response = await fetch(`${this.url}${path}`);
+    return (await response.json()) as T;
+  }
+
+  async post<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+}
