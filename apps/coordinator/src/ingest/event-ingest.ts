@@ -17,6 +17,7 @@ export interface IngestLogger {
 }
 
 export const INGEST_CONSUMER = 'haco-coordinator';
+const ACK_WAIT_NS = 5_000_000_000;
 
 export interface IngestStats {
   /** Messages taken off JetStream and acknowledged. */
@@ -50,15 +51,19 @@ export class EventIngest {
   async start(): Promise<void> {
     await ensureEventsStream(this.nc);
     const jsm = await this.nc.jetstreamManager();
-    await jsm.consumers.info(EVENTS_STREAM, INGEST_CONSUMER).catch(() =>
-      jsm.consumers.add(EVENTS_STREAM, {
-        durable_name: INGEST_CONSUMER,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: 30_000_000_000,
-        max_ack_pending: 10_000,
-      }),
-    );
+    // Messages a killed coordinator fetched but never acknowledged come back after ack_wait: keep it short.
+    const config = { ack_wait: ACK_WAIT_NS, max_ack_pending: 10_000 };
+    await jsm.consumers
+      .info(EVENTS_STREAM, INGEST_CONSUMER)
+      .then(() => jsm.consumers.update(EVENTS_STREAM, INGEST_CONSUMER, config))
+      .catch(() =>
+        jsm.consumers.add(EVENTS_STREAM, {
+          durable_name: INGEST_CONSUMER,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ...config,
+        }),
+      );
     this.running = true;
     this.loop = this.consume();
   }
