@@ -12,6 +12,7 @@ import { CoordinatorProcess } from '../support/coordinator-process';
 import { NatsServer } from '../support/nats-server';
 import { PeerPair } from '../support/peer-cluster';
 import { waitFor } from '../support/processes';
+import { generateStream } from '../support/stream-generator';
 
 jest.setTimeout(120_000);
 
@@ -142,6 +143,17 @@ describe('the coordinator as a real process', () => {
       await pair.waitForState('server1', 'load-balancing');
       const peers = await coordinator.get<{ peers: { peer: string; state: string }[] }>('/peers');
       expect(peers.peers.filter((p) => p.peer === 'server1').length).toBeGreaterThan(0);
+      const history = await waitFor('the history up to load-balancing', async () => {
+        const h = await coordinator.get<{
+          transitions: { to: string; cause: string; durationInPreviousMs: number | null }[];
+        }>(`/peers/${pair.cluster}/server1/history`);
+        return h.transitions.some((t) => t.to === 'load-balancing') ? h.transitions : undefined;
+      });
+      expect(history.map((t) => t.to)).toEqual(
+        expect.arrayContaining(['syncing', 'ready', 'load-balancing']),
+      );
+      expect(history.every((t) => t.cause.startsWith('rule:') && t.durationInPreviousMs !== null)).toBe(true);
+      expect(await coordinator.get('/gaps')).toEqual({ gaps: [] });
     } finally {
       await pair.destroy();
       await coordinator.stop();
@@ -210,5 +222,51 @@ describe('the coordinator as a real process', () => {
     const after = await openDataSource({ path: dbPath, readOnly: true });
     expect(await new EventStore(after).countEvents()).toBe(before);
     await after.destroy();
+  });
+
+  it('replay --verify proves a long stream, and can compute a past state', async () => {
+    const dbPath = join(dir, 'long.sqlite');
+    const dataSource = await openDataSource({ path: dbPath, synchronous: 'OFF' });
+    const envelopes = generateStream('long/server1', 30_000);
+    const store = new EventStore(dataSource);
+    for (let i = 0; i < envelopes.length; i += 2_000) {
+      const batch = envelopes
+        .slice(i, i + 2_000)
+        .map((envelope) => ({ subject: 'haco.long.server1.events', payload: '', envelope }));
+      await store.ingest(batch, new Date().toISOString());
+    }
+    await dataSource.destroy();
+    const replay = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'apps/cli/src/replay/main.ts', '--verify', '--db', dbPath],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(replay.stdout).toContain(`OK        long/server1: ${envelopes.length} events`);
+    expect(replay.status).toBe(0);
+    const middle = envelopes[Math.floor(envelopes.length / 2)].at;
+    const past = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'apps/cli/src/replay/main.ts',
+        '--state-at',
+        middle,
+        '--stream',
+        'long/server1',
+        '--db',
+        dbPath,
+      ],
+      { cwd: PROJECT_ROOT, encoding: 'utf8' },
+    );
+    expect(past.status).toBe(0);
+    expect(JSON.parse(past.stdout)).toMatchObject({
+      cluster: 'long',
+      peer: 'server1',
+      state: expect.any(String),
+    });
   });
 });

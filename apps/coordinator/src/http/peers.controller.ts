@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from
 import { streamId } from '@haco/contracts';
 import type { CommandService } from '../commands/command-service';
 import type { Projections } from '../projections/projections';
-import { COMMANDS, PROJECTIONS } from '../tokens';
+import { COMMANDS, EVENT_STORE, PROJECTIONS } from '../tokens';
+import type { EventStore } from '@haco/event-store';
 
 interface CommandBody {
   readonly command?: unknown;
@@ -17,6 +18,7 @@ export class PeersController {
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(COMMANDS) private readonly commands: CommandService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('peers')
@@ -55,6 +57,21 @@ export class PeersController {
     });
     if ('error' in outcome) throw new HttpException({ result: 1, text: outcome.error }, 400);
     return { commandId: outcome.commandId, ...outcome.response };
+  }
+
+  /** Streams with events held back behind a gap: never papered over, always shown. */
+  @Get('gaps')
+  async gaps() {
+    return { gaps: await this.store.heldBack() };
+  }
+
+  @Get('dead-letters')
+  async deadLetters(@Query('limit') limit?: string) {
+    const count = limit === undefined ? 100 : Number(limit);
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+      throw new HttpException({ error: "'limit' must be an integer from 1 to 10000" }, 400);
+    }
+    return { deadLetters: await this.store.deadLetters(count) };
   }
 
   @Get('commands/:id')
