@@ -8,14 +8,22 @@ const COORDINATOR_MAIN = join(PROJECT_ROOT, 'apps', 'coordinator', 'src', 'main.
 export class CoordinatorProcess {
   private process: OwnedProcess | null = null;
 
+  /** The API token the coordinator is started with. */
+  static readonly TOKEN = 'test-token-3f1c';
+
   private constructor(
     readonly natsUrl: string,
     readonly dbPath: string,
     readonly port: number,
+    private readonly extraEnv: Record<string, string>,
   ) {}
 
-  static async start(natsUrl: string, dbPath: string): Promise<CoordinatorProcess> {
-    const coordinator = new CoordinatorProcess(natsUrl, dbPath, await freePort());
+  static async start(
+    natsUrl: string,
+    dbPath: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<CoordinatorProcess> {
+    const coordinator = new CoordinatorProcess(natsUrl, dbPath, await freePort(), extraEnv);
     await coordinator.restart();
     return coordinator;
   }
@@ -39,12 +47,14 @@ export class CoordinatorProcess {
           HACO_NATS_URL: this.natsUrl,
           HACO_DB: this.dbPath,
           HACO_HTTP_PORT: String(this.port),
+          HACO_API_TOKEN: CoordinatorProcess.TOKEN,
+          ...this.extraEnv,
         },
       }),
     );
     await waitFor(
       'the coordinator HTTP API',
-      async () => ((await fetch(`${this.url}/peers`).catch(() => null))?.ok ? true : undefined),
+      async () => ((await fetch(`${this.url}/health/live`).catch(() => null))?.ok ? true : undefined),
       30_000,
     );
   }
@@ -57,17 +67,34 @@ export class CoordinatorProcess {
     return this.process?.output.join('') ?? '';
   }
 
-  async get<T>(path: string): Promise<T> {
-    const response = await fetch(`${this.url}${path}`);
+  async get<T>(path: string, token: string | null = CoordinatorProcess.TOKEN): Promise<T> {
+    const response = await fetch(`${this.url}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
     return (await response.json()) as T;
   }
 
-  async post<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
+  /** POST with the token unless told otherwise; `raw` sends the body text as is. */
+  async post<T>(
+    path: string,
+    body: unknown,
+    options: { token?: string | null; raw?: boolean } = {},
+  ): Promise<{ status: number; body: T }> {
+    const token = options.token === undefined ? CoordinatorProcess.TOKEN : options.token;
     const response = await fetch(`${this.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: options.raw ? (body as string) : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async text(path: string): Promise<{ status: number; body: string; contentType: string | null }> {
+    const response = await fetch(`${this.url}${path}`);
+    return {
+      status: response.status,
+      body: await response.text(),
+      contentType: response.headers.get('content-type'),
+    };
   }
 }

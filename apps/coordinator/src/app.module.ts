@@ -7,6 +7,9 @@ import { EventStore, openDataSource } from '@haco/event-store';
 import { CommandService } from './commands/command-service';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { EventIngest } from './ingest/event-ingest';
+import { HealthController } from './http/health.controller';
+import { KeaController } from './http/kea.controller';
+import { MetricsController } from './http/metrics.controller';
 import { PeersController } from './http/peers.controller';
 import { Projections } from './projections/projections';
 import { COMMANDS, DATA_SOURCE, EVENT_STORE, INGEST, NATS, PROJECTIONS, SETTINGS } from './tokens';
@@ -37,7 +40,7 @@ export class CoordinatorModule {
   static register(settings: CoordinatorSettings): DynamicModule {
     return {
       module: CoordinatorModule,
-      controllers: [PeersController],
+      controllers: [PeersController, KeaController, HealthController, MetricsController],
       providers: [
         { provide: SETTINGS, useValue: settings },
         {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import express from 'express';
 import { CoordinatorModule } from './app.module';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { loadCoordinatorSettings } from './config/coordinator-config';
@@ -16,7 +17,26 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   mkdirSync(dirname(settings.database.path), { recursive: true });
-  const app = await NestFactory.create(CoordinatorModule.register(settings), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(CoordinatorModule.register(settings), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+  });
+  app.use(express.json({ limit: '1mb' }));
+  // Malformed JSON is answered in Kea's shape, not the framework's.
+  app.use(
+    (
+      error: Error & { status?: number; type?: string },
+      _req: unknown,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (error.type === 'entity.parse.failed' || error.type === 'entity.too.large') {
+        res.status(error.status ?? 400).json({ result: 1, text: `invalid request body: ${error.message}` });
+        return;
+      }
+      next(error);
+    },
+  );
   app.enableShutdownHooks();
   await app.listen(settings.http.port, settings.http.host);
   coordinatorLogger.info('coordinator started', {

@@ -334,6 +334,19 @@ export class EventStore {
     }));
   }
 
+  /** Whether a write could be committed now (taken in turn with the appends, rolled back at once). */
+  writable(): Promise<boolean> {
+    return this.writes.run(async () => {
+      try {
+        await this.dataSource.query('BEGIN IMMEDIATE');
+        await this.dataSource.query('ROLLBACK');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   async countEvents(): Promise<number> {
     const rows = (await this.dataSource.query('SELECT COUNT(*) AS n FROM events')) as { n: number }[];
     return rows[0].n;

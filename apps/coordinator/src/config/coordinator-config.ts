@@ -10,12 +10,15 @@ export interface CoordinatorSettings {
   };
   readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
   readonly http: { readonly host: string; readonly port: number };
+  /** Bearer token for every call that changes anything; reads need it too when `protectReads`. */
+  readonly auth: { readonly token: string | null; readonly protectReads: boolean };
 }
 
 export const DEFAULT_SETTINGS: CoordinatorSettings = {
   nats: { servers: ['nats://127.0.0.1:4222'] },
   database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
   http: { host: '127.0.0.1', port: 8080 },
+  auth: { token: null, protectReads: false },
 };
 
 const SYNCHRONOUS: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -30,6 +33,7 @@ export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv):
     nats: { ...DEFAULT_SETTINGS.nats, ...raw.nats },
     database: { ...DEFAULT_SETTINGS.database, ...raw.database },
     http: { ...DEFAULT_SETTINGS.http, ...raw.http },
+    auth: { ...DEFAULT_SETTINGS.auth, ...raw.auth },
   };
   const withEnv: CoordinatorSettings = {
     nats: env.HACO_NATS_URL ? { ...settings.nats, servers: env.HACO_NATS_URL.split(',') } : settings.nats,
@@ -40,6 +44,11 @@ export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv):
     http: {
       host: env.HACO_HTTP_HOST ?? settings.http.host,
       port: env.HACO_HTTP_PORT ? Number(env.HACO_HTTP_PORT) : settings.http.port,
+    },
+    auth: {
+      token: env.HACO_API_TOKEN ?? settings.auth.token,
+      protectReads:
+        env.HACO_PROTECT_READS !== undefined ? env.HACO_PROTECT_READS === 'true' : settings.auth.protectReads,
     },
   };
   if (!SYNCHRONOUS.includes(withEnv.database.synchronous)) {

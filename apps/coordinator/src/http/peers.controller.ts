@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
 import { streamId } from '@haco/contracts';
 import type { CommandService } from '../commands/command-service';
 import type { Projections } from '../projections/projections';
-import { COMMANDS, EVENT_STORE, PROJECTIONS } from '../tokens';
+import { COMMANDS, EVENT_STORE, PROJECTIONS, SETTINGS } from '../tokens';
+import type { CoordinatorSettings } from '../config/coordinator-config';
+import { authorize } from './auth';
 import type { EventStore } from '@haco/event-store';
 
 interface CommandBody {
@@ -19,15 +21,23 @@ export class PeersController {
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(COMMANDS) private readonly commands: CommandService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
 
   @Get('peers')
-  async peers() {
+  async peers(@Headers('authorization') auth?: string) {
+    authorize(this.settings, auth, 'read');
     return { peers: await this.projections.peers() };
   }
 
   @Get('peers/:cluster/:peer')
-  async peer(@Param('cluster') cluster: string, @Param('peer') peer: string, @Query('at') at?: string) {
+  async peer(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Headers('authorization') auth?: string,
+    @Query('at') at?: string,
+  ) {
+    authorize(this.settings, auth, 'read');
     if (at !== undefined && Number.isNaN(Date.parse(at)))
       throw new HttpException({ error: "'at' must be an ISO 8601 time" }, 400);
     const { view } = await this.projections.peer(streamId(cluster, peer), at);
@@ -37,13 +47,24 @@ export class PeersController {
   }
 
   @Get('peers/:cluster/:peer/history')
-  async history(@Param('cluster') cluster: string, @Param('peer') peer: string) {
+  async history(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Headers('authorization') auth?: string,
+  ) {
+    authorize(this.settings, auth, 'read');
     return { transitions: (await this.projections.peer(streamId(cluster, peer))).history };
   }
 
   /** Kea JSON plus who and why; the peer's Kea answer comes back once the outcome is in the log. */
   @Post('peers/:cluster/:peer/commands')
-  async command(@Param('cluster') cluster: string, @Param('peer') peer: string, @Body() body: CommandBody) {
+  async command(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Body() body: CommandBody,
+    @Headers('authorization') auth?: string,
+  ) {
+    authorize(this.settings, auth, 'change');
     const outcome = await this.commands.issue({
       cluster,
       peer,
@@ -61,12 +82,14 @@ export class PeersController {
 
   /** Streams with events held back behind a gap: never papered over, always shown. */
   @Get('gaps')
-  async gaps() {
+  async gaps(@Headers('authorization') auth?: string) {
+    authorize(this.settings, auth, 'read');
     return { gaps: await this.store.heldBack() };
   }
 
   @Get('dead-letters')
-  async deadLetters(@Query('limit') limit?: string) {
+  async deadLetters(@Headers('authorization') auth?: string, @Query('limit') limit?: string) {
+    authorize(this.settings, auth, 'read');
     const count = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(count) || count < 1 || count > 10_000) {
       throw new HttpException({ error: "'limit' must be an integer from 1 to 10000" }, 400);
@@ -75,7 +98,8 @@ export class PeersController {
   }
 
   @Get('commands/:id')
-  async commandRecord(@Param('id') id: string) {
+  async commandRecord(@Param('id') id: string, @Headers('authorization') auth?: string) {
+    authorize(this.settings, auth, 'read');
     const record = await this.commands.find(id);
     if (record.issued === null) throw new HttpException({ error: `no command ${id}` }, 404);
     return record;

@@ -6,6 +6,8 @@ import { COMMANDS_STREAM } from '@haco/contracts';
 export interface PeerView {
   readonly cluster: string;
   readonly peer: string;
+  readonly mode: string;
+  readonly role: string;
   readonly state: string;
   readonly paused: boolean;
   readonly pausedSince: string | null;
@@ -14,6 +16,8 @@ export interface PeerView {
   readonly lastHeartbeatAt: string | null;
   readonly stateSince: string | null;
   readonly lastSeq: number;
+  /** Transitions to a different state over the whole stream. */
+  readonly transitions: number;
 }
 
 export interface TransitionRecord {
@@ -104,6 +108,8 @@ export function projectPeer(
     view: {
       cluster,
       peer,
+      mode: machine.config.mode,
+      role: machine.config.peers.find((p) => p.name === machine?.config.thisServerName)?.role ?? '',
       state: machine.state,
       paused: machine.paused,
       pausedSince: machine.paused ? pausedSince : null,
@@ -112,6 +118,7 @@ export function projectPeer(
       lastHeartbeatAt,
       stateSince: enteredAt,
       lastSeq: last.seq,
+      transitions: history.length,
     },
     history,
   };

@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinatorProcess } from '../support/coordinator-process';
+import { NatsServer } from '../support/nats-server';
+import { PeerPair } from '../support/peer-cluster';
+import { waitFor } from '../support/processes';
+
+jest.setTimeout(120_000);
+
+describe('the operator and monitoring API against a running cluster', () => {
+  let nats: NatsServer;
+  let coordinator: CoordinatorProcess;
+  let pair: PeerPair;
+  const dir = mkdtempSync(join(tmpdir(), 'haco-api-'));
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'));
+    pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
+    pair.startBoth();
+    await pair.waitForState('server1', 'ready', true);
+    await waitFor('the coordinator to see the pause', async () => {
+      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers');
+      return peers.some((p) => p.peer === 'server1' && p.paused) ? true : undefined;
+    });
+  });
+  afterAll(async () => {
+    await pair.destroy();
+    await coordinator.stop();
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses every changing call without a valid bearer token', async () => {
+    const path = `/peers/${pair.cluster}/server1/commands`;
+    const body = { command: 'ha-continue', who: 'mallory', why: 'no token' };
+    expect(await coordinator.post(path, body, { token: null })).toEqual({
+      status: 401,
+      body: { result: 1, text: 'Unauthorized: a valid bearer token is required for this call' },
+    });
+    expect((await coordinator.post(path, body, { token: 'wrong' })).status).toBe(401);
+    const kea = await coordinator.post(
+      '/',
+      { command: 'ha-continue', arguments: { cluster: pair.cluster, peer: 'server1' } },
+      { token: null },
+    );
+    expect(kea.status).toBe(401);
+    expect((await pair.status('server1')).paused).toBe(true);
+  });
+
+  it('answers Kea control-channel requests on POST /', async () => {
+    const overview = await coordinator.post<{
+      result: number;
+      arguments: { 'high-availability': unknown[] };
+    }>('/', { command: 'status-get' });
+    expect(overview.status).toBe(200);
+    expect(overview.body.arguments['high-availability']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          cluster: pair.cluster,
+          'ha-mode': 'load-balancing',
+          'ha-servers': {
+            local: expect.objectContaining({
+              'server-name': 'server1',
+              role: 'primary',
+              state: 'ready',
+              paused: true,
+            }),
+          },
+        }),
+      ]),
+    );
+    const peerStatus = await coordinator.post<unknown[]>('/', {
+      command: 'status-get',
+      service: ['dhcp4'],
+      arguments: { cluster: pair.cluster, peer: 'server1' },
+    });
+    expect(peerStatus.body).toEqual([
+      expect.objectContaining({
+        result: 0,
+        arguments: { 'high-availability': [expect.objectContaining({ 'ha-mode': 'load-balancing' })] },
+      }),
+    ]);
+    expect((await coordinator.post('/', { command: 'config-get' })).body).toEqual({
+      result: 2,
+      text: "'config-get' command not supported.",
+    });
+    expect((await coordinator.post('/', { command: 'ha-continue' })).body).toEqual({
+      result: 1,
+      text: "'ha-continue' needs 'cluster' and 'peer' in its arguments to name the peer",
+    });
+    const malformed = await coordinator.post('/', '{"command": "status-get",', { raw: true });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({
+      result: 1,
+      text: expect.stringContaining('invalid request body'),
+    });
+    expect((await coordinator.post('/', { service: ['dhcp4'] })).status).toBe(400);
+  });
+
+  it('stays healthy while a peer is paused', async () => {
+    expect(await coordinator.text('/health/live')).toMatchObject({ status: 200 });
+    expect(await coordinator.get('/health/ready')).toEqual({
+      status: 'ok',
+      checks: { nats: true, database: true },
+    });
+  });
+
+  it('exposes Prometheus metrics: one-hot state, paused flag, ages, counters', async () => {
+    const { status, body, contentType } = await coordinator.text('/metrics');
+    expect(status).toBe(200);
+    expect(contentType).toContain('text/plain');
+    const peer = `cluster="${pair.cluster}",peer="server1"`;
+    expect(body).toContain('# TYPE haco_peer_state gauge');
+    expect(body).toContain(`haco_peer_state{${peer},state="ready"} 1`);
+    expect(body).toContain(`haco_peer_state{${peer},state="load-balancing"} 0`);
+    expect(body).toContain(`haco_peer_paused{${peer}} 1`);
+    expect(body).toMatch(new RegExp(`haco_peer_state_seconds\\{${peer}\\} \\d`));
+    expect(body).toMatch(new RegExp(`haco_peer_heartbeat_age_seconds\\{${peer}\\} \\d`));
+    expect(body).toMatch(/haco_peer_transitions_total\{[^}]*peer="server1"\} [1-9]/);
+    expect(body).toMatch(/^haco_ingest_lag_seconds \d/m);
+    expect(body).toMatch(/^haco_dead_letters_total \d/m);
+  });
+
+  it('continues the pair through the Kea endpoint with the token, and counts the command', async () => {
+    const answer = await coordinator.post('/', {
+      command: 'ha-continue',
+      arguments: {
+        cluster: pair.cluster,
+        peer: 'server1',
+        who: 'carol',
+        why: 'maintenance done',
+        guard: 'ready',
+      },
+    });
+    expect(answer.body).toEqual({ result: 0, text: 'HA state machine continues.' });
+    await pair.waitForState('server1', 'load-balancing');
+    expect((await coordinator.text('/metrics')).body).toMatch(
+      /haco_commands_total\{outcome="completed"\} [1-9]/,
+    );
+  });
+});
+
+describe('a coordinator without an API token', () => {
+  it('refuses changes outright, and can protect reads', async () => {
+    const nats = await NatsServer.start();
+    const dir = mkdtempSync(join(tmpdir(), 'haco-notoken-'));
+    const coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'), {
+      HACO_API_TOKEN: '',
+      HACO_PROTECT_READS: 'true',
+    });
+    try {
+      const change = await coordinator.post(
+        '/peers/x/y/commands',
+        { command: 'ha-continue', who: 'a' },
+        { token: null },
+      );
+      expect(change.status).toBe(403);
+      expect(change.body).toMatchObject({ text: expect.stringContaining('no API token configured') });
+      expect((await coordinator.text('/peers')).status).toBe(403);
+      expect((await coordinator.text('/health/live')).status).toBe(200);
+    } finally {
+      await coordinator.stop();
+      await nats.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
