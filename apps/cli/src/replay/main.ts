@@ -28,7 +28,7 @@ function describe(stream: string, report: ReplayReport): string {
 }
 
 /** Replays stored streams read-only through libs/ha-core; exit 1 at the first stream that diverges. */
-async function main(argv: string[]): Promise<number> {
+export async function replay(argv: string[]): Promise<number> {
   const option = (name: string): string | undefined => {
     const index = argv.indexOf(name);
     return index >= 0 ? argv[index + 1] : undefined;
@@ -73,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void replay(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

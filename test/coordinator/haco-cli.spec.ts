@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../support/conformance-cli';
+import { CoordinatorProcess } from '../support/coordinator-process';
+import { NatsServer } from '../support/nats-server';
+import { PeerPair } from '../support/peer-cluster';
+import { waitFor } from '../support/processes';
+
+jest.setTimeout(120_000);
+
+describe('the haco CLI against a running cluster', () => {
+  let nats: NatsServer;
+  let coordinator: CoordinatorProcess;
+  let pair: PeerPair;
+  const dir = mkdtempSync(join(tmpdir(), 'haco-cli-'));
+  const dbPath = join(dir, 'events.sqlite');
+  const haco = (args: string[], token: string | null = CoordinatorProcess.TOKEN) =>
+    spawnSync(join(PROJECT_ROOT, 'bin', 'haco'), args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, HACO_URL: coordinator.url, HACO_TOKEN: token ?? '', HACO_DB: dbPath },
+      timeout: 60_000,
+    });
+
+  beforeAll(async () => {
+    nats = await NatsServer.start();
+    coordinator = await CoordinatorProcess.start(nats.url, dbPath);
+    pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
+    pair.startBoth();
+    await pair.waitForState('server1', 'ready', true);
+    await waitFor('the coordinator to see the pause', async () => {
+      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers');
+      return peers.some((p) => p.peer === 'server1' && p.paused) ? true : undefined;
+    });
+  });
+  afterAll(async () => {
+    await pair.destroy();
+    await coordinator.stop();
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('status shows a table of peers with the pause', () => {
+    const result = haco(['status']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(
+      /^PEER\s+STATE\s+PAUSED\s+IN STATE\s+PARTNER\s+SCOPES\s+HEARTBEAT$/,
+    );
+    expect(result.stdout).toMatch(new RegExp(`${pair.cluster}/server1\\s+ready\\s+yes, \\d+s ago`));
+  });
+
+  it('continue without the token is refused with exit 1, and with it continues the peer', async () => {
+    const refused = haco(['continue', `${pair.cluster}/server1`, '--reason', 'x'], null);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('haco: refused (401)');
+    const continued = haco([
+      'continue',
+      `${pair.cluster}/server1`,
+      '--reason',
+      'leases checked',
+      '--who',
+      'dave',
+      '--guard',
+      'ready',
+    ]);
+    expect(continued.status).toBe(0);
+    expect(JSON.parse(continued.stdout)).toEqual({ result: 0, text: 'HA state machine continues.' });
+    expect(continued.stderr).toMatch(/command [0-9a-f-]{36} recorded/);
+    await pair.waitForState('server1', 'load-balancing');
+  });
+
+  it('command sends any Kea command and exits 1 on a Kea error', () => {
+    const answer = haco([
+      'command',
+      `${pair.cluster}/server1`,
+      '{"command": "ha-maintenance-cancel"}',
+      '--reason',
+      'probe',
+    ]);
+    expect(answer.status).toBe(1);
+    expect(JSON.parse(answer.stdout)).toMatchObject({
+      result: 1,
+      text: expect.stringContaining('not in the partner-in-maintenance state'),
+    });
+    expect(haco(['command', `${pair.cluster}/server1`, 'not json']).status).toBe(2);
+  });
+
+  it('history lists the transitions, filtered, also as JSON lines', async () => {
+    await waitFor('load-balancing in the history', async () =>
+      haco(['history', `${pair.cluster}/server1`, '--json']).stdout.includes('"to":"load-balancing"')
+        ? true
+        : undefined,
+    );
+    const lines = haco(['history', `${pair.cluster}/server1`, '--json', '--state', 'load-balancing'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { to: string; from: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((t) => t.to === 'load-balancing' || t.from === 'load-balancing')).toBe(true);
+    expect(haco(['history']).stdout).toMatch(/^TIME\s+PEER\s+FROM\s+TO\s+AFTER\s+CAUSE\s+COMMAND/);
+    expect(haco(['history', '--since', 'yesterday-ish']).status).toBe(2);
+  });
+
+  it('replay --verify and export read the store', () => {
+    const replay = haco(['replay', '--verify']);
+    expect(replay.stdout).toContain(`OK        ${pair.cluster}/server1`);
+    expect(replay.status).toBe(0);
+    const exported = haco(['export', `${pair.cluster}/server1`]);
+    expect(exported.status).toBe(0);
+    const first = JSON.parse(exported.stdout.split('\n')[0]) as { seq: number; type: string };
+    expect(first).toMatchObject({ seq: 1, type: 'ServiceStarted' });
+    expect(haco(['export', 'nobody/none']).status).toBe(1);
+  });
+
+  it('explains its usage and a bad peer name with exit 2', () => {
+    expect(haco([]).status).toBe(2);
+    const bad = haco(['continue', 'server1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('PEER must be CLUSTER/PEER');
+  });
+});
