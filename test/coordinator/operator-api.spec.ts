@@ -99,6 +99,41 @@ describe('the operator and monitoring API against a running cluster', () => {
     expect((await coordinator.post('/', { service: ['dhcp4'] })).status).toBe(400);
   });
 
+  it('streams the log live (SSE) and resumes after the last event id', async () => {
+    const read = async (headers: Record<string, string>, count: number) => {
+      const controller = new AbortController();
+      const response = await fetch(`${coordinator.url}/events/live?stream=${pair.cluster}/server1`, {
+        headers,
+        signal: controller.signal,
+      });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reader = response.body!.getReader();
+      let text = '';
+      const events: { id: number; type: string; seq: number }[] = [];
+      while (events.length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        const blocks = text.split('\n\n');
+        text = blocks.pop() ?? '';
+        for (const block of blocks) {
+          const id = /^id: (\d+)$/m.exec(block)?.[1];
+          const type = /^event: (.+)$/m.exec(block)?.[1];
+          const data = /^data: (.+)$/m.exec(block)?.[1];
+          if (id && type && data)
+            events.push({ id: Number(id), type, seq: (JSON.parse(data) as { seq: number }).seq });
+        }
+      }
+      controller.abort();
+      return events.slice(0, count);
+    };
+    const first = await read({}, 3);
+    expect(first.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(first[0].type).toBe('ServiceStarted');
+    const resumed = await read({ 'last-event-id': String(first[1].id) }, 1);
+    expect(resumed).toEqual([first[2]]);
+  });
+
   it('stays healthy while a peer is paused', async () => {
     expect(await coordinator.text('/health/live')).toMatchObject({ status: 200 });
     expect(await coordinator.get('/health/ready')).toEqual({

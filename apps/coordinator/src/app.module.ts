@@ -9,6 +9,7 @@ import type { CoordinatorSettings } from './config/coordinator-config';
 import { EventIngest } from './ingest/event-ingest';
 import { HealthController } from './http/health.controller';
 import { KeaController } from './http/kea.controller';
+import { LiveController } from './http/live.controller';
 import { MetricsController } from './http/metrics.controller';
 import { PeersController } from './http/peers.controller';
 import { Projections } from './projections/projections';
@@ -40,7 +41,7 @@ export class CoordinatorModule {
   static register(settings: CoordinatorSettings): DynamicModule {
     return {
       module: CoordinatorModule,
-      controllers: [PeersController, KeaController, HealthController, MetricsController],
+      controllers: [PeersController, KeaController, HealthController, MetricsController, LiveController],
       providers: [
         { provide: SETTINGS, useValue: settings },
         {

@@ -266,6 +266,22 @@ export class EventStore {
     return rows.map(toStored);
   }
 
+  /** Events after a log position, in log order, optionally of one stream: what a live feed resumes from. */
+  async readAfter(position: number, limit: number, stream?: string): Promise<StoredEvent[]> {
+    const rows = (
+      stream === undefined
+        ? await this.dataSource.query('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?', [
+            position,
+            limit,
+          ])
+        : await this.dataSource.query(
+            'SELECT * FROM events WHERE position > ? AND stream = ? ORDER BY position LIMIT ?',
+            [position, stream, limit],
+          )
+    ) as EventRow[];
+    return rows.map(toStored);
+  }
+
   async streams(): Promise<StreamHead[]> {
     const rows = (await this.dataSource.query(
       'SELECT stream, last_seq FROM stream_heads ORDER BY stream',
