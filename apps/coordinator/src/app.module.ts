@@ -7,9 +7,11 @@ import { EventStore, openDataSource } from '@haco/event-store';
 import { CommandService } from './commands/command-service';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { EventIngest } from './ingest/event-ingest';
+import { AuditController } from './http/audit.controller';
 import { HealthController } from './http/health.controller';
 import { KeaController } from './http/kea.controller';
 import { LiveController } from './http/live.controller';
+import { OpenApiController } from './http/openapi.controller';
 import { MetricsController } from './http/metrics.controller';
 import { PeersController } from './http/peers.controller';
 import { Projections } from './projections/projections';
@@ -41,7 +43,15 @@ export class CoordinatorModule {
   static register(settings: CoordinatorSettings): DynamicModule {
     return {
       module: CoordinatorModule,
-      controllers: [PeersController, KeaController, HealthController, MetricsController, LiveController],
+      controllers: [
+        PeersController,
+        KeaController,
+        HealthController,
+        MetricsController,
+        LiveController,
+        AuditController,
+        OpenApiController,
+      ],
       providers: [
         { provide: SETTINGS, useValue: settings },
         {

@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './event-store';
+export * from './recorded-events';

@@ -1,20 +1,10 @@
-import type { RecordedEvent, ReplayReport } from '@haco/ha-core';
+import type { ReplayReport } from '@haco/ha-core';
 import { verifyStream } from '@haco/ha-core';
-import type { StoredEvent } from '@haco/event-store';
-import { EventStore, openDataSource } from '@haco/event-store';
+import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
 import { isPeerStream, projectPeer } from '../../../coordinator/src/projections/projections';
 
 const USAGE =
   'usage: npm run replay -- --verify [--db FILE] [--stream CLUSTER/PEER]\n       npm run replay -- --state-at ISO-TIME --stream CLUSTER/PEER [--db FILE]';
-
-export function recorded(events: readonly StoredEvent[]): RecordedEvent[] {
-  return events.map((e) => ({
-    seq: e.seq,
-    at: Date.parse(e.at),
-    causationId: e.causationId,
-    event: { type: e.type, ...e.data } as RecordedEvent['event'],
-  }));
-}
 
 function describe(stream: string, report: ReplayReport): string {
   const counts = `${report.events} events, ${report.decisions} decisions, ${report.transitions} transitions, ${report.pauses} pauses, ${report.continues} continues`;
@@ -62,7 +52,7 @@ export async function replay(argv: string[]): Promise<number> {
       only !== undefined ? [only] : (await store.streams()).map((h) => h.stream).filter(isPeerStream);
     let diverged = 0;
     for (const stream of streams) {
-      const report = verifyStream(recorded(await store.readStream(stream)));
+      const report = verifyStream(recordedEvents(await store.readStream(stream)));
       process.stdout.write(`${describe(stream, report)}\n`);
       if (report.divergence !== null) diverged += 1;
     }

@@ -1,0 +1,94 @@
+import { Controller, Get, Header, Headers, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { streamId } from '@haco/contracts';
+import { verifyStream } from '@haco/ha-core';
+import type { EventStore } from '@haco/event-store';
+import { recordedEvents } from '@haco/event-store';
+import type { CoordinatorSettings } from '../config/coordinator-config';
+import type { Projections, TransitionRecord } from '../projections/projections';
+import { EVENT_STORE, PROJECTIONS, SETTINGS } from '../tokens';
+import { authorize } from './auth';
+
+const time = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new HttpException({ error: `'${name}' must be an ISO 8601 time` }, 400);
+  return ms;
+};
+
+const count = (name: string, value: string | undefined, fallback: number, max: number): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new HttpException({ error: `'${name}' must be an integer from 0 to ${max}` }, 400);
+  return n;
+};
+
+/** The audit side: filtered history, a stream's export, and replay verification, all from the log. */
+@Controller()
+export class AuditController {
+  constructor(
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
+  ) {}
+
+  @Get('history')
+  async history(
+    @Headers('authorization') auth?: string,
+    @Query('peer') peer?: string,
+    @Query('state') state?: string,
+    @Query('since') since?: string,
+    @Query('until') until?: string,
+    @Query('cause') cause?: string,
+    @Query('command') command?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
+    authorize(this.settings, auth, 'read');
+    const from = time('since', since);
+    const to = time('until', until);
+    const take = count('limit', limit, 100, 10_000);
+    const skip = count('offset', offset, 0, Number.MAX_SAFE_INTEGER);
+    const streams = peer !== undefined ? [peer] : await this.projections.peerStreams();
+    const all: TransitionRecord[] = [];
+    for (const stream of streams) all.push(...(await this.projections.peer(stream)).history);
+    const matching = all
+      .filter((t) => state === undefined || t.to === state || t.from === state)
+      .filter((t) => from === undefined || Date.parse(t.at) >= from)
+      .filter((t) => to === undefined || Date.parse(t.at) <= to)
+      .filter((t) => cause === undefined || t.cause.includes(cause))
+      .filter((t) => command === undefined || t.commandId === command)
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq);
+    return {
+      total: matching.length,
+      offset: skip,
+      limit: take,
+      transitions: matching.slice(skip, skip + take),
+    };
+  }
+
+  @Get('streams/:cluster/:peer/export')
+  @Header('content-type', 'application/x-ndjson; charset=utf-8')
+  async export(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Headers('authorization') auth?: string,
+  ) {
+    authorize(this.settings, auth, 'read');
+    const events = await this.store.readStream(streamId(cluster, peer));
+    if (events.length === 0) throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
+    return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  }
+
+  @Get('replay/verify')
+  async verify(@Headers('authorization') auth?: string, @Query('stream') stream?: string) {
+    authorize(this.settings, auth, 'read');
+    const streams = stream !== undefined ? [stream] : await this.projections.peerStreams();
+    const reports = [];
+    for (const name of streams) {
+      const { state: _state, ...report } = verifyStream(recordedEvents(await this.store.readStream(name)));
+      reports.push({ stream: name, verified: report.divergence === null, ...report });
+    }
+    return { verified: reports.every((r) => r.verified), streams: reports };
+  }
+}

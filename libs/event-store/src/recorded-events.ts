@@ -1,0 +1,12 @@
+import type { RecordedEvent } from '@haco/ha-core';
+import type { StoredEvent } from './event-store';
+
+/** Stored envelopes as replay reads them: the event, its sequence, its time and what caused it. */
+export function recordedEvents(events: readonly StoredEvent[]): RecordedEvent[] {
+  return events.map((e) => ({
+    seq: e.seq,
+    at: Date.parse(e.at),
+    causationId: e.causationId,
+    event: { type: e.type, ...e.data } as RecordedEvent['event'],
+  }));
+}
