@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, OwnedProcess, portOpen, waitFor } from './processes';
@@ -12,10 +12,19 @@ export class NatsServer {
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly configFile: string | null,
   ) {}
 
-  static async start(): Promise<NatsServer> {
-    const server = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'haco-nats-')));
+  /** A server with JetStream; `config` (given the port and store) replaces the command-line setup. */
+  static async start(config?: (port: number, storeDir: string) => string): Promise<NatsServer> {
+    const port = await freePort();
+    const storeDir = mkdtempSync(join(tmpdir(), 'haco-nats-'));
+    let configFile: string | null = null;
+    if (config !== undefined) {
+      configFile = join(storeDir, 'nats.conf');
+      writeFileSync(configFile, config(port, storeDir));
+    }
+    const server = new NatsServer(port, storeDir, configFile);
     await server.restart();
     return server;
   }
@@ -26,15 +35,11 @@ export class NatsServer {
 
   /** (Re)starts the server on the same port and store, as after a crash. */
   async restart(): Promise<void> {
-    this.process = OwnedProcess.start(NATS_SERVER, [
-      '-a',
-      '127.0.0.1',
-      '-p',
-      String(this.port),
-      '-js',
-      '-sd',
-      this.storeDir,
-    ]);
+    const args =
+      this.configFile !== null
+        ? ['-a', '127.0.0.1', '-c', this.configFile]
+        : ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
+    this.process = OwnedProcess.start(NATS_SERVER, args);
     await waitFor(
       `nats-server on ${this.port}`,
       async () => ((await portOpen(this.port)) ? true : undefined),

@@ -86,7 +86,7 @@ export class AuditController {
     const streams = stream !== undefined ? [stream] : await this.projections.peerStreams();
     const reports = [];
     for (const name of streams) {
-      const { state: _state, ...report } = verifyStream(recordedEvents(await this.store.readStream(name)));
+      const { state, ...report } = verifyStream(recordedEvents(await this.store.readStream(name)));
       reports.push({ stream: name, verified: report.divergence === null, ...report });
     }
     return { verified: reports.every((r) => r.verified), streams: reports };
