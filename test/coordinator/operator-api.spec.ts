@@ -180,6 +180,17 @@ describe('the operator and monitoring API against a running cluster', () => {
     );
   });
 
+  it('lists clusters with their peers and pauses', async () => {
+    const { clusters } = await coordinator.get<{
+      clusters: { name: string; peers: string[]; paused: string[] }[];
+    }>('/clusters');
+    expect(clusters.find((c) => c.name === pair.cluster)).toEqual({
+      name: pair.cluster,
+      peers: expect.arrayContaining(['server1', 'server2']),
+      paused: expect.any(Array),
+    });
+  });
+
   it('stays healthy while a peer is paused', async () => {
     expect(await coordinator.text('/health/live')).toMatchObject({ status: 200 });
     expect(await coordinator.get('/health/ready')).toEqual({

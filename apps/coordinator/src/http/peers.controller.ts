@@ -24,6 +24,19 @@ export class PeersController {
     @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
 
+  @Get('clusters')
+  async clusters(@Headers('authorization') auth?: string) {
+    authorize(this.settings, auth, 'read');
+    const byCluster = new Map<string, { peers: string[]; paused: string[] }>();
+    for (const view of await this.projections.peers()) {
+      const cluster = byCluster.get(view.cluster) ?? { peers: [], paused: [] };
+      cluster.peers.push(view.peer);
+      if (view.paused) cluster.paused.push(view.peer);
+      byCluster.set(view.cluster, cluster);
+    }
+    return { clusters: [...byCluster].map(([name, c]) => ({ name, ...c })) };
+  }
+
   @Get('peers')
   async peers(@Headers('authorization') auth?: string) {
     authorize(this.settings, auth, 'read');
