@@ -15,6 +15,8 @@ const PEER_MAIN = join(PROJECT_ROOT, 'apps', 'peer', 'src', 'main.ts');
 export interface PairOptions {
   readonly mode?: 'load-balancing' | 'hot-standby';
   readonly settings?: Record<string, unknown>;
+  /** NATS URLs the peers connect to (a cluster); the one server's by default. */
+  readonly natsServers?: readonly string[];
   /** `state-machine` pausing per server name. */
   readonly pausing?: Record<string, Record<string, 'always' | 'once' | 'never'>>;
 }
@@ -84,7 +86,7 @@ export class PeerPair {
       file,
       JSON.stringify({
         cluster: this.cluster,
-        nats: { servers: [this.nats.url] },
+        nats: { servers: this.options.natsServers ?? [this.nats.url] },
         'data-dir': this.dataDir(name),
         'high-availability': [
           {

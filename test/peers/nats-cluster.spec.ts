@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'nats';
+import { EVENTS_STREAM } from '@haco/contracts';
+import { CoordinatorProcess } from '../support/coordinator-process';
+import { NatsServer } from '../support/nats-server';
+import { PeerPair } from '../support/peer-cluster';
+import { freePort, sleep, waitFor } from '../support/processes';
+
+jest.setTimeout(120_000);
+
+/** What docker-compose.yml runs, without containers: three clustered nats-servers with JetStream. */
+describe('the cluster on a 3-node NATS cluster with replicated events', () => {
+  const nodes: NatsServer[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'haco-natscluster-'));
+  const previousReplicas = process.env.HACO_EVENTS_REPLICAS;
+
+  beforeAll(async () => {
+    const routes = await Promise.all([0, 1, 2].map(() => freePort()));
+    const started = [0, 1, 2].map((index) =>
+      NatsServer.start(
+        (port, storeDir) => `
+          port: ${port}
+          server_name: n${index + 1}
+          jetstream { store_dir: "${storeDir}" }
+          cluster {
+            name: haco
+            listen: 127.0.0.1:${routes[index]}
+            routes: [${routes
+              .filter((_, i) => i !== index)
+              .map((r) => `nats-route://127.0.0.1:${r}`)
+              .join(', ')}]
+          }
+        `,
+      ),
+    );
+    nodes.push(...(await Promise.all(started)));
+    process.env.HACO_EVENTS_REPLICAS = '3';
+  });
+  afterAll(async () => {
+    process.env.HACO_EVENTS_REPLICAS = previousReplicas;
+    await Promise.all(nodes.map((n) => n.destroy()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores every event with 3 replicas and keeps going when a NATS node is killed', async () => {
+    const urls = nodes.map((n) => n.url);
+    const admin = await connect({ servers: urls });
+    await waitFor(
+      'a JetStream meta leader',
+      async () => {
+        const jsm = await admin.jetstreamManager();
+        return (await jsm.getAccountInfo()).api.total >= 0 ? true : undefined;
+      },
+      30_000,
+    );
+    const coordinator = await CoordinatorProcess.start(urls.join(','), join(dir, 'events.sqlite'), {
+      HACO_EVENTS_REPLICAS: '3',
+    });
+    const pair = new PeerPair(nodes[0], { natsServers: urls });
+    try {
+      pair.startBoth();
+      await pair.waitForState('server1', 'load-balancing', undefined, 60_000);
+      const jsm = await admin.jetstreamManager();
+      const info = await jsm.streams.info(EVENTS_STREAM);
+      expect({ replicas: info.config.num_replicas, cluster: info.cluster?.replicas?.length }).toEqual({
+        replicas: 3,
+        cluster: 2,
+      });
+      await nodes[2].kill('SIGKILL');
+      // Clients of the dead node reconnect to the others; the pair settles back into load-balancing.
+      await sleep(2_000);
+      await pair.waitForState('server1', 'load-balancing', undefined, 30_000);
+      await pair.waitForState('server2', 'load-balancing', undefined, 30_000);
+      expect(await pair.command('server1', 'ha-maintenance-start')).toMatchObject({ result: 0 });
+      await pair.waitForState('server1', 'partner-in-maintenance');
+      await pair.command('server1', 'ha-maintenance-cancel');
+      await pair.waitForState('server1', 'load-balancing');
+      const { lastSeq } = await waitFor("server1's outbox drained", async () => {
+        const outbox = pair.outboxState('server1');
+        return outbox.publishedSeq === outbox.lastSeq ? outbox : undefined;
+      });
+      await waitFor(
+        'the coordinator to store all of server1',
+        async () => {
+          const view = await coordinator.get<{ lastSeq: number }>(`/peers/${pair.cluster}/server1`);
+          return view.lastSeq >= lastSeq ? true : undefined;
+        },
+        30_000,
+      );
+      expect(await coordinator.get('/gaps')).toEqual({ gaps: [] });
+      const verified = await coordinator.get<{ verified: boolean }>(
+        `/replay/verify?stream=${pair.cluster}/server1`,
+      );
+      expect(verified.verified).toBe(true);
+    } finally {
+      await pair.destroy();
+      await coordinator.stop();
+      await admin.close();
+    }
+  });
+});
