@@ -5,7 +5,6 @@ import { connect } from 'nats';
 import { ensureEventsStream, EVENTS_STREAM } from '@haco/contracts';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { NatsServer } from '../support/nats-server';
-import { sleep } from '../support/processes';
 
 jest.setTimeout(60_000);
 
@@ -54,6 +53,7 @@ describe('per-peer NATS permissions (examples/nats-auth.conf)', () => {
   it('refuses a peer answering another peer\u2019s commands', async () => {
     const server1 = await as('server1');
     const subscription = server1.subscribe('haco.local.server2.cmd');
+    let fallback: NodeJS.Timeout | undefined;
     const ended = await Promise.race([
       (async () => {
         try {
@@ -63,8 +63,11 @@ describe('per-peer NATS permissions (examples/nats-auth.conf)', () => {
           return String(error);
         }
       })(),
-      sleep(3_000).then(() => 'still subscribed'),
+      new Promise<string>((resolve) => {
+        fallback = setTimeout(() => resolve('still subscribed'), 3_000);
+      }),
     ]);
+    clearTimeout(fallback);
     expect(ended).toMatch(/permissions violation/i);
   });
 
