@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type Database from 'better-sqlite3';
+import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { SerialQueue } from '@haco/contracts';
 
@@ -80,7 +81,7 @@ export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
-    return this.writes.run(() => this.dataSource.transaction((m) => this.appendIn(m, envelope, recordedAt)));
+    return this.writes.run(() => this.db.transaction(() => this.appendSync(envelope, recordedAt))());
   }
 
   /**
@@ -90,72 +91,17 @@ export class EventStore {
    */
   ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]> {
     return this.writes.run(() =>
-      this.dataSource.transaction(async (m) => {
-        const results: IngestResult[] = [];
-        for (const item of items) {
-          const result = 'refusal' in item ? null : await this.appendIn(m, item.envelope, receivedAt);
+      this.db.transaction(() =>
+        items.map((item): IngestResult => {
+          const result = 'refusal' in item ? null : this.appendSync(item.envelope, receivedAt);
           const reason =
             'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
-          if (reason !== null) {
-            await this.deadLetterIn(m, item.subject, reason, item.payload, receivedAt);
-            results.push({ outcome: 'dead-letter', reason });
-          } else if (result !== null) results.push(result);
-        }
-        return results;
-      }),
+          if (reason === null) return result as AppendResult;
+          this.sql.deadLetter.run(receivedAt, item.subject, reason, item.payload.slice(0, 65_536));
+          return { outcome: 'dead-letter', reason };
+        }),
+      )(),
     );
-  }
-  private async appendIn(
-    m: EntityManager,
-    envelope: EventEnvelope,
-    recordedAt: string,
-  ): Promise<AppendResult> {
-    const known = (await m.query('SELECT stream, seq FROM events WHERE id = ?', [envelope.id])) as EventRow[];
-    if (known.length > 0) {
-      return known[0].stream === envelope.stream && known[0].seq === envelope.seq
-        ? { outcome: 'duplicate' }
-        : {
-            outcome: 'conflict',
-            reason: `event id ${envelope.id} is already stored as ${known[0].stream}#${known[0].seq}`,
-          };
-    }
-    const taken = (await m.query('SELECT id FROM events WHERE stream = ? AND seq = ?', [
-      envelope.stream,
-      envelope.seq,
-    ])) as EventRow[];
-    if (taken.length > 0) {
-      return {
-        outcome: 'conflict',
-        reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken[0].id})`,
-      };
-    }
-    const expectedSeq = (await this.headIn(m, envelope.stream)) + 1;
-    if (envelope.seq !== expectedSeq) {
-      const held = (await m.query('SELECT id FROM held_events WHERE stream = ? AND seq = ?', [
-        envelope.stream,
-        envelope.seq,
-      ])) as {
-        id: string;
-      }[];
-      if (held.length > 0)
-        return held[0].id === envelope.id
-          ? { outcome: 'duplicate' }
-          : {
-              outcome: 'conflict',
-              reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
-            };
-      await m.query('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)', [
-        envelope.id,
-        envelope.stream,
-        envelope.seq,
-        JSON.stringify(envelope),
-        recordedAt,
-      ]);
-      return { outcome: 'held', expectedSeq };
-    }
-    const position = await this.insertIn(m, envelope, recordedAt);
-    const released = await this.releaseHeldIn(m, envelope.stream, envelope.seq + 1, recordedAt);
-    return { outcome: 'appended', position, released };
   }
 
   /**
@@ -168,23 +114,125 @@ export class EventStore {
     meta: { id: string; at: string; causationId?: string | null; correlationId?: string | null },
   ): Promise<number> {
     return this.writes.run(() =>
-      this.dataSource.transaction(async (m) => {
-        const seq = (await this.headIn(m, stream)) + 1;
-        const envelope = {
-          schema: 1 as const,
-          id: meta.id,
-          stream,
-          seq,
-          type: event.type as EventEnvelope['type'],
-          data: event.data as EventEnvelope['data'],
-          at: meta.at,
-          causationId: meta.causationId ?? null,
-          correlationId: meta.correlationId ?? null,
-        };
-        await this.insertIn(m, envelope, meta.at);
+      this.db.transaction(() => {
+        const seq = this.head(stream) + 1;
+        this.insert(
+          {
+            schema: 1,
+            id: meta.id,
+            stream,
+            seq,
+            type: event.type as EventEnvelope['type'],
+            data: event.data as EventEnvelope['data'],
+            at: meta.at,
+            causationId: meta.causationId ?? null,
+            correlationId: meta.correlationId ?? null,
+          },
+          meta.at,
+        );
         return seq;
-      }),
+      })(),
     );
+  }
+
+  /** The SQLite connection under TypeORM: the write path runs on it directly, synchronously, one writer. */
+  private get db(): Database.Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database.Database })
+      .databaseConnection;
+  }
+
+  private statements: ReturnType<EventStore['prepare']> | null = null;
+
+  private get sql(): ReturnType<EventStore['prepare']> {
+    this.statements ??= this.prepare();
+    return this.statements;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      byId: db.prepare('SELECT stream, seq FROM events WHERE id = ?'),
+      bySeq: db.prepare('SELECT id FROM events WHERE stream = ? AND seq = ?'),
+      head: db.prepare('SELECT last_seq FROM stream_heads WHERE stream = ?'),
+      heldAt: db.prepare('SELECT id, envelope FROM held_events WHERE stream = ? AND seq = ?'),
+      hold: db.prepare('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)'),
+      release: db.prepare('DELETE FROM held_events WHERE stream = ? AND seq = ?'),
+      insert: db.prepare(
+        `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+      ),
+      setHead: db.prepare(
+        `INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+      ),
+      deadLetter: db.prepare(
+        'INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)',
+      ),
+    };
+  }
+
+  private appendSync(envelope: EventEnvelope, recordedAt: string): AppendResult {
+    const known = this.sql.byId.get(envelope.id) as { stream: string; seq: number } | undefined;
+    if (known !== undefined) {
+      return known.stream === envelope.stream && known.seq === envelope.seq
+        ? { outcome: 'duplicate' }
+        : {
+            outcome: 'conflict',
+            reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+          };
+    }
+    const taken = this.sql.bySeq.get(envelope.stream, envelope.seq) as { id: string } | undefined;
+    if (taken !== undefined) {
+      return {
+        outcome: 'conflict',
+        reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken.id})`,
+      };
+    }
+    const expectedSeq = this.head(envelope.stream) + 1;
+    if (envelope.seq !== expectedSeq) {
+      const held = this.sql.heldAt.get(envelope.stream, envelope.seq) as { id: string } | undefined;
+      if (held !== undefined) {
+        return held.id === envelope.id
+          ? { outcome: 'duplicate' }
+          : {
+              outcome: 'conflict',
+              reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
+            };
+      }
+      this.sql.hold.run(envelope.id, envelope.stream, envelope.seq, JSON.stringify(envelope), recordedAt);
+      return { outcome: 'held', expectedSeq };
+    }
+    const position = this.insert(envelope, recordedAt);
+    let released = 0;
+    // The missing event arrived: append whatever was held right behind it, in order.
+    for (let seq = envelope.seq + 1; ; seq += 1) {
+      const held = this.sql.heldAt.get(envelope.stream, seq) as { envelope: string } | undefined;
+      if (held === undefined) break;
+      this.insert(JSON.parse(held.envelope) as EventEnvelope, recordedAt);
+      this.sql.release.run(envelope.stream, seq);
+      released += 1;
+    }
+    return { outcome: 'appended', position, released };
+  }
+
+  private insert(e: EventEnvelope, recordedAt: string): number {
+    const row = this.sql.insert.get(
+      e.id,
+      e.stream,
+      e.seq,
+      e.type,
+      JSON.stringify(e.data),
+      e.at,
+      recordedAt,
+      e.causationId,
+      e.correlationId,
+    ) as { position: number };
+    this.sql.setHead.run(e.stream, e.seq, recordedAt);
+    return row.position;
+  }
+
+  private head(stream: string): number {
+    return (this.sql.head.get(stream) as { last_seq: number } | undefined)?.last_seq ?? 0;
   }
 
   /** Every stored event caused by `causationId` (a command id), in log order. */
@@ -203,59 +251,6 @@ export class EventStore {
       [type, `$.${field}`, value],
     )) as EventRow[];
     return rows.map(toStored);
-  }
-
-  private async insertIn(m: EntityManager, e: EventEnvelope, recordedAt: string): Promise<number> {
-    const result = (await m.query(
-      `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
-      [
-        e.id,
-        e.stream,
-        e.seq,
-        e.type,
-        JSON.stringify(e.data),
-        e.at,
-        recordedAt,
-        e.causationId,
-        e.correlationId,
-      ],
-    )) as { position: number }[];
-    await m.query(
-      `INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
-      [e.stream, e.seq, recordedAt],
-    );
-    return result[0].position;
-  }
-
-  /** The missing event arrived: append whatever was held right behind it, in order. */
-  private async releaseHeldIn(
-    m: EntityManager,
-    stream: string,
-    fromSeq: number,
-    recordedAt: string,
-  ): Promise<number> {
-    let released = 0;
-    for (let seq = fromSeq; ; seq += 1) {
-      const held = (await m.query('SELECT envelope FROM held_events WHERE stream = ? AND seq = ?', [
-        stream,
-        seq,
-      ])) as {
-        envelope: string;
-      }[];
-      if (held.length === 0) return released;
-      await this.insertIn(m, JSON.parse(held[0].envelope) as EventEnvelope, recordedAt);
-      await m.query('DELETE FROM held_events WHERE stream = ? AND seq = ?', [stream, seq]);
-      released += 1;
-    }
-  }
-
-  private async headIn(m: EntityManager, stream: string): Promise<number> {
-    const rows = (await m.query('SELECT last_seq FROM stream_heads WHERE stream = ?', [stream])) as {
-      last_seq: number;
-    }[];
-    return rows.length === 0 ? 0 : rows[0].last_seq;
   }
 
   async readStream(stream: string, fromSeq = 1, limit = -1): Promise<StoredEvent[]> {
@@ -311,24 +306,9 @@ export class EventStore {
   }
 
   deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
-    return this.writes.run(() =>
-      this.dataSource.transaction((m) => this.deadLetterIn(m, subject, reason, payload, receivedAt)),
-    );
-  }
-
-  private async deadLetterIn(
-    m: EntityManager,
-    subject: string,
-    reason: string,
-    payload: string,
-    at: string,
-  ): Promise<void> {
-    await m.query('INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)', [
-      at,
-      subject,
-      reason,
-      payload.slice(0, 65_536),
-    ]);
+    return this.writes.run(() => {
+      this.sql.deadLetter.run(receivedAt, subject, reason, payload.slice(0, 65_536));
+    });
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
