@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,13 +15,7 @@ const PEERS = ['server1', 'server2'];
 const COORDINATOR_DB = join(DATA, 'coordinator', 'events.sqlite');
 
 function startNode(script: string, args: string[], env: Record<string, string> = {}): OwnedProcess {
-  return new OwnedProcess(
-    spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    }),
-  );
+  return OwnedProcess.startTs(join(ROOT, script), args, ROOT, env);
 }
 
 async function main(): Promise<void> {

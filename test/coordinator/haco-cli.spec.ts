@@ -1,46 +1,34 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { CoordinatorProcess } from '../support/coordinator-process';
-import { NatsServer } from '../support/nats-server';
-import { PeerPair } from '../support/peer-cluster';
+import { PausedCluster } from '../support/paused-cluster';
+import type { PeerPair } from '../support/peer-cluster';
 import { waitFor } from '../support/processes';
 
 jest.setTimeout(120_000);
 
 describe('the haco CLI against a running cluster', () => {
-  let nats: NatsServer;
-  let coordinator: CoordinatorProcess;
+  let cluster: PausedCluster;
   let pair: PeerPair;
-  const dir = mkdtempSync(join(tmpdir(), 'haco-cli-'));
-  const dbPath = join(dir, 'events.sqlite');
   const haco = (args: string[], token: string | null = CoordinatorProcess.TOKEN) =>
     spawnSync(join(PROJECT_ROOT, 'bin', 'haco'), args, {
-      cwd: dir,
+      cwd: cluster.dir,
       encoding: 'utf8',
-      env: { ...process.env, HACO_URL: coordinator.url, HACO_TOKEN: token ?? '', HACO_DB: dbPath },
+      env: {
+        ...process.env,
+        HACO_URL: cluster.coordinator.url,
+        HACO_TOKEN: token ?? '',
+        HACO_DB: cluster.dbPath,
+      },
       timeout: 60_000,
     });
 
   beforeAll(async () => {
-    nats = await NatsServer.start();
-    coordinator = await CoordinatorProcess.start(nats.url, dbPath);
-    pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
-    pair.startBoth();
-    await pair.waitForState('server1', 'ready', true);
-    await waitFor('the coordinator to see the pause', async () => {
-      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers');
-      return peers.some((p) => p.peer === 'server1' && p.paused) ? true : undefined;
-    });
+    cluster = await PausedCluster.start('haco-cli-');
+    pair = cluster.pair;
   });
-  afterAll(async () => {
-    await pair.destroy();
-    await coordinator.stop();
-    await nats.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => cluster.destroy());
 
   it('status shows a table of peers with the pause', () => {
     const result = haco(['status']);

@@ -3,34 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../support/coordinator-process';
 import { NatsServer } from '../support/nats-server';
-import { PeerPair } from '../support/peer-cluster';
-import { waitFor } from '../support/processes';
+import { PausedCluster } from '../support/paused-cluster';
+import type { PeerPair } from '../support/peer-cluster';
 
 jest.setTimeout(120_000);
 
 describe('the operator and monitoring API against a running cluster', () => {
-  let nats: NatsServer;
+  let cluster: PausedCluster;
   let coordinator: CoordinatorProcess;
   let pair: PeerPair;
-  const dir = mkdtempSync(join(tmpdir(), 'haco-api-'));
 
   beforeAll(async () => {
-    nats = await NatsServer.start();
-    coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'));
-    pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
-    pair.startBoth();
-    await pair.waitForState('server1', 'ready', true);
-    await waitFor('the coordinator to see the pause', async () => {
-      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers');
-      return peers.some((p) => p.peer === 'server1' && p.paused) ? true : undefined;
-    });
+    cluster = await PausedCluster.start('haco-api-');
+    ({ coordinator, pair } = cluster);
   });
-  afterAll(async () => {
-    await pair.destroy();
-    await coordinator.stop();
-    await nats.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => cluster.destroy());
 
   it('refuses every changing call without a valid bearer token', async () => {
     const path = `/peers/${pair.cluster}/server1/commands`;

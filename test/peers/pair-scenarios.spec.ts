@@ -1,5 +1,6 @@
 import { NatsServer } from '../support/nats-server';
-import { PeerPair, recordedEvents } from '../support/peer-cluster';
+import { recordedEvents } from '@haco/event-store';
+import { PeerPair } from '../support/peer-cluster';
 import { verifyStream } from '@haco/ha-core';
 import { sleep, waitFor } from '../support/processes';
 

@@ -38,20 +38,13 @@ export class CoordinatorProcess {
   }
 
   async restart(): Promise<void> {
-    this.process = new OwnedProcess(
-      (await import('node:child_process')).spawn(process.execPath, ['--import', 'tsx', COORDINATOR_MAIN], {
-        cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          HACO_NATS_URL: this.natsUrl,
-          HACO_DB: this.dbPath,
-          HACO_HTTP_PORT: String(this.port),
-          HACO_API_TOKEN: CoordinatorProcess.TOKEN,
-          ...this.extraEnv,
-        },
-      }),
-    );
+    this.process = OwnedProcess.startTs(COORDINATOR_MAIN, [], PROJECT_ROOT, {
+      HACO_NATS_URL: this.natsUrl,
+      HACO_DB: this.dbPath,
+      HACO_HTTP_PORT: String(this.port),
+      HACO_API_TOKEN: CoordinatorProcess.TOKEN,
+      ...this.extraEnv,
+    });
     await waitFor(
       'the coordinator HTTP API',
       async () => ((await fetch(`${this.url}/health/live`).catch(() => null))?.ok ? true : undefined),

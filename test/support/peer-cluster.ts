@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import { connect } from 'nats';
 import { EVENTS_STREAM } from '@haco/contracts';
-import type { HaEvent, RecordedEvent } from '@haco/ha-core';
 import type { NatsServer } from './nats-server';
 import { OwnedProcess, waitFor } from './processes';
 import { PROJECT_ROOT } from './conformance-cli';
@@ -27,16 +26,6 @@ export interface StoredEnvelope {
   at: string;
   causationId: string | null;
   data: Record<string, unknown>;
-}
-
-/** A peer's stored envelopes as replay reads them. */
-export function recordedEvents(envelopes: readonly StoredEnvelope[]): RecordedEvent[] {
-  return envelopes.map((e) => ({
-    seq: e.seq,
-    at: Date.parse(e.at),
-    causationId: e.causationId,
-    event: { type: e.type, ...e.data } as HaEvent,
-  }));
 }
 
 export type KeaAnswer = { result: number; text?: string; arguments?: Record<string, unknown> };
@@ -104,12 +93,7 @@ export class PeerPair {
   }
 
   start(name: string): OwnedProcess {
-    // node itself (not the tsx launcher) so that the pid the test kills is the peer's own.
-    const process = OwnedProcess.start(
-      globalThis.process.execPath,
-      ['--import', 'tsx', PEER_MAIN, '--config', this.configFile(name)],
-      PROJECT_ROOT,
-    );
+    const process = OwnedProcess.startTs(PEER_MAIN, ['--config', this.configFile(name)], PROJECT_ROOT);
     this.processes.set(name, process);
     return process;
   }
@@ -121,7 +105,7 @@ export class PeerPair {
 
   async connection(): Promise<NatsConnection> {
     this.client ??= await connect({
-      servers: this.nats.url,
+      servers: [...(this.options.natsServers ?? [this.nats.url])],
       reconnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 100,

@@ -69,6 +69,25 @@ export class OwnedProcess {
     );
   }
 
+  /**
+   * A TypeScript entry point run by node itself with tsx loaded (not through the tsx launcher), so that
+   * the pid a test kills is the program's own.
+   */
+  static startTs(
+    script: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string> = {},
+  ): OwnedProcess {
+    return new OwnedProcess(
+      spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+        cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      }),
+    );
+  }
+
   get pid(): number {
     if (this.child.pid === undefined) throw new Error('process did not start');
     return this.child.pid;
