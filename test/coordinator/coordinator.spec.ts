@@ -31,6 +31,13 @@ async function countStored(dbPath: string): Promise<{ total: number; streams: Ma
   }
 }
 
+/** The replay CLI as a process, read-only on a store file. */
+const replayCli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/replay/main.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+
 describe('the coordinator as a real process', () => {
   let nats: NatsServer;
   let nc: NatsConnection;
@@ -158,14 +165,7 @@ describe('the coordinator as a real process', () => {
       await pair.destroy();
       await coordinator.stop();
     }
-    const replay = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/replay/main.ts', '--verify', '--db', dbPath],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-      },
-    );
+    const replay = replayCli(['--verify', '--db', dbPath]);
     expect(replay.stdout).toMatch(/streams verified/);
     expect(replay.stdout).not.toContain('DIVERGED');
     expect(replay.status).toBe(0);
@@ -201,20 +201,7 @@ describe('the coordinator as a real process', () => {
     );
     const before = await new EventStore(dataSource).countEvents();
     await dataSource.destroy();
-    const replay = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'apps/cli/src/replay/main.ts',
-        '--verify',
-        '--db',
-        dbPath,
-        '--stream',
-        victim.stream,
-      ],
-      { cwd: PROJECT_ROOT, encoding: 'utf8' },
-    );
+    const replay = replayCli(['--verify', '--db', dbPath, '--stream', victim.stream]);
     expect(replay.status).toBe(1);
     expect(replay.stdout).toContain(
       `DIVERGED  ${victim.stream} at seq ${victim.seq}: replay decided differently`,
@@ -236,32 +223,11 @@ describe('the coordinator as a real process', () => {
       await store.ingest(batch, new Date().toISOString());
     }
     await dataSource.destroy();
-    const replay = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'apps/cli/src/replay/main.ts', '--verify', '--db', dbPath],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-      },
-    );
+    const replay = replayCli(['--verify', '--db', dbPath]);
     expect(replay.stdout).toContain(`OK        long/server1: ${envelopes.length} events`);
     expect(replay.status).toBe(0);
     const middle = envelopes[Math.floor(envelopes.length / 2)].at;
-    const past = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'apps/cli/src/replay/main.ts',
-        '--state-at',
-        middle,
-        '--stream',
-        'long/server1',
-        '--db',
-        dbPath,
-      ],
-      { cwd: PROJECT_ROOT, encoding: 'utf8' },
-    );
+    const past = replayCli(['--state-at', middle, '--stream', 'long/server1', '--db', dbPath]);
     expect(past.status).toBe(0);
     expect(JSON.parse(past.stdout)).toMatchObject({
       cluster: 'long',
