@@ -150,7 +150,11 @@ export class PeerPair {
     );
   }
 
-  /** Every event envelope JetStream holds for a peer, in stream order. */
+  /**
+   * Every event envelope JetStream holds for a peer, in stream order. Peers publish batches; a batch cut
+   * differently after a restart may repeat envelopes JetStream already holds, which appear once here (the
+   * coordinator deduplicates them the same way, by id).
+   */
   async storedEvents(name: string): Promise<StoredEnvelope[]> {
     const nc = await this.connection();
     const jsm = await nc.jetstreamManager();
@@ -159,9 +163,12 @@ export class PeerPair {
     const envelopes: StoredEnvelope[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
       const message = await jsm.streams.getMessage(EVENTS_STREAM, { seq }).catch(() => null);
-      if (message?.subject === subject) envelopes.push(message.json<StoredEnvelope>());
+      if (message?.subject !== subject) continue;
+      const body = message.json<StoredEnvelope | StoredEnvelope[]>();
+      envelopes.push(...(Array.isArray(body) ? body : [body]));
     }
-    return envelopes;
+    const seen = new Set<string>();
+    return envelopes.filter((e) => !seen.has(e.id) && seen.add(e.id));
   }
 
   /** Stops every peer by pid, closes the client and removes the pair's files. */

@@ -2,6 +2,17 @@ import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { SerialQueue } from '@haco/contracts';
+import type { HistoryFilter, TransitionDbRow, TransitionRow } from './transitions';
+import { fromTransitionDbRow, historyWhere, startsState, transitionRow } from './transitions';
+
+/** A stream's head as one write transaction sees it; written back once, when the transaction ends. */
+interface StreamCursor {
+  lastSeq: number;
+  stateSince: string | null;
+  changed: boolean;
+}
+
+type Cursors = Map<string, StreamCursor>;
 
 export type AppendResult =
   | { readonly outcome: 'appended'; readonly position: number; readonly released: number }
@@ -73,7 +84,8 @@ const toStored = (row: EventRow): StoredEvent => ({
 /**
  * The append-only event log. Appends are idempotent (an id stored once), checked against each stream's
  * expected sequence, and never paper over a gap: an event ahead of its turn is held back until the missing
- * ones arrive. One writer: appends are applied one at a time, each in its own transaction.
+ * ones arrive. One writer: writes are applied one at a time, each batch in its own transaction, which also
+ * keeps the transition history table in step with the events.
  */
 export class EventStore {
   private readonly writes = new SerialQueue();
@@ -81,7 +93,9 @@ export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
-    return this.writes.run(() => this.db.transaction(() => this.appendSync(envelope, recordedAt))());
+    return this.writes.run(() =>
+      this.inTransaction((cursors) => this.appendSync(envelope, recordedAt, cursors)),
+    );
   }
 
   /**
@@ -91,16 +105,16 @@ export class EventStore {
    */
   ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]> {
     return this.writes.run(() =>
-      this.db.transaction(() =>
+      this.inTransaction((cursors) =>
         items.map((item): IngestResult => {
-          const result = 'refusal' in item ? null : this.appendSync(item.envelope, receivedAt);
+          const result = 'refusal' in item ? null : this.appendSync(item.envelope, receivedAt, cursors);
           const reason =
             'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
           if (reason === null) return result as AppendResult;
           this.sql.deadLetter.run(receivedAt, item.subject, reason, item.payload.slice(0, 65_536));
           return { outcome: 'dead-letter', reason };
         }),
-      )(),
+      ),
     );
   }
 
@@ -114,8 +128,8 @@ export class EventStore {
     meta: { id: string; at: string; causationId?: string | null; correlationId?: string | null },
   ): Promise<number> {
     return this.writes.run(() =>
-      this.db.transaction(() => {
-        const seq = this.head(stream) + 1;
+      this.inTransaction((cursors) => {
+        const seq = this.cursor(cursors, stream).lastSeq + 1;
         this.insert(
           {
             schema: 1,
@@ -129,10 +143,34 @@ export class EventStore {
             correlationId: meta.correlationId ?? null,
           },
           meta.at,
+          cursors,
         );
         return seq;
-      })(),
+      }),
     );
+  }
+
+  /** One write transaction; the stream heads it moved are written back once, just before the commit. */
+  private inTransaction<T>(work: (cursors: Cursors) => T): T {
+    return this.db.transaction(() => {
+      const cursors: Cursors = new Map();
+      const result = work(cursors);
+      const now = new Date().toISOString();
+      for (const [stream, cursor] of cursors) {
+        if (cursor.changed) this.sql.setHead.run(stream, cursor.lastSeq, now, cursor.stateSince);
+      }
+      return result;
+    })();
+  }
+
+  private cursor(cursors: Cursors, stream: string): StreamCursor {
+    let cursor = cursors.get(stream);
+    if (cursor === undefined) {
+      const row = this.sql.head.get(stream) as { last_seq: number; state_since: string | null } | undefined;
+      cursor = { lastSeq: row?.last_seq ?? 0, stateSince: row?.state_since ?? null, changed: false };
+      cursors.set(stream, cursor);
+    }
+    return cursor;
   }
 
   /** The SQLite connection under TypeORM: the write path runs on it directly, synchronously, one writer. */
@@ -153,17 +191,23 @@ export class EventStore {
     return {
       byId: db.prepare('SELECT stream, seq FROM events WHERE id = ?'),
       bySeq: db.prepare('SELECT id FROM events WHERE stream = ? AND seq = ?'),
-      head: db.prepare('SELECT last_seq FROM stream_heads WHERE stream = ?'),
+      head: db.prepare('SELECT last_seq, state_since FROM stream_heads WHERE stream = ?'),
       heldAt: db.prepare('SELECT id, envelope FROM held_events WHERE stream = ? AND seq = ?'),
       hold: db.prepare('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)'),
       release: db.prepare('DELETE FROM held_events WHERE stream = ? AND seq = ?'),
+      // A reused id is not an error here: it comes back as no change, and is then told apart.
       insert: db.prepare(
         `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       setHead: db.prepare(
-        `INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
+        `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since) VALUES (?, ?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
+           state_since = excluded.state_since`,
+      ),
+      transition: db.prepare(
+        `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state, cause,
+           command_id, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       deadLetter: db.prepare(
         'INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)',
@@ -171,52 +215,61 @@ export class EventStore {
     };
   }
 
-  private appendSync(envelope: EventEnvelope, recordedAt: string): AppendResult {
-    const known = this.sql.byId.get(envelope.id) as { stream: string; seq: number } | undefined;
-    if (known !== undefined) {
-      return known.stream === envelope.stream && known.seq === envelope.seq
+  private appendSync(envelope: EventEnvelope, recordedAt: string, cursors: Cursors): AppendResult {
+    const expectedSeq = this.cursor(cursors, envelope.stream).lastSeq + 1;
+    if (envelope.seq === expectedSeq) {
+      const position = this.insert(envelope, recordedAt, cursors);
+      if (position === null) return this.knownId(envelope) ?? this.takenSeq(envelope);
+      let released = 0;
+      // The missing event arrived: append whatever was held right behind it, in order.
+      for (let seq = envelope.seq + 1; ; seq += 1) {
+        const held = this.sql.heldAt.get(envelope.stream, seq) as { envelope: string } | undefined;
+        if (held === undefined) break;
+        this.insert(JSON.parse(held.envelope) as EventEnvelope, recordedAt, cursors);
+        this.sql.release.run(envelope.stream, seq);
+        released += 1;
+      }
+      return { outcome: 'appended', position, released };
+    }
+    const known = this.knownId(envelope);
+    if (known !== null) return known;
+    if (envelope.seq < expectedSeq) return this.takenSeq(envelope);
+    const held = this.sql.heldAt.get(envelope.stream, envelope.seq) as { id: string } | undefined;
+    if (held !== undefined) {
+      return held.id === envelope.id
         ? { outcome: 'duplicate' }
         : {
             outcome: 'conflict',
-            reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+            reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
           };
     }
-    const taken = this.sql.bySeq.get(envelope.stream, envelope.seq) as { id: string } | undefined;
-    if (taken !== undefined) {
-      return {
-        outcome: 'conflict',
-        reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken.id})`,
-      };
-    }
-    const expectedSeq = this.head(envelope.stream) + 1;
-    if (envelope.seq !== expectedSeq) {
-      const held = this.sql.heldAt.get(envelope.stream, envelope.seq) as { id: string } | undefined;
-      if (held !== undefined) {
-        return held.id === envelope.id
-          ? { outcome: 'duplicate' }
-          : {
-              outcome: 'conflict',
-              reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
-            };
-      }
-      this.sql.hold.run(envelope.id, envelope.stream, envelope.seq, JSON.stringify(envelope), recordedAt);
-      return { outcome: 'held', expectedSeq };
-    }
-    const position = this.insert(envelope, recordedAt);
-    let released = 0;
-    // The missing event arrived: append whatever was held right behind it, in order.
-    for (let seq = envelope.seq + 1; ; seq += 1) {
-      const held = this.sql.heldAt.get(envelope.stream, seq) as { envelope: string } | undefined;
-      if (held === undefined) break;
-      this.insert(JSON.parse(held.envelope) as EventEnvelope, recordedAt);
-      this.sql.release.run(envelope.stream, seq);
-      released += 1;
-    }
-    return { outcome: 'appended', position, released };
+    this.sql.hold.run(envelope.id, envelope.stream, envelope.seq, JSON.stringify(envelope), recordedAt);
+    return { outcome: 'held', expectedSeq };
   }
 
-  private insert(e: EventEnvelope, recordedAt: string): number {
-    const row = this.sql.insert.get(
+  /** A duplicate of what is stored under this id, a conflict when the id is stored elsewhere, or null. */
+  private knownId(envelope: EventEnvelope): AppendResult | null {
+    const known = this.sql.byId.get(envelope.id) as { stream: string; seq: number } | undefined;
+    if (known === undefined) return null;
+    return known.stream === envelope.stream && known.seq === envelope.seq
+      ? { outcome: 'duplicate' }
+      : {
+          outcome: 'conflict',
+          reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+        };
+  }
+
+  private takenSeq(envelope: EventEnvelope): AppendResult {
+    const taken = this.sql.bySeq.get(envelope.stream, envelope.seq) as { id: string } | undefined;
+    return {
+      outcome: 'conflict',
+      reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken?.id ?? '?'})`,
+    };
+  }
+
+  /** Inserts the next event of its stream (and its history row); null when its id is already taken. */
+  private insert(e: EventEnvelope, recordedAt: string, cursors: Cursors): number | null {
+    const inserted = this.sql.insert.run(
       e.id,
       e.stream,
       e.seq,
@@ -226,13 +279,47 @@ export class EventStore {
       recordedAt,
       e.causationId,
       e.correlationId,
-    ) as { position: number };
-    this.sql.setHead.run(e.stream, e.seq, recordedAt);
-    return row.position;
+    );
+    if (inserted.changes === 0) return null;
+    const position = Number(inserted.lastInsertRowid);
+    const cursor = this.cursor(cursors, e.stream);
+    cursor.lastSeq = e.seq;
+    cursor.changed = true;
+    if (startsState(e)) {
+      const row = transitionRow(e, position, cursor.stateSince);
+      if (row !== null) {
+        this.sql.transition.run(
+          position,
+          row.stream,
+          row.seq,
+          row.at,
+          Date.parse(row.at),
+          row.from,
+          row.to,
+          row.partnerState,
+          row.cause,
+          row.commandId,
+          row.durationInPreviousMs,
+        );
+      }
+      cursor.stateSince = e.at;
+    }
+    return position;
   }
 
-  private head(stream: string): number {
-    return (this.sql.head.get(stream) as { last_seq: number } | undefined)?.last_seq ?? 0;
+  /** The transition history matching a filter, oldest first, and how many match in all. */
+  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRow[] }> {
+    const { where, params } = historyWhere(filter);
+    const total = (
+      (await this.dataSource.query(`SELECT COUNT(*) AS n FROM transitions ${where}`, params)) as {
+        n: number;
+      }[]
+    )[0].n;
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM transitions ${where} ORDER BY at_ms, seq, position LIMIT ? OFFSET ?`,
+      [...params, filter.limit, filter.offset],
+    )) as TransitionDbRow[];
+    return { total, transitions: rows.map(fromTransitionDbRow) };
   }
 
   /** Every stored event caused by `causationId` (a command id), in log order. */

@@ -4,7 +4,7 @@ import { verifyStream } from '@haco/ha-core';
 import type { EventStore } from '@haco/event-store';
 import { recordedEvents } from '@haco/event-store';
 import type { CoordinatorSettings } from '../config/coordinator-config';
-import type { Projections, TransitionRecord } from '../projections/projections';
+import type { Projections } from '../projections/projections';
 import { EVENT_STORE, PROJECTIONS, SETTINGS } from '../tokens';
 import { authorize } from './auth';
 
@@ -49,22 +49,17 @@ export class AuditController {
     const to = time('until', until);
     const take = count('limit', limit, 100, 10_000);
     const skip = count('offset', offset, 0, Number.MAX_SAFE_INTEGER);
-    const streams = peer !== undefined ? [peer] : await this.projections.peerStreams();
-    const all: TransitionRecord[] = [];
-    for (const stream of streams) all.push(...(await this.projections.peer(stream)).history);
-    const matching = all
-      .filter((t) => state === undefined || t.to === state || t.from === state)
-      .filter((t) => from === undefined || Date.parse(t.at) >= from)
-      .filter((t) => to === undefined || Date.parse(t.at) <= to)
-      .filter((t) => cause === undefined || t.cause.includes(cause))
-      .filter((t) => command === undefined || t.commandId === command)
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq);
-    return {
-      total: matching.length,
-      offset: skip,
+    const { total, transitions } = await this.projections.history({
+      streams: peer === undefined ? undefined : [peer],
+      state,
+      sinceMs: from,
+      untilMs: to,
+      cause,
+      commandId: command,
       limit: take,
-      transitions: matching.slice(skip, skip + take),
-    };
+      offset: skip,
+    });
+    return { total, offset: skip, limit: take, transitions };
   }
 
   @Get('streams/:cluster/:peer/export')

@@ -53,7 +53,7 @@ export class PeersController {
     authorize(this.settings, auth, 'read');
     if (at !== undefined && Number.isNaN(Date.parse(at)))
       throw new HttpException({ error: "'at' must be an ISO 8601 time" }, 400);
-    const { view } = await this.projections.peer(streamId(cluster, peer), at);
+    const view = await this.projections.peer(streamId(cluster, peer), at);
     if (view === null)
       throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
     return view;
@@ -66,7 +66,12 @@ export class PeersController {
     @Headers('authorization') auth?: string,
   ) {
     authorize(this.settings, auth, 'read');
-    return { transitions: (await this.projections.peer(streamId(cluster, peer))).history };
+    const { transitions } = await this.projections.history({
+      streams: [streamId(cluster, peer)],
+      limit: -1,
+      offset: 0,
+    });
+    return { transitions };
   }
 
   /** Kea JSON plus who and why; the peer's Kea answer comes back once the outcome is in the log. */

@@ -95,13 +95,8 @@ export class EventIngest {
   /** Stores a batch in one commit (dead letters included) and only then acknowledges its messages. */
   async handle(messages: readonly JsMsg[]): Promise<void> {
     const receivedAt = new Date().toISOString();
-    const items: IngestItem[] = messages.map((message) => {
-      const payload = new TextDecoder().decode(message.data);
-      const checked = this.refusal(message.subject, payload);
-      return typeof checked === 'string'
-        ? { subject: message.subject, payload, refusal: checked }
-        : { subject: message.subject, payload, envelope: checked };
-    });
+    const decoder = new TextDecoder();
+    const items = messages.flatMap((message) => this.items(message.subject, decoder.decode(message.data)));
     let results;
     try {
       results = await this.store.ingest(items, receivedAt);
@@ -130,20 +125,31 @@ export class EventIngest {
     this.stats.messages += messages.length;
   }
 
-  /** The envelope, or why it cannot be stored: unreadable, unknown, out of schema, or forged. */
-  private refusal(subject: string, text: string) {
+  /**
+   * A message carries one envelope or, as peers publish them, a JSON array of consecutive envelopes. Each
+   * envelope is checked on its own, so one bad envelope becomes one dead letter (and its stream a gap).
+   */
+  private items(subject: string, text: string): IngestItem[] {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
-      return 'malformed JSON';
+      return [{ subject, payload: text, refusal: 'malformed JSON' }];
     }
+    if (!Array.isArray(raw)) return [this.item(subject, raw, text)];
+    if (raw.length === 0) return [{ subject, payload: text, refusal: 'empty batch' }];
+    return raw.map((element: unknown) => this.item(subject, element, JSON.stringify(element)));
+  }
+
+  /** The envelope, or why it cannot be stored: unknown, out of schema, or forged. */
+  private item(subject: string, raw: unknown, payload: string): IngestItem {
     const envelope = readEnvelope(raw);
-    if (typeof envelope === 'string') return envelope;
+    if (typeof envelope === 'string') return { subject, payload, refusal: envelope };
     const source = parseEventSubject(subject);
     if (source === null || streamId(source.cluster, source.peer) !== envelope.stream) {
-      return `forged: stream ${envelope.stream} published on ${subject}`;
+      return { subject, payload, refusal: `forged: stream ${envelope.stream} published on ${subject}` };
     }
-    return eventDataError(envelope.type, envelope.data as Record<string, unknown>) ?? envelope;
+    const dataError = eventDataError(envelope.type, envelope.data as Record<string, unknown>);
+    return dataError === null ? { subject, payload, envelope } : { subject, payload, refusal: dataError };
   }
 }

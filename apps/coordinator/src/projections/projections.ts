@@ -1,6 +1,6 @@
 import type { HaEvent, HaMachineState } from '@haco/ha-core';
 import { evolve } from '@haco/ha-core';
-import type { EventStore, StoredEvent } from '@haco/event-store';
+import type { EventStore, HistoryFilter, StoredEvent, TransitionRow } from '@haco/event-store';
 import { COMMANDS_STREAM } from '@haco/contracts';
 
 export interface PeerView {
@@ -46,42 +46,45 @@ export function splitStream(stream: string): { cluster: string; peer: string } {
   return { cluster, peer };
 }
 
-/** Folds a peer's stored events into what operators ask about: where it is and how it got there. */
-export function projectPeer(
-  stream: string,
-  events: readonly StoredEvent[],
-): { view: PeerView | null; history: TransitionRecord[] } {
-  const { cluster, peer } = splitStream(stream);
-  let machine: HaMachineState | null = null;
-  let pausedSince: string | null = null;
-  let lastHeartbeatAt: string | null = null;
-  let enteredAt: string | null = null;
-  const history: TransitionRecord[] = [];
-  for (const stored of events) {
+/** What operators ask about a peer, folded one stored event at a time: where it is and how it got there. */
+export class PeerFold {
+  private machine: HaMachineState | null = null;
+  private pausedSince: string | null = null;
+  private lastHeartbeatAt: string | null = null;
+  private enteredAt: string | null = null;
+  private transitions = 0;
+  lastSeq = 0;
+
+  constructor(private readonly stream: string) {}
+
+  /** Folds the next event; returns the history record when it is a transition to a different state. */
+  apply(stored: StoredEvent): TransitionRecord | null {
     const event = asEvent(stored);
+    this.lastSeq = stored.seq;
     try {
-      machine = evolve(machine, event);
+      this.machine = evolve(this.machine, event);
     } catch {
-      continue;
+      return null;
     }
     switch (event.type) {
       case 'ServiceStarted':
-        enteredAt = stored.at;
-        pausedSince = null;
-        break;
+        this.enteredAt = stored.at;
+        this.pausedSince = null;
+        return null;
       case 'StateMachinePaused':
-        pausedSince ??= stored.at;
-        break;
+        this.pausedSince ??= stored.at;
+        return null;
       case 'StateMachineContinued':
-        pausedSince = null;
-        break;
+        this.pausedSince = null;
+        return null;
       case 'HeartbeatSucceeded':
       case 'HeartbeatFailed':
-        lastHeartbeatAt = stored.at;
-        break;
-      case 'StateTransitioned':
-        if (event.from === event.to) break;
-        history.push({
+        this.lastHeartbeatAt = stored.at;
+        return null;
+      case 'StateTransitioned': {
+        if (event.from === event.to) return null;
+        const { cluster, peer } = splitStream(this.stream);
+        const record: TransitionRecord = {
           cluster,
           peer,
           seq: stored.seq,
@@ -94,57 +97,110 @@ export function projectPeer(
               ? `rule:${event.cause.trigger}:${event.cause.rule}`
               : `command:${event.cause.command}`,
           commandId: event.cause.kind === 'command' ? event.cause.commandId : null,
-          durationInPreviousMs: enteredAt === null ? null : Date.parse(stored.at) - Date.parse(enteredAt),
-        });
-        enteredAt = stored.at;
-        break;
+          durationInPreviousMs:
+            this.enteredAt === null ? null : Date.parse(stored.at) - Date.parse(this.enteredAt),
+        };
+        this.enteredAt = stored.at;
+        this.transitions += 1;
+        return record;
+      }
       default:
-        break;
+        return null;
     }
   }
-  if (machine === null) return { view: null, history };
-  const last = events[events.length - 1];
-  return {
-    view: {
+
+  view(): PeerView | null {
+    const machine = this.machine;
+    if (machine === null) return null;
+    const { cluster, peer } = splitStream(this.stream);
+    return {
       cluster,
       peer,
       mode: machine.config.mode,
-      role: machine.config.peers.find((p) => p.name === machine?.config.thisServerName)?.role ?? '',
+      role: machine.config.peers.find((p) => p.name === machine.config.thisServerName)?.role ?? '',
       state: machine.state,
       paused: machine.paused,
-      pausedSince: machine.paused ? pausedSince : null,
+      pausedSince: machine.paused ? this.pausedSince : null,
       partner: { state: machine.partner.state, scopes: machine.partner.scopes },
       scopes: machine.scopes,
-      lastHeartbeatAt,
-      stateSince: enteredAt,
-      lastSeq: last.seq,
-      transitions: history.length,
-    },
-    history,
-  };
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      stateSince: this.enteredAt,
+      lastSeq: this.lastSeq,
+      transitions: this.transitions,
+    };
+  }
 }
 
-/** Projections rebuilt from the log on demand: nothing here is stored besides the events themselves. */
+/** Folds a peer's stored events from the start: its view and its whole transition history. */
+export function projectPeer(
+  stream: string,
+  events: readonly StoredEvent[],
+): { view: PeerView | null; history: TransitionRecord[] } {
+  const fold = new PeerFold(stream);
+  const history: TransitionRecord[] = [];
+  for (const stored of events) {
+    const record = fold.apply(stored);
+    if (record !== null) history.push(record);
+  }
+  return { view: fold.view(), history };
+}
+
+/** A stored history row as the API lists it. */
+export function toTransitionRecord(row: TransitionRow): TransitionRecord {
+  const { position, stream, ...rest } = row;
+  void position;
+  return { ...splitStream(stream), ...rest };
+}
+
+const FOLD_PAGE = 10_000;
+
+/**
+ * Peer views folded from the log and kept: each request folds only the events stored since the last one
+ * (the log is append-only). A view at a past time is folded afresh.
+ */
 export class Projections {
+  private readonly folds = new Map<string, PeerFold>();
+
   constructor(private readonly store: EventStore) {}
 
   async peerStreams(): Promise<string[]> {
     return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
   }
 
-  async peer(
-    stream: string,
-    until?: string,
-  ): Promise<{ view: PeerView | null; history: TransitionRecord[] }> {
-    const events = await this.store.readStream(stream);
-    const upTo = until === undefined ? events : events.filter((e) => Date.parse(e.at) <= Date.parse(until));
-    return projectPeer(stream, upTo);
+  async peer(stream: string, until?: string): Promise<PeerView | null> {
+    if (until !== undefined) {
+      const limit = Date.parse(until);
+      const events = await this.store.readStream(stream);
+      return projectPeer(
+        stream,
+        events.filter((e) => Date.parse(e.at) <= limit),
+      ).view;
+    }
+    let fold = this.folds.get(stream);
+    if (fold === undefined) {
+      fold = new PeerFold(stream);
+      this.folds.set(stream, fold);
+    }
+    for (;;) {
+      const events = await this.store.readStream(stream, fold.lastSeq + 1, FOLD_PAGE);
+      for (const stored of events) fold.apply(stored);
+      if (events.length < FOLD_PAGE) break;
+    }
+    return fold.view();
   }
 
   async peers(): Promise<PeerView[]> {
-    const views = await Promise.all(
-      (await this.peerStreams()).map(async (stream) => (await this.peer(stream)).view),
-    );
-    return views.filter((v): v is PeerView => v !== null);
+    const views: PeerView[] = [];
+    for (const stream of await this.peerStreams()) {
+      const view = await this.peer(stream);
+      if (view !== null) views.push(view);
+    }
+    return views;
+  }
+
+  /** The transition history from the indexed table, in the API's shape. */
+  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRecord[] }> {
+    const { total, transitions } = await this.store.history(filter);
+    return { total, transitions: transitions.map(toTransitionRecord) };
   }
 }

@@ -6,10 +6,16 @@ import type { Logger } from '../runtime/logger';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/** Well under NATS's default 1 MiB max_payload, with room for headers. */
+export const MAX_BATCH_BYTES = 256 * 1024;
+export const MAX_BATCH_EVENTS = 1_000;
 
 /**
- * Publishes the outbox to JetStream strictly in order, one envelope at a time, each with its id as the
- * message id. On failure it keeps the envelopes and retries with backoff; nothing is dropped.
+ * Publishes the outbox to JetStream strictly in order, as JSON arrays of consecutive envelopes (one
+ * acknowledgement per batch instead of per event), one batch at a time. The message id names the batch's
+ * first event and last seq, so a batch published again is dropped by JetStream; a batch cut differently
+ * after a restart is deduplicated by the coordinator, event by event. On failure it keeps the envelopes
+ * and retries with backoff; nothing is dropped.
  */
 export class EventPublisher {
   private running = false;
@@ -47,15 +53,16 @@ export class EventPublisher {
   }
 
   private async drain(): Promise<void> {
-    for (let next = this.outbox.unpublished()[0]; next !== undefined; next = this.outbox.unpublished()[0]) {
+    for (let batch = nextBatch(this.outbox.unpublished()); batch.envelopes.length > 0;) {
       if (this.stopped) return;
       try {
-        await this.publish(next);
-        this.outbox.acknowledge(next.seq);
+        await this.publish(batch);
+        this.outbox.acknowledge(batch.envelopes[batch.envelopes.length - 1].seq);
         this.retryDelay = RETRY_MIN_MS;
+        batch = nextBatch(this.outbox.unpublished());
       } catch (error) {
         this.log.warn('event publish failed; will retry', {
-          seq: next.seq,
+          seq: batch.envelopes[0].seq,
           retryInMs: this.retryDelay,
           error: (error as Error).message,
         });
@@ -66,15 +73,37 @@ export class EventPublisher {
     }
   }
 
-  private async publish(envelope: EventEnvelope): Promise<void> {
+  private async publish(batch: Batch): Promise<void> {
     if (this.nc.isClosed()) throw new Error('NATS connection is closed');
+    const first = batch.envelopes[0];
+    const last = batch.envelopes[batch.envelopes.length - 1];
     const h = headers();
-    h.set('Haco-Stream', envelope.stream);
-    h.set('Haco-Seq', String(envelope.seq));
-    await this.js.publish(this.subject, JSON.stringify(envelope), {
-      msgID: envelope.id,
+    h.set('Haco-Stream', first.stream);
+    h.set('Haco-Seq', `${first.seq}-${last.seq}`);
+    await this.js.publish(this.subject, `[${batch.texts.join(',')}]`, {
+      msgID: `${first.id}..${last.seq}`,
       headers: h,
       timeout: 2_000,
     });
   }
+}
+
+interface Batch {
+  readonly envelopes: readonly EventEnvelope[];
+  readonly texts: readonly string[];
+}
+
+/** The oldest unpublished envelopes that fit in one message. */
+function nextBatch(pending: readonly EventEnvelope[]): Batch {
+  const envelopes: EventEnvelope[] = [];
+  const texts: string[] = [];
+  let bytes = 2;
+  for (const envelope of pending) {
+    const text = JSON.stringify(envelope);
+    bytes += text.length + 1;
+    if (envelopes.length > 0 && (bytes > MAX_BATCH_BYTES || envelopes.length >= MAX_BATCH_EVENTS)) break;
+    envelopes.push(envelope);
+    texts.push(text);
+  }
+  return { envelopes, texts };
 }

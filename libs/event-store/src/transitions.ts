@@ -1,0 +1,129 @@
+import type { EventEnvelope } from '@haco/contracts';
+
+/** One change of state as the history lists it, stored beside the event it comes from. */
+export interface TransitionRow {
+  readonly position: number;
+  readonly stream: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly from: string;
+  readonly to: string;
+  readonly partnerState: string;
+  /** `rule:<trigger>:<rule>` or `command:<name>`. */
+  readonly cause: string;
+  readonly commandId: string | null;
+  /** How long the peer had been in `from`, when that is known from the log. */
+  readonly durationInPreviousMs: number | null;
+}
+
+export interface HistoryFilter {
+  readonly streams?: readonly string[];
+  /** A transition from or to this state. */
+  readonly state?: string;
+  readonly sinceMs?: number;
+  readonly untilMs?: number;
+  /** Part of the cause text. */
+  readonly cause?: string;
+  readonly commandId?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+interface TransitionData {
+  from: string;
+  to: string;
+  partnerState: string;
+  cause:
+    { kind: 'rule'; trigger: string; rule: string } | { kind: 'command'; command: string; commandId: string };
+}
+
+/** Whether an event starts the clock of a state: a start, or a transition to a different state. */
+export function startsState(envelope: EventEnvelope): boolean {
+  if (envelope.type === 'ServiceStarted') return true;
+  if (envelope.type !== 'StateTransitioned') return false;
+  const data = envelope.data as unknown as TransitionData;
+  return data.from !== data.to;
+}
+
+/** The history row of a transition to a different state, or null for any other event. */
+export function transitionRow(
+  envelope: EventEnvelope,
+  position: number,
+  stateSince: string | null,
+): TransitionRow | null {
+  if (envelope.type !== 'StateTransitioned') return null;
+  const data = envelope.data as unknown as TransitionData;
+  if (data.from === data.to) return null;
+  return {
+    position,
+    stream: envelope.stream,
+    seq: envelope.seq,
+    at: envelope.at,
+    from: data.from,
+    to: data.to,
+    partnerState: data.partnerState,
+    cause:
+      data.cause.kind === 'rule'
+        ? `rule:${data.cause.trigger}:${data.cause.rule}`
+        : `command:${data.cause.command}`,
+    commandId: data.cause.kind === 'command' ? data.cause.commandId : null,
+    durationInPreviousMs: stateSince === null ? null : Date.parse(envelope.at) - Date.parse(stateSince),
+  };
+}
+
+/** The WHERE clause and its parameters for a history filter, every condition on an indexed column. */
+export function historyWhere(filter: HistoryFilter): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.streams !== undefined) {
+    conditions.push(`stream IN (${filter.streams.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...filter.streams);
+  }
+  if (filter.state !== undefined) {
+    conditions.push('(to_state = ? OR from_state = ?)');
+    params.push(filter.state, filter.state);
+  }
+  if (filter.sinceMs !== undefined) {
+    conditions.push('at_ms >= ?');
+    params.push(filter.sinceMs);
+  }
+  if (filter.untilMs !== undefined) {
+    conditions.push('at_ms <= ?');
+    params.push(filter.untilMs);
+  }
+  if (filter.cause !== undefined) {
+    conditions.push('instr(cause, ?) > 0');
+    params.push(filter.cause);
+  }
+  if (filter.commandId !== undefined) {
+    conditions.push('command_id = ?');
+    params.push(filter.commandId);
+  }
+  return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
+}
+
+export interface TransitionDbRow {
+  position: number;
+  stream: string;
+  seq: number;
+  at: string;
+  from_state: string;
+  to_state: string;
+  partner_state: string;
+  cause: string;
+  command_id: string | null;
+  duration_ms: number | null;
+}
+
+export const fromTransitionDbRow = (r: TransitionDbRow): TransitionRow => ({
+  position: r.position,
+  stream: r.stream,
+  seq: r.seq,
+  at: r.at,
+  from: r.from_state,
+  to: r.to_state,
+  partnerState: r.partner_state,
+  cause: r.cause,
+  commandId: r.command_id,
+  durationInPreviousMs: r.duration_ms,
+});

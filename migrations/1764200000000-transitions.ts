@@ -1,0 +1,60 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The transition history as an indexed table kept in the same transaction as the events it comes from, so
+ * that history queries stay fast on a log of millions of events. Existing logs are backfilled here.
+ */
+export class Transitions1764200000000 implements MigrationInterface {
+  name = 'Transitions1764200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE transitions (
+      position INTEGER PRIMARY KEY,
+      stream TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      at TEXT NOT NULL,
+      at_ms INTEGER NOT NULL,
+      from_state TEXT NOT NULL,
+      to_state TEXT NOT NULL,
+      partner_state TEXT NOT NULL,
+      cause TEXT NOT NULL,
+      command_id TEXT,
+      duration_ms INTEGER)`);
+    await q.query('CREATE INDEX transitions_at ON transitions (at_ms, seq)');
+    await q.query('CREATE INDEX transitions_stream_at ON transitions (stream, at_ms, seq)');
+    await q.query('CREATE INDEX transitions_to_at ON transitions (to_state, at_ms, seq)');
+    await q.query('CREATE INDEX transitions_from_at ON transitions (from_state, at_ms, seq)');
+    await q.query('CREATE INDEX transitions_command ON transitions (command_id)');
+    // Where the current state's duration starts: the last start or transition of the stream.
+    await q.query('ALTER TABLE stream_heads ADD COLUMN state_since TEXT');
+    await q.query(`INSERT INTO transitions
+      SELECT position, stream, seq, at, at_ms, from_state, to_state, partner_state, cause, command_id,
+             CASE WHEN previous_at_ms IS NULL THEN NULL ELSE at_ms - previous_at_ms END
+      FROM (
+        SELECT position, stream, seq, type, at,
+               CAST(ROUND((julianday(at) - 2440587.5) * 86400000) AS INTEGER) AS at_ms,
+               json_extract(data, '$.from') AS from_state,
+               json_extract(data, '$.to') AS to_state,
+               json_extract(data, '$.partnerState') AS partner_state,
+               CASE json_extract(data, '$.cause.kind')
+                 WHEN 'rule' THEN 'rule:' || json_extract(data, '$.cause.trigger') || ':' || json_extract(data, '$.cause.rule')
+                 ELSE 'command:' || json_extract(data, '$.cause.command') END AS cause,
+               json_extract(data, '$.cause.commandId') AS command_id,
+               LAG(CAST(ROUND((julianday(at) - 2440587.5) * 86400000) AS INTEGER))
+                 OVER (PARTITION BY stream ORDER BY seq) AS previous_at_ms
+        FROM events
+        WHERE type = 'ServiceStarted'
+           OR (type = 'StateTransitioned' AND json_extract(data, '$.from') != json_extract(data, '$.to')))
+      WHERE type = 'StateTransitioned'`);
+    await q.query(`UPDATE stream_heads SET state_since = (
+      SELECT at FROM events e WHERE e.stream = stream_heads.stream
+        AND (e.type = 'ServiceStarted'
+          OR (e.type = 'StateTransitioned' AND json_extract(e.data, '$.from') != json_extract(e.data, '$.to')))
+      ORDER BY e.seq DESC LIMIT 1)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE stream_heads DROP COLUMN state_since');
+    await q.query('DROP TABLE transitions');
+  }
+}
