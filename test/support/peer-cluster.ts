@@ -21,6 +21,7 @@ export interface PairOptions {
 }
 
 export interface StoredEnvelope {
+  id: string;
   seq: number;
   type: string;
   at: string;
