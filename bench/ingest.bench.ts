@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { JetStreamClient, JetStreamPublishOptions } from 'nats';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { connect } from 'nats';
 import type { EventEnvelope } from '@haco/contracts';
-import { ensureEventsStream, eventSubject } from '@haco/contracts';
+import { ensureEventsStream } from '@haco/contracts';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { NatsServer } from '../test/support/nats-server';
-import { generateStream } from '../test/support/stream-generator';
 import { EventIngest } from '../apps/coordinator/src/ingest/event-ingest';
-import { EventPublisher } from '../apps/peer/src/events/event-publisher';
-import { Outbox } from '../apps/peer/src/events/outbox';
+import type { SentBatch } from './peer-publisher';
+import { benchStreams, epochMs } from './peer-publisher';
 import { percentile, quiet } from './measure';
 
 export interface IngestResult {
@@ -70,36 +70,52 @@ async function rawInserts(
   return best;
 }
 
-/** Records when each event's batch left the peer, from the batch's Haco-Seq header. */
-function timedPublisher(js: JetStreamClient, sentAt: Map<string, number>): JetStreamClient {
-  return new Proxy(js, {
-    get(target, property, receiver) {
-      if (property !== 'publish') return Reflect.get(target, property, receiver) as unknown;
-      return (subject: string, data: string, options: Partial<JetStreamPublishOptions>) => {
-        const stream = options.headers?.get('Haco-Stream') ?? '';
-        const [from, to] = (options.headers?.get('Haco-Seq') ?? '0-0').split('-').map(Number);
-        const now = performance.now();
-        for (let seq = from; seq <= to; seq += 1)
-          if (!sentAt.has(`${stream}#${seq}`)) sentAt.set(`${stream}#${seq}`, now);
-        return target.publish(subject, data, options);
-      };
+/** Starts the peers' process and resolves once its outboxes are filled. */
+async function startPeers(url: string, dir: string, peers: number, perPeer: number) {
+  const child = spawn(
+    process.execPath,
+    [
+      // HACO_BENCH_PROFILE=DIR writes a CPU profile of the peers' process there.
+      ...(process.env.HACO_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HACO_BENCH_PROFILE}`]
+        : []),
+      '--import',
+      'tsx',
+      join(__dirname, 'peer-publisher.ts'),
+      url,
+      dir,
+      String(peers),
+      String(perPeer),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.value !== 'ready') throw new Error(`the peers' process did not start: ${String(first.value)}`);
+  return {
+    go: () => child.stdin.write('go\n'),
+    sent: async (): Promise<SentBatch[]> => JSON.parse(String((await lines.next()).value)) as SentBatch[],
+    /** It exits by itself once it has reported; killed if it does not within 5 s. */
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await new Promise((resolve) => child.once('exit', resolve));
+      clearTimeout(timer);
     },
-  });
+  };
 }
 
 /**
- * Peer publish to SQLite commit, end to end: `peers` outboxes filled with generated events, published by
- * the peer's own EventPublisher through a real nats-server, stored by the coordinator's own ingest.
+ * Peer publish to SQLite commit, end to end: a process of `peers` peers publishing their outboxes with the
+ * peer's own EventPublisher through a real nats-server, stored by the coordinator's own ingest in this one.
  */
 export async function benchIngest(events: number, peers = 10): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'haco-bench-ingest-'));
   const nats = await NatsServer.start();
+  let publishers: Awaited<ReturnType<typeof startPeers>> | undefined;
   try {
     const perPeer = Math.ceil(events / peers);
-    const streams = Array.from({ length: peers }, (_, i) =>
-      generateStream(`bench/server${i + 1}`, perPeer, 5 + i).slice(0, perPeer),
-    );
-    const all = streams.flat();
+    const all = benchStreams(peers, perPeer).flat();
     const raw = await rawInserts(dir, all);
     const nc = await connect({ servers: nats.url });
     await ensureEventsStream(nc);
@@ -107,31 +123,24 @@ export async function benchIngest(events: number, peers = 10): Promise<IngestRes
     const store = new EventStore(dataSource);
     const ingest = new EventIngest(nc, store, quiet);
     await ingest.start();
-    const sentAt = new Map<string, number>();
-    const js = timedPublisher(nc.jetstream(), sentAt);
-    const publishers = streams.map((stream, i) => {
-      const outbox = new Outbox(join(dir, `peer-${i + 1}`));
-      // Decisions are a few events each; the outbox records them as the peer would.
-      for (let at = 0; at < stream.length; at += 5) outbox.append(stream.slice(at, at + 5));
-      return new EventPublisher(nc, js, outbox, eventSubject('bench', `server${i + 1}`), quiet);
-    });
-    const latencies: number[] = [];
-    const committed = new Map<string, number>();
-    const start = process.hrtime.bigint();
-    for (const publisher of publishers) publisher.kick();
+    publishers = await startPeers(nats.url, dir, peers, perPeer);
+    const committedAt = new Map<string, [seq: number, at: number][]>();
+    const start = epochMs();
+    publishers.go();
     for (let stored = 0; stored < all.length;) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      const now = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const now = epochMs();
       stored = 0;
       for (const head of await store.streams()) {
-        for (let seq = (committed.get(head.stream) ?? 0) + 1; seq <= head.lastSeq; seq += 1)
-          latencies.push(now - (sentAt.get(`${head.stream}#${seq}`) ?? now));
-        committed.set(head.stream, head.lastSeq);
+        const marks = committedAt.get(head.stream) ?? [];
+        if ((marks[marks.length - 1]?.[0] ?? 0) < head.lastSeq) marks.push([head.lastSeq, now]);
+        committedAt.set(head.stream, marks);
         stored += head.lastSeq;
       }
     }
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    publishers.forEach((p) => p.stop());
+    const seconds = (epochMs() - start) / 1000;
+    const latencies = publishToCommit(await publishers.sent(), committedAt);
+    await publishers.stop();
     await ingest.stop();
     await nc.close();
     await dataSource.destroy();
@@ -147,7 +156,21 @@ export async function benchIngest(events: number, peers = 10): Promise<IngestRes
       p99PublishToCommitMs: Math.round(percentile(latencies, 99)),
     };
   } finally {
+    await publishers?.stop();
     await nats.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** For every event: from when its batch left the peer to the first commit seen that includes it. */
+function publishToCommit(sent: readonly SentBatch[], committedAt: Map<string, [number, number][]>): number[] {
+  const latencies: number[] = [];
+  for (const [stream, from, to, at] of sent) {
+    const marks = committedAt.get(stream) ?? [];
+    for (let seq = from; seq <= to; seq += 1) {
+      const mark = marks.find(([upTo]) => upTo >= seq);
+      if (mark !== undefined) latencies.push(mark[1] - at);
+    }
+  }
+  return latencies;
 }

@@ -219,7 +219,7 @@ describe('the coordinator as a real process', () => {
     for (let i = 0; i < envelopes.length; i += 2_000) {
       const batch = envelopes
         .slice(i, i + 2_000)
-        .map((envelope) => ({ subject: 'haco.long.server1.events', payload: '', envelope }));
+        .map((envelope) => ({ subject: 'haco.long.server1.events', envelope }));
       await store.ingest(batch, new Date().toISOString());
     }
     await dataSource.destroy();

@@ -88,7 +88,14 @@ describe('the cluster on a 3-node NATS cluster with replicated events', () => {
           return view.lastSeq >= lastSeq ? true : undefined;
         },
         30_000,
-      );
+      ).catch(async (error: Error) => {
+        const view = await coordinator.get<{ lastSeq: number }>(`/peers/${pair.cluster}/server1`);
+        const gaps = await coordinator.get('/gaps');
+        const tail = coordinator.output().split('\n').slice(-40).join('\n');
+        throw new Error(
+          `${error.message} (stored up to ${view.lastSeq} of ${lastSeq}; gaps ${JSON.stringify(gaps)})\n${tail}`,
+        );
+      });
       expect(await coordinator.get('/gaps')).toEqual({ gaps: [] });
       const verified = await coordinator.get<{ verified: boolean }>(
         `/replay/verify?stream=${pair.cluster}/server1`,

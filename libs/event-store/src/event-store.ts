@@ -22,7 +22,7 @@ export type AppendResult =
 
 /** One message for `ingest`: an envelope to append, or input refused before it got that far. */
 export type IngestItem =
-  | { readonly subject: string; readonly payload: string; readonly envelope: EventEnvelope }
+  | { readonly subject: string; readonly envelope: EventEnvelope }
   | { readonly subject: string; readonly payload: string; readonly refusal: string };
 
 export type IngestResult = AppendResult | { readonly outcome: 'dead-letter'; readonly reason: string };
@@ -111,7 +111,8 @@ export class EventStore {
           const reason =
             'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
           if (reason === null) return result as AppendResult;
-          this.sql.deadLetter.run(receivedAt, item.subject, reason, item.payload.slice(0, 65_536));
+          const payload = 'refusal' in item ? item.payload : JSON.stringify(item.envelope);
+          this.sql.deadLetter.run(receivedAt, item.subject, reason, payload.slice(0, 65_536));
           return { outcome: 'dead-letter', reason };
         }),
       ),

@@ -1,5 +1,5 @@
-import type { JsMsg, NatsConnection } from 'nats';
-import { AckPolicy, DeliverPolicy } from 'nats';
+import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
+import { AckPolicy, ConsumerEvents, DeliverPolicy } from 'nats';
 import {
   EVENTS_STREAM,
   ensureEventsStream,
@@ -38,6 +38,7 @@ export class EventIngest {
   readonly stats: IngestStats = { messages: 0, appended: 0, duplicates: 0, held: 0, deadLetters: 0 };
   private running = false;
   private loop: Promise<void> | null = null;
+  private subscription: ConsumerMessages | null = null;
   /** When the last message was committed (ms), for ingest lag. */
   lastCommitAt: number | null = null;
 
@@ -45,7 +46,7 @@ export class EventIngest {
     private readonly nc: NatsConnection,
     private readonly store: EventStore,
     private readonly log: IngestLogger,
-    private readonly batchSize = 256,
+    private readonly batchSize = 64,
   ) {}
 
   async start(): Promise<void> {
@@ -70,26 +71,83 @@ export class EventIngest {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.subscription?.stop();
     await this.loop;
   }
 
+  /**
+   * Messages stream in (JetStream keeps up to `max_messages` on their way); whatever has arrived is
+   * committed together (group commit), so a burst costs few transactions and a lone event waits for none.
+   */
   private async consume(): Promise<void> {
     while (this.running) {
       try {
         const consumer = await this.nc.jetstream().consumers.get(EVENTS_STREAM, INGEST_CONSUMER);
-        while (this.running) {
-          // A full batch comes back at once; a quiet stream waits at most the 1 s JetStream minimum.
-          const batch = await consumer.fetch({ max_messages: this.batchSize, expires: 1_000 });
-          const messages: JsMsg[] = [];
-          for await (const message of batch) messages.push(message);
-          if (messages.length > 0) await this.handle(messages);
+        const buffer: JsMsg[] = [];
+        let wake: (() => void) | null = null;
+        const messages = await consumer.consume({
+          max_messages: this.batchSize * 4,
+          // Pull requests are renewed every 2 s: one lost with a failed NATS node costs at most that.
+          expires: 2_000,
+          callback: (message) => {
+            buffer.push(message);
+            wake?.();
+          },
+        });
+        this.subscription = messages;
+        this.restartOnTrouble(messages);
+        let closed = false;
+        void messages.closed().then(
+          () => (closed = true),
+          () => (closed = true),
+        );
+        while (this.running && !closed) {
+          if (buffer.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 250);
+            });
+            wake = null;
+          }
+          const batch = buffer.splice(0, this.batchSize);
+          if (batch.length > 0) await this.handle(batch);
         }
+        // What already arrived is stored and acknowledged rather than left to ack_wait.
+        while (buffer.length > 0) await this.handle(buffer.splice(0, this.batchSize));
       } catch (error) {
         if (!this.running) return;
         this.log.warn('event ingest interrupted; retrying', { error: (error as Error).message });
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /**
+   * A pull consumer whose server went away can sit waiting for messages that never come: after a
+   * reconnect (say to another node of a NATS cluster) or missed heartbeats, it is closed and made anew.
+   */
+  private restartOnTrouble(messages: ConsumerMessages): void {
+    void (async () => {
+      for await (const status of await messages.status()) {
+        if (status.type === ConsumerEvents.HeartbeatsMissed && Number(status.data) >= 2) {
+          this.log.warn('event ingest: heartbeats missed; renewing the consumer');
+          messages.stop();
+          return;
+        }
+      }
+    })().catch(() => undefined);
+    const connection = this.nc.status();
+    // nats.js gives a stoppable iterator; stopping it unregisters the listener with the consumer's end.
+    void messages.closed().finally(() => (connection as unknown as { stop?: () => void }).stop?.());
+    void (async () => {
+      for await (const status of connection) {
+        if (status.type === 'reconnect') {
+          this.log.info('event ingest: NATS reconnected; renewing the consumer');
+          messages.stop();
+          return;
+        }
+      }
+    })().catch(() => undefined);
   }
 
   /** Stores a batch in one commit (dead letters included) and only then acknowledges its messages. */
@@ -136,20 +194,25 @@ export class EventIngest {
     } catch {
       return [{ subject, payload: text, refusal: 'malformed JSON' }];
     }
-    if (!Array.isArray(raw)) return [this.item(subject, raw, text)];
+    const source = parseEventSubject(subject);
+    const stream = source === null ? null : streamId(source.cluster, source.peer);
+    if (!Array.isArray(raw)) return [this.item(subject, stream, raw, () => text)];
     if (raw.length === 0) return [{ subject, payload: text, refusal: 'empty batch' }];
-    return raw.map((element: unknown) => this.item(subject, element, JSON.stringify(element)));
+    return raw.map((element: unknown) => this.item(subject, stream, element, () => JSON.stringify(element)));
   }
 
   /** The envelope, or why it cannot be stored: unknown, out of schema, or forged. */
-  private item(subject: string, raw: unknown, payload: string): IngestItem {
+  private item(subject: string, stream: string | null, raw: unknown, payload: () => string): IngestItem {
     const envelope = readEnvelope(raw);
-    if (typeof envelope === 'string') return { subject, payload, refusal: envelope };
-    const source = parseEventSubject(subject);
-    if (source === null || streamId(source.cluster, source.peer) !== envelope.stream) {
-      return { subject, payload, refusal: `forged: stream ${envelope.stream} published on ${subject}` };
+    if (typeof envelope === 'string') return { subject, payload: payload(), refusal: envelope };
+    if (stream !== envelope.stream) {
+      return {
+        subject,
+        payload: payload(),
+        refusal: `forged: stream ${envelope.stream} published on ${subject}`,
+      };
     }
     const dataError = eventDataError(envelope.type, envelope.data as Record<string, unknown>);
-    return dataError === null ? { subject, payload, envelope } : { subject, payload, refusal: dataError };
+    return dataError === null ? { subject, envelope } : { subject, payload: payload(), refusal: dataError };
   }
 }

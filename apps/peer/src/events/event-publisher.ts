@@ -6,9 +6,10 @@ import type { Logger } from '../runtime/logger';
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
-/** Well under NATS's default 1 MiB max_payload, with room for headers. */
-export const MAX_BATCH_BYTES = 256 * 1024;
-export const MAX_BATCH_EVENTS = 1_000;
+/** Under NATS's default 1 MiB max_payload, with room for headers; less when the server allows less. */
+export const MAX_BATCH_BYTES = 768 * 1024;
+export const MAX_BATCH_EVENTS = 5_000;
+const HEADER_ROOM = 4 * 1024;
 
 /**
  * Publishes the outbox to JetStream strictly in order, as JSON arrays of consecutive envelopes (one
@@ -53,13 +54,14 @@ export class EventPublisher {
   }
 
   private async drain(): Promise<void> {
-    for (let batch = nextBatch(this.outbox.unpublished()); batch.envelopes.length > 0;) {
+    const limit = Math.min(MAX_BATCH_BYTES, (this.nc.info?.max_payload ?? 1024 * 1024) - HEADER_ROOM);
+    for (let batch = nextBatch(this.outbox.unpublished(), limit); batch.envelopes.length > 0;) {
       if (this.stopped) return;
       try {
         await this.publish(batch);
         this.outbox.acknowledge(batch.envelopes[batch.envelopes.length - 1].seq);
         this.retryDelay = RETRY_MIN_MS;
-        batch = nextBatch(this.outbox.unpublished());
+        batch = nextBatch(this.outbox.unpublished(), limit);
       } catch (error) {
         this.log.warn('event publish failed; will retry', {
           seq: batch.envelopes[0].seq,
@@ -94,14 +96,14 @@ interface Batch {
 }
 
 /** The oldest unpublished envelopes that fit in one message. */
-function nextBatch(pending: readonly EventEnvelope[]): Batch {
+function nextBatch(pending: readonly EventEnvelope[], maxBytes: number): Batch {
   const envelopes: EventEnvelope[] = [];
   const texts: string[] = [];
   let bytes = 2;
   for (const envelope of pending) {
     const text = JSON.stringify(envelope);
     bytes += text.length + 1;
-    if (envelopes.length > 0 && (bytes > MAX_BATCH_BYTES || envelopes.length >= MAX_BATCH_EVENTS)) break;
+    if (envelopes.length > 0 && (bytes > maxBytes || envelopes.length >= MAX_BATCH_EVENTS)) break;
     envelopes.push(envelope);
     texts.push(text);
   }

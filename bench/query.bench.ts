@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStore, openDataSource } from '@haco/event-store';
+import { CoordinatorProcess } from '../test/support/coordinator-process';
+import { NatsServer } from '../test/support/nats-server';
+import { generateStream } from '../test/support/stream-generator';
+import { percentile, round } from './measure';
+
+export interface QueryResult {
+  readonly events: number;
+  readonly transitions: number;
+  readonly buildSeconds: number;
+  readonly requests: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly byFilter: Record<string, { p50Ms: number; p99Ms: number }>;
+}
+
+const STREAM_EVENTS = 100_000;
+const DAY_MS = 86_400_000;
+
+/** The generated streams start at this instant and advance one second per input. */
+const FIRST = Date.parse('2026-11-01T00:00:00Z');
+
+/** The API's history filters, each as operators would use them against a large log. */
+function filters(streams: number, round: number): Record<string, string> {
+  const peer = `bench/server${(round % streams) + 1}`;
+  const from = new Date(FIRST + ((round * 3_600_000) % DAY_MS)).toISOString();
+  const to = new Date(Date.parse(from) + 3_600_000).toISOString();
+  return {
+    'latest page': '/history?limit=100',
+    'one peer': `/history?peer=${encodeURIComponent(peer)}&limit=100`,
+    'one peer, one hour': `/history?peer=${encodeURIComponent(peer)}&since=${from}&until=${to}`,
+    'state partner-down, one hour': `/history?state=partner-down&since=${from}&until=${to}`,
+    'cause command:ha-continue': '/history?cause=command%3Aha-continue&limit=50',
+    'by command id': `/history?command=cmd-${1000 + round}`,
+    'page 10 of one state': '/history?state=load-balancing&limit=100&offset=1000',
+  };
+}
+
+/** Fills a store through the store's own write path with `events` generated events, 100,000 per peer. */
+async function buildStore(path: string, events: number): Promise<{ streams: number; transitions: number }> {
+  const dataSource = await openDataSource({ path });
+  const store = new EventStore(dataSource);
+  const streams = Math.max(1, Math.ceil(events / STREAM_EVENTS));
+  for (let i = 0; i < streams; i += 1) {
+    const envelopes = generateStream(`bench/server${i + 1}`, Math.min(STREAM_EVENTS, events), 100 + i).slice(
+      0,
+      Math.min(STREAM_EVENTS, events),
+    );
+    for (let at = 0; at < envelopes.length; at += 5_000) {
+      await store.ingest(
+        envelopes.slice(at, at + 5_000).map((envelope) => ({ subject: 'bench', envelope })),
+        envelopes[at].at,
+      );
+    }
+    if ((i + 1) % 10 === 0) process.stderr.write(`  query bench: ${(i + 1) * STREAM_EVENTS} events stored\n`);
+  }
+  const transitions = (await dataSource.query('SELECT COUNT(*) AS n FROM transitions')) as { n: number }[];
+  await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  await dataSource.query('ANALYZE');
+  await dataSource.destroy();
+  return { streams, transitions: transitions[0].n };
+}
+
+/**
+ * History query latency through the real coordinator's HTTP API over a store of `events` events, each of
+ * the API's filters asked `rounds` times (client-side time, loopback).
+ */
+export async function benchQuery(events: number, rounds = 100): Promise<QueryResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'haco-bench-query-'));
+  const nats = await NatsServer.start();
+  let coordinator: CoordinatorProcess | null = null;
+  try {
+    const path = join(dir, 'events.sqlite');
+    const started = performance.now();
+    const { streams, transitions } = await buildStore(path, events);
+    const buildSeconds = round((performance.now() - started) / 1000);
+    coordinator = await CoordinatorProcess.start(nats.url, path);
+    const samples = new Map<string, number[]>();
+    for (let r = 0; r < rounds; r += 1) {
+      for (const [name, query] of Object.entries(filters(streams, r))) {
+        const t0 = performance.now();
+        const response = await fetch(`${coordinator.url}${query}`);
+        if (!response.ok) throw new Error(`${query}: HTTP ${response.status} ${await response.text()}`);
+        await response.json();
+        const ms = performance.now() - t0;
+        // The first round warms the page cache and the prepared statements; it is not counted.
+        if (r > 0) samples.set(name, [...(samples.get(name) ?? []), ms]);
+      }
+    }
+    const all = [...samples.values()].flat();
+    return {
+      events,
+      transitions,
+      buildSeconds,
+      requests: all.length,
+      p50Ms: round(percentile(all, 50)),
+      p99Ms: round(percentile(all, 99)),
+      maxMs: round(Math.max(...all)),
+      byFilter: Object.fromEntries(
+        [...samples].map(([name, ms]) => [
+          name,
+          { p50Ms: round(percentile(ms, 50)), p99Ms: round(percentile(ms, 99)) },
+        ]),
+      ),
+    };
+  } finally {
+    await coordinator?.stop('SIGKILL');
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
