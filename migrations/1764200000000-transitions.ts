@@ -25,6 +25,9 @@ export class Transitions1764200000000 implements MigrationInterface {
     await q.query('CREATE INDEX transitions_to_at ON transitions (to_state, at_ms, seq)');
     await q.query('CREATE INDEX transitions_from_at ON transitions (from_state, at_ms, seq)');
     await q.query('CREATE INDEX transitions_command ON transitions (command_id)');
+    await q.query('CREATE INDEX transitions_cause_at ON transitions (cause, at_ms, seq)');
+    // The few distinct causes, so that a search by part of a cause text becomes an indexed IN list.
+    await q.query('CREATE TABLE transition_causes (cause TEXT PRIMARY KEY) WITHOUT ROWID');
     // Where the current state's duration starts: the last start or transition of the stream.
     await q.query('ALTER TABLE stream_heads ADD COLUMN state_since TEXT');
     await q.query(`INSERT INTO transitions
@@ -46,6 +49,7 @@ export class Transitions1764200000000 implements MigrationInterface {
         WHERE type = 'ServiceStarted'
            OR (type = 'StateTransitioned' AND json_extract(data, '$.from') != json_extract(data, '$.to')))
       WHERE type = 'StateTransitioned'`);
+    await q.query('INSERT INTO transition_causes SELECT DISTINCT cause FROM transitions');
     await q.query(`UPDATE stream_heads SET state_since = (
       SELECT at FROM events e WHERE e.stream = stream_heads.stream
         AND (e.type = 'ServiceStarted'
@@ -55,6 +59,7 @@ export class Transitions1764200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE stream_heads DROP COLUMN state_since');
+    await q.query('DROP TABLE transition_causes');
     await q.query('DROP TABLE transitions');
   }
 }

@@ -33,6 +33,11 @@ export class NatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number {
+    if (this.process === null) throw new Error('not started');
+    return this.process.pid;
+  }
+
   /** (Re)starts the server on the same port and store, as after a crash. */
   async restart(): Promise<void> {
     const args =

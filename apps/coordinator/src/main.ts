@@ -6,6 +6,7 @@ import express from 'express';
 import { CoordinatorModule } from './app.module';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { loadCoordinatorSettings } from './config/coordinator-config';
+import { recordRefusals } from './http/refusals';
 import { coordinatorLogger } from './logger';
 
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
     bodyParser: false,
   });
+  app.use(recordRefusals);
   app.use(express.json({ limit: '1mb' }));
   // Malformed JSON is answered in Kea's shape, not the framework's.
   app.use(

@@ -53,6 +53,12 @@ describe('the transition history table', () => {
     );
     expect(server1.total).toBe(reference.length);
     expect(server1.transitions.map(toTransitionRecord)).toEqual(reference.slice(2, 7));
+    for (const cause of ['command:', 'rule:heartbeat', 'ha-continue']) {
+      const found = await store.history({ cause, limit: -1, offset: 0 });
+      const wanted = expected.filter((t) => t.cause.includes(cause));
+      expect(found.total).toBe(wanted.length);
+      expect(found.transitions.map(toTransitionRecord).sort(byTimeThenSeq)).toEqual(wanted);
+    }
     // The stored stream still replays: the table is beside the log, not instead of it.
     expect(recordedEvents(await store.readStream('lab/server1')).length).toBe(streams[0].length);
     await dataSource.destroy();

@@ -153,16 +153,25 @@ export class EventStore {
 
   /** One write transaction; the stream heads it moved are written back once, just before the commit. */
   private inTransaction<T>(work: (cursors: Cursors) => T): T {
-    return this.db.transaction(() => {
-      const cursors: Cursors = new Map();
-      const result = work(cursors);
-      const now = new Date().toISOString();
-      for (const [stream, cursor] of cursors) {
-        if (cursor.changed) this.sql.setHead.run(stream, cursor.lastSeq, now, cursor.stateSince);
-      }
-      return result;
-    })();
+    try {
+      return this.db.transaction(() => {
+        const cursors: Cursors = new Map();
+        const result = work(cursors);
+        const now = new Date().toISOString();
+        for (const [stream, cursor] of cursors) {
+          if (cursor.changed) this.sql.setHead.run(stream, cursor.lastSeq, now, cursor.stateSince);
+        }
+        return result;
+      })();
+    } catch (error) {
+      // Rolled back: a cause recorded in it may not be stored after all.
+      this.knownCauses.clear();
+      throw error;
+    }
   }
+
+  /** Causes already in transition_causes: most transitions repeat one, and need not write it again. */
+  private readonly knownCauses = new Set<string>();
 
   private cursor(cursors: Cursors, stream: string): StreamCursor {
     let cursor = cursors.get(stream);
@@ -190,7 +199,7 @@ export class EventStore {
   private prepare() {
     const db = this.db;
     return {
-      byId: db.prepare('SELECT stream, seq FROM events WHERE id = ?'),
+      byId: db.prepare('SELECT stream, seq, type, data, at FROM events WHERE id = ?'),
       bySeq: db.prepare('SELECT id FROM events WHERE stream = ? AND seq = ?'),
       head: db.prepare('SELECT last_seq, state_since FROM stream_heads WHERE stream = ?'),
       heldAt: db.prepare('SELECT id, envelope FROM held_events WHERE stream = ? AND seq = ?'),
@@ -206,6 +215,7 @@ export class EventStore {
          ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
            state_since = excluded.state_since`,
       ),
+      cause: db.prepare('INSERT OR IGNORE INTO transition_causes (cause) VALUES (?)'),
       transition: db.prepare(
         `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state, cause,
            command_id, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -248,16 +258,27 @@ export class EventStore {
     return { outcome: 'held', expectedSeq };
   }
 
-  /** A duplicate of what is stored under this id, a conflict when the id is stored elsewhere, or null. */
+  /**
+   * A duplicate of what is stored under this id; a conflict when the id is stored elsewhere or the same
+   * event comes back with other content (an old message replayed with changes); null for a new id.
+   */
   private knownId(envelope: EventEnvelope): AppendResult | null {
-    const known = this.sql.byId.get(envelope.id) as { stream: string; seq: number } | undefined;
+    const known = this.sql.byId.get(envelope.id) as
+      { stream: string; seq: number; type: string; data: string; at: string } | undefined;
     if (known === undefined) return null;
-    return known.stream === envelope.stream && known.seq === envelope.seq
-      ? { outcome: 'duplicate' }
-      : {
-          outcome: 'conflict',
-          reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
-        };
+    if (known.stream === envelope.stream && known.seq === envelope.seq) {
+      const same =
+        known.type === envelope.type &&
+        known.at === envelope.at &&
+        known.data === JSON.stringify(envelope.data);
+      return same
+        ? { outcome: 'duplicate' }
+        : { outcome: 'conflict', reason: `event id ${envelope.id} is already stored with other content` };
+    }
+    return {
+      outcome: 'conflict',
+      reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+    };
   }
 
   private takenSeq(envelope: EventEnvelope): AppendResult {
@@ -302,6 +323,10 @@ export class EventStore {
           row.commandId,
           row.durationInPreviousMs,
         );
+        if (!this.knownCauses.has(row.cause)) {
+          this.sql.cause.run(row.cause);
+          this.knownCauses.add(row.cause);
+        }
       }
       cursor.stateSince = e.at;
     }
@@ -431,8 +456,11 @@ export class EventStore {
     });
   }
 
+  /** Every stream holds exactly its seqs 1..last_seq, so the heads add up to the log without scanning it. */
   async countEvents(): Promise<number> {
-    const rows = (await this.dataSource.query('SELECT COUNT(*) AS n FROM events')) as { n: number }[];
-    return rows[0].n;
+    const rows = (await this.dataSource.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
+      n: number | null;
+    }[];
+    return rows[0].n ?? 0;
   }
 }

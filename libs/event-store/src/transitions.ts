@@ -92,7 +92,7 @@ export function historyWhere(filter: HistoryFilter): { where: string; params: un
     params.push(filter.untilMs);
   }
   if (filter.cause !== undefined) {
-    conditions.push('instr(cause, ?) > 0');
+    conditions.push('cause IN (SELECT cause FROM transition_causes WHERE instr(cause, ?) > 0)');
     params.push(filter.cause);
   }
   if (filter.commandId !== undefined) {

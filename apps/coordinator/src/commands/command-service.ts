@@ -119,6 +119,11 @@ export class CommandService {
     if (command.guard !== undefined && command.guard !== null && typeof command.guard !== 'string') {
       return "'guard' must name the paused state to release";
     }
+    // Stricter than Kea's own channel on purpose: an operator's malformed arguments never reach a peer.
+    const args = (command.request as { arguments?: unknown } | null)?.arguments;
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+      return "'arguments' must be a JSON map";
+    }
     return null;
   }
 }

@@ -9,6 +9,7 @@ import { INGEST_CONSUMER } from '../ingest/event-ingest';
 import type { Projections } from '../projections/projections';
 import { EVENT_STORE, INGEST, NATS, PROJECTIONS, SETTINGS } from '../tokens';
 import { authorize } from './auth';
+import { refusedRequests } from './refusals';
 
 type Labels = Record<string, string>;
 
@@ -109,6 +110,12 @@ export class MetricsController {
     out.family('haco_dead_letters_total', 'counter', 'Messages refused into the dead-letter table.', [
       [{}, (await this.store.deadLetters(1))[0]?.id ?? 0],
     ]);
+    out.family(
+      'haco_http_requests_refused_total',
+      'counter',
+      'HTTP requests answered 4xx (bad input, auth, not found), by status, since the coordinator started.',
+      [...refusedRequests].map(([status, n]) => [{ status: String(status) }, n]),
+    );
     return out.toString();
   }
 

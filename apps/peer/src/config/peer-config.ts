@@ -34,6 +34,8 @@ export interface PeerSettings {
   readonly leases: LeaseStoreSettings;
   /** Where the peer keeps its outbox of events (and, with sqlite, nothing else). */
   readonly dataDir: string;
+  /** Keep every published envelope in the data dir's archive.jsonl (audits, the soak checker). */
+  readonly outboxArchive: boolean;
 }
 
 /** A refused peer configuration: the reason and the path of the offending field. */
@@ -76,8 +78,13 @@ export function readPeerSettings(raw: unknown): PeerSettings {
   if (typeof dataDir !== 'string' || dataDir.length === 0) {
     throw new PeerConfigError("'data-dir' must be a non-empty string", 'data-dir');
   }
+  const outboxArchive = raw['outbox-archive'] ?? false;
+  if (typeof outboxArchive !== 'boolean') {
+    throw new PeerConfigError("'outbox-archive' must be a boolean", 'outbox-archive');
+  }
   return {
     cluster: cluster as string,
+    outboxArchive,
     nats: readNats(raw['nats']),
     ha,
     leases: readLeases(raw['leases']),

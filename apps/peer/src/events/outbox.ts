@@ -14,10 +14,17 @@ export class Outbox {
   private publishedSeq = 0;
   private pending: EventEnvelope[] = [];
 
-  constructor(directory: string) {
+  private readonly archiveFile: string | null;
+
+  /**
+   * `archive` keeps every acknowledged envelope in `archive.jsonl` instead of dropping it at compaction:
+   * a complete record of what the peer emitted, for audits and the soak checker. Off by default.
+   */
+  constructor(directory: string, options: { archive?: boolean } = {}) {
     mkdirSync(directory, { recursive: true });
     this.eventsFile = join(directory, 'events.jsonl');
     this.cursorFile = join(directory, 'published.seq');
+    this.archiveFile = options.archive ? join(directory, 'archive.jsonl') : null;
     this.recover();
   }
 
@@ -50,10 +57,13 @@ export class Outbox {
       ? Number(readFileSync(this.cursorFile, 'utf8').trim()) || 0
       : 0;
     if (!existsSync(this.eventsFile)) return;
-    const envelopes = readFileSync(this.eventsFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim().length > 0)
-      .map((line) => JSON.parse(line) as EventEnvelope);
+    let text = readFileSync(this.eventsFile, 'utf8');
+    if (text.length > 0 && !text.endsWith('\n')) {
+      // Cut the torn tail off, so that what is appended next starts on a line of its own.
+      text = text.slice(0, text.lastIndexOf('\n') + 1);
+      writeFileSync(this.eventsFile, text);
+    }
+    const envelopes = readOutboxLines(text);
     this.lastSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), this.publishedSeq);
     this.pending = envelopes.filter((e) => e.seq > this.publishedSeq);
   }
@@ -61,6 +71,26 @@ export class Outbox {
   /** Everything is acknowledged: keep only the last envelope, which carries the sequence on. */
   private compact(): void {
     const lines = readFileSync(this.eventsFile, 'utf8').trimEnd().split('\n');
+    // Archived before the cut: a kill between the two leaves lines in both files, never in neither.
+    if (this.archiveFile !== null && lines.length > 1)
+      appendFileSync(this.archiveFile, `${lines.slice(0, -1).join('\n')}\n`);
     writeFileSync(this.eventsFile, `${lines[lines.length - 1]}\n`);
   }
+}
+
+/**
+ * The envelopes of an outbox file. A last line cut short by a kill during the append is dropped: its
+ * events were never acted on (the append comes first), and their seq numbers are given out again.
+ */
+export function readOutboxLines(text: string): EventEnvelope[] {
+  const lines = text.split('\n').filter((line) => line.trim().length > 0);
+  const envelopes: EventEnvelope[] = [];
+  lines.forEach((line, index) => {
+    try {
+      envelopes.push(JSON.parse(line) as EventEnvelope);
+    } catch (error) {
+      if (index < lines.length - 1 || text.endsWith('\n')) throw error;
+    }
+  });
+  return envelopes;
 }

@@ -47,6 +47,9 @@ import { SerialQueue } from '@haco/contracts';
  * pure state machine one at a time, records every event in the outbox before acting on it, and talks to
  * everyone else only through NATS.
  */
+/** The largest command a peer takes over NATS. */
+export const MAX_COMMAND_BYTES = 64 * 1024;
+
 export class Peer {
   private readonly service = new HaService();
   private readonly queue = new SerialQueue();
@@ -80,7 +83,7 @@ export class Peer {
       () => this.backlog,
       () => this.nowSeconds(),
     );
-    this.outbox = new Outbox(settings.dataDir);
+    this.outbox = new Outbox(settings.dataDir, { archive: settings.outboxArchive });
     this.publisher = new EventPublisher(nc, js, this.outbox, eventSubject(settings.cluster, this.name), log);
     this.tracker = startTracking(Date.now());
   }
@@ -241,7 +244,10 @@ export class Peer {
   private async onRequest(message: Msg): Promise<void> {
     let response: unknown;
     try {
-      response = await this.handleRequest(new TextDecoder().decode(message.data));
+      response =
+        message.data.length > MAX_COMMAND_BYTES
+          ? this.refuseLarge(message.data.length)
+          : await this.handleRequest(new TextDecoder().decode(message.data));
     } catch (error) {
       this.log.error('command failed', { error: (error as Error).message });
       response = answer(KEA_RESULT.error, `internal error: ${(error as Error).message}`);
@@ -249,11 +255,21 @@ export class Peer {
     if (message.reply) message.respond(JSON.stringify(response));
   }
 
+  /**
+   * Commands are small; a huge one is refused before the state machine sees it, so that no event carries
+   * it (an event must fit in one NATS message to be published at all).
+   */
+  private refuseLarge(bytes: number): KeaResponse {
+    this.log.warn('command refused: too large', { bytes, limit: MAX_COMMAND_BYTES });
+    return answer(KEA_RESULT.error, `command too large: ${bytes} bytes, the limit is ${MAX_COMMAND_BYTES}`);
+  }
+
   private async handleRequest(text: string): Promise<KeaResponse> {
     let request: unknown;
     try {
       request = JSON.parse(text);
     } catch {
+      this.log.warn('command refused: invalid JSON', { bytes: text.length });
       return answer(KEA_RESULT.error, 'invalid JSON in the command');
     }
     const name =

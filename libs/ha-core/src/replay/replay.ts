@@ -28,6 +28,11 @@ export interface ReplayReport {
   readonly continues: number;
   readonly state: HaMachineState | null;
   readonly divergence: Divergence | null;
+  /**
+   * Events the last decision still has to come: its recorded events agree with replay so far, but the
+   * log ends before the rest (a stream read while it is being stored). 0 for a complete log.
+   */
+  readonly incompleteTail: number;
 }
 
 /**
@@ -39,12 +44,14 @@ export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
   let state: HaMachineState | null = null;
   let decisions = 0;
   const counts = { transitions: 0, pauses: 0, continues: 0 };
+  let incompleteTail = 0;
   const report = (divergence: Divergence | null): ReplayReport => ({
     events: recorded.length,
     decisions,
     ...counts,
     state,
     divergence,
+    incompleteTail,
   });
   for (let start = 0; start < recorded.length;) {
     let end = start + 1;
@@ -64,7 +71,12 @@ export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
         replayed: null,
       });
     }
+    const lastGroup = end === recorded.length;
     for (let i = 0; i < Math.max(group.length, replayed.length); i += 1) {
+      if (lastGroup && i === group.length) {
+        incompleteTail = replayed.length - group.length;
+        break;
+      }
       const expected = group[i]?.event ?? null;
       const actual = replayed[i] ?? null;
       if (!isDeepStrictEqual(expected, actual)) {
