@@ -16,6 +16,8 @@ export interface PairOptions {
   readonly settings?: Record<string, unknown>;
   /** NATS URLs the peers connect to (a cluster); the one server's by default. */
   readonly natsServers?: readonly string[];
+  /** Keep every envelope each peer emitted (outbox archive), for checkers that compare against it. */
+  readonly archive?: boolean;
   /** `state-machine` pausing per server name. */
   readonly pausing?: Record<string, Record<string, 'always' | 'once' | 'never'>>;
 }
@@ -78,6 +80,7 @@ export class PeerPair {
         cluster: this.cluster,
         nats: { servers: this.options.natsServers ?? [this.nats.url] },
         'data-dir': this.dataDir(name),
+        ...(this.options.archive ? { 'outbox-archive': true } : {}),
         'high-availability': [
           {
             'this-server-name': name,

@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinatorProcess } from '../test/support/coordinator-process';
+import { NatsServer } from '../test/support/nats-server';
+import { PeerPair } from '../test/support/peer-cluster';
+import { sleep, waitFor } from '../test/support/processes';
+import { Chaos } from './chaos';
+import { checkAll } from './checker';
+import { ClientLoad } from './load';
+
+const USAGE = 'usage: npm run soak -- --minutes N [--pairs N]';
+
+/** Fast enough for failovers to happen many times a minute; Kea's own rules otherwise. */
+const TIMING = {
+  'heartbeat-delay': 500,
+  'max-response-delay': 2_000,
+  'max-ack-delay': 500,
+  'max-unacked-clients': 0,
+};
+
+function option(argv: string[], name: string, fallback: number): number {
+  const index = argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = Number(argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number\n${USAGE}`);
+  return value;
+}
+
+/**
+ * `npm run soak -- --minutes N`: pairs under client load on loopback, with random kill -9 of peers, the
+ * coordinator and the nats-server, and paused peers continued; then everything is brought back, settled
+ * and checked. Exits 0 when every check passes, 1 when one fails. Bounded: N minutes of chaos, then at
+ * most a few minutes to settle.
+ */
+async function main(argv: string[]): Promise<number> {
+  const minutes = option(argv, '--minutes', 2);
+  const pairCount = option(argv, '--pairs', 2);
+  const dir = mkdtempSync(join(tmpdir(), 'haco-soak-'));
+  const nats = await NatsServer.start();
+  const coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'));
+  const pairs = Array.from(
+    { length: pairCount },
+    () =>
+      new PeerPair(nats, {
+        settings: TIMING,
+        archive: true,
+        pausing: { server1: { 'partner-down': 'always' }, server2: { ready: 'once' } },
+      }),
+  );
+  const load = new ClientLoad(
+    () => pairs[0].connection(),
+    pairs.map((p) => p.cluster),
+  );
+  const chaos = new Chaos(nats, coordinator, pairs);
+  const started = new Date();
+  try {
+    pairs.forEach((p) => p.startBoth());
+    await settle(chaos, pairs);
+    process.stderr.write(`soak: ${pairCount} pairs in load-balancing; ${minutes} min of load and faults\n`);
+    load.start();
+    chaos.start();
+    await sleep(minutes * 60_000);
+    await chaos.stop();
+    process.stderr.write('soak: faults stopped; settling\n');
+    await settle(chaos, pairs);
+    await sleep(2_000);
+    load.stop();
+    await sleep(2_500);
+    // Peers stop cleanly (their outboxes fully published), then the coordinator must hold all of it.
+    for (const pair of pairs) {
+      for (const name of ['server1', 'server2']) {
+        await waitFor(
+          `${pair.cluster}/${name} outbox published`,
+          async () => {
+            const outbox = pair.outboxState(name);
+            return outbox.publishedSeq === outbox.lastSeq ? true : undefined;
+          },
+          60_000,
+        );
+        await pair.processes.get(name)?.stop('SIGTERM');
+      }
+    }
+    for (const pair of pairs) {
+      for (const name of ['server1', 'server2']) {
+        const { lastSeq } = pair.outboxState(name);
+        await waitFor(
+          `the coordinator to store ${pair.cluster}/${name}`,
+          async () => {
+            const view = await coordinator.get<{ lastSeq: number }>(`/peers/${pair.cluster}/${name}`);
+            return view.lastSeq >= lastSeq ? true : undefined;
+          },
+          60_000,
+        );
+      }
+    }
+    const checks = await checkAll(coordinator, pairs, load.queries);
+    const report = {
+      started: started.toISOString(),
+      minutes,
+      pairs: pairCount,
+      queries: load.queries.length,
+      faults: chaos.log,
+      checks,
+      passed: checks.every((c) => c.passed),
+    };
+    for (const c of checks) process.stdout.write(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
+    const faults = (kind: string) => chaos.log.filter((a) => a.action.startsWith(kind)).length;
+    process.stdout.write(
+      `${load.queries.length} queries; kill -9: ${faults('kill -9 itest')} peers, ${faults('kill -9 coordinator')} coordinator, ${faults('kill -9 nats')} nats-server; ${faults('continue')} continues\n`,
+    );
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`soak ${report.passed ? 'passed' : 'FAILED'}; written: soak/results/latest.json\n`);
+    return report.passed ? 0 : 1;
+  } finally {
+    load.stop();
+    await chaos.stop();
+    await Promise.all(pairs.map((p) => p.destroy()));
+    await coordinator.stop('SIGKILL');
+    await nats.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every process up, paused peers continued, until every pair is in load-balancing. */
+async function settle(chaos: Chaos, pairs: readonly PeerPair[]): Promise<void> {
+  for (const pair of pairs) {
+    for (const name of ['server1', 'server2']) if (!pair.processes.get(name)?.running) pair.start(name);
+  }
+  await waitFor(
+    'every pair in load-balancing',
+    async () => {
+      await chaos.continuePaused(1);
+      for (const pair of pairs) {
+        for (const name of ['server1', 'server2']) {
+          const status = await pair.status(name).catch(() => null);
+          if (status === null || status.state !== 'load-balancing' || status.paused) return undefined;
+        }
+      }
+      return true;
+    },
+    180_000,
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`soak: ${error.message}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import type { EventEnvelope } from '@haco/contracts';
+import { generateStream } from '../support/stream-generator';
+import { PROJECT_ROOT } from '../support/conformance-cli';
+import { checkExactlyOnce, checkScopes, servingTimeline } from '../../soak/checker';
+import type { QueryRecord } from '../../soak/load';
+
+const stored = (events: readonly EventEnvelope[]) => events.map((e, i) => ({ ...e, position: i + 1 }));
+const emitted = generateStream('lab/server1', 300, 3);
+
+describe('the soak checker', () => {
+  it('passes a stream stored exactly as emitted', () => {
+    expect(checkExactlyOnce('lab/server1', emitted, stored(emitted)).passed).toBe(true);
+  });
+
+  it.each([
+    ['a lost event', stored(emitted.filter((e) => e.seq !== 40))],
+    ['a duplicate', stored([...emitted.slice(0, 10), emitted[9], ...emitted.slice(10)])],
+    ['two events swapped', stored([emitted[1], emitted[0], ...emitted.slice(2)])],
+    [
+      'changed data',
+      stored(emitted.map((e) => (e.seq === 7 ? { ...e, at: '2020-01-01T00:00:00.000Z' } : e))),
+    ],
+  ])('fails on %s', (_label, log) => {
+    expect(checkExactlyOnce('lab/server1', emitted, log).passed).toBe(false);
+  });
+
+  const at = (s: number) => Date.parse('2026-11-25T00:00:00Z') + s * 1000;
+  const entered = (s: number, state: string, scopes: string[], seq: number): EventEnvelope =>
+    ({
+      schema: 1,
+      id: `e${seq}`,
+      stream: 'c/p',
+      seq,
+      type: 'StateEntered',
+      data: { state, scopes, dhcpEnabled: true },
+      at: new Date(at(s)).toISOString(),
+      causationId: null,
+      correlationId: null,
+    }) as unknown as EventEnvelope;
+  const timelines = new Map([
+    [
+      'c/server1',
+      servingTimeline(
+        stored([
+          entered(0, 'load-balancing', ['server1'], 1),
+          entered(10, 'partner-down', ['server1', 'server2'], 2),
+        ]),
+      ),
+    ],
+    ['c/server2', servingTimeline(stored([entered(0, 'load-balancing', ['server2'], 1)]))],
+  ]);
+  const query = (s: number, answers: Record<string, string | null>): QueryRecord => ({
+    cluster: 'c',
+    hwAddress: '00:11:22:33:44:55',
+    sentAt: at(s),
+    answers: Object.fromEntries(
+      Object.entries(answers).map(([peer, scope]) => [peer, { receivedAt: at(s) + 5, scope }]),
+    ),
+  });
+
+  it('accepts answers each peer\u2019s log explains, and double service during partner-down', () => {
+    const checks = checkScopes(
+      [
+        query(1, { server1: 'server1', server2: null }),
+        query(11, { server1: 'server2', server2: 'server2' }),
+      ],
+      timelines,
+    );
+    expect(checks.map((c) => c.passed)).toEqual([true, true]);
+  });
+
+  it('flags an answer for a scope the peer did not serve, and double service in load-balancing', () => {
+    const [scopes, doubled] = checkScopes([query(1, { server1: 'server2', server2: 'server2' })], timelines);
+    expect(scopes.passed).toBe(false);
+    expect(doubled.passed).toBe(false);
+  });
+});
+
+describe('npm run soak', () => {
+  it('runs half a minute of faults under load and every check passes', () => {
+    const run = spawnSync('npm', ['run', '--silent', 'soak', '--', '--minutes', '0.5', '--pairs', '1'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 420_000,
+    });
+    const passes = run.stdout.split('\n').filter((line) => line.startsWith('PASS'));
+    expect({
+      status: run.status,
+      failed: run.stdout.split('\n').filter((l) => l.startsWith('FAIL')),
+    }).toEqual({
+      status: 0,
+      failed: [],
+    });
+    expect(passes.length).toBeGreaterThanOrEqual(7);
+    expect(run.stdout).toMatch(/soak passed/);
+  }, 450_000);
+});
