@@ -1,42 +1,167 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchFailover } from './failover.bench';
 import { benchIngest } from './ingest.bench';
+import { benchQuery } from './query.bench';
 import { benchReplay } from './replay.bench';
+import { benchScale } from './scale.bench';
+
+const USAGE = `usage: npm run bench [-- options]
+  --only LIST            some of: ingest,replay,query,failover,scale (all by default)
+  --events N             ingest: events published (default 100000)
+  --replay-events N      replay: stream length (default 1000000)
+  --query-events N       query: store size (default 10000000)
+  --failover-trials N    failover: kill -9 trials (default 20)
+  --pairs N              scale: pairs on one coordinator (default 100)
+  --scale-seconds N      scale: measuring time (default 30)`;
+
+type Row = [measure: string, value: string, target: string, met: string];
+const fmt = (n: number) => n.toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
 /**
- * `npm run bench [-- --events N --replay-events N]`: measures against the machine's own limits in the same
- * run and writes bench/results/latest.json. Not part of the test run.
+ * `npm run bench`: every measure against the machine's own limits in the same run, printed as a table and
+ * written to bench/results/latest.json. Not part of the test run.
  */
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const option = (name: string, fallback: number) => {
     const index = argv.indexOf(name);
-    return index >= 0 ? Number(argv[index + 1]) : fallback;
+    if (index < 0) return fallback;
+    const value = Number(argv[index + 1]);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number\n${USAGE}`);
+    return value;
   };
-  const replay = benchReplay(option('--replay-events', 1_000_000));
-  const ingest = await benchIngest(option('--events', 20_000));
-  const results = { at: new Date().toISOString(), node: process.version, replay, ingest };
-  const table = [
-    ['measure', 'value', 'target'],
-    [
-      'replay: fold through ha-core',
-      `${replay.foldEventsPerSecond.toLocaleString()} events/s over ${replay.events.toLocaleString()}`,
-      '>= 1,000,000/s',
-    ],
-    ['replay: re-decide and verify', `${replay.verifyEventsPerSecond.toLocaleString()} events/s`, ''],
-    ['replay: peak RSS', `${replay.peakRssMiB} MiB`, ''],
-    ['ingest: raw batched inserts', `${ingest.rawInsertsPerSecond.toLocaleString()} rows/s`, ''],
-    [
-      'ingest: publish to commit',
-      `${ingest.ingestEventsPerSecond.toLocaleString()} events/s (ratio ${ingest.ratio})`,
-      '>= 0.5 of raw',
-    ],
-    ['ingest: latency p50 / p99', `${ingest.p50PublishToCommitMs} / ${ingest.p99PublishToCommitMs} ms`, ''],
-  ];
-  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  for (const row of table) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
+  const onlyIndex = argv.indexOf('--only');
+  const only = new Set(
+    onlyIndex >= 0 ? argv[onlyIndex + 1].split(',') : ['ingest', 'replay', 'query', 'failover', 'scale'],
+  );
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+  const rows: Row[] = [['measure', 'value', 'target', '']];
+  const step = (name: string) => process.stderr.write(`bench: ${name}\n`);
+
+  if (only.has('replay')) {
+    step('replay');
+    const r = benchReplay(option('--replay-events', 1_000_000));
+    results['replay'] = r;
+    rows.push(
+      [
+        'replay: fold through ha-core',
+        `${fmt(r.foldEventsPerSecond)} events/s over ${fmt(r.events)}`,
+        '>= 1,000,000/s',
+        verdict(r.foldEventsPerSecond >= 1_000_000),
+      ],
+      ['replay: re-decide and verify', `${fmt(r.verifyEventsPerSecond)} events/s`, '', ''],
+      ['replay: peak RSS', `${r.peakRssMiB} MiB`, '', ''],
+    );
+  }
+  if (only.has('ingest')) {
+    step('ingest');
+    const r = await benchIngest(option('--events', 100_000));
+    results['ingest'] = r;
+    rows.push(
+      [
+        'ingest: raw batched inserts, same schema',
+        `${fmt(r.rawInsertsPerSecond)} rows/s (${fmt(r.rawBatchRows)} per commit)`,
+        '',
+        '',
+      ],
+      [
+        'ingest: peer publish to SQLite commit',
+        `${fmt(r.ingestEventsPerSecond)} events/s, ${r.peers} peers (ratio ${r.ratio})`,
+        '>= 0.5 of raw',
+        verdict(r.ratio >= 0.5),
+      ],
+      [
+        'ingest: publish-to-commit p50 / p99',
+        `${r.p50PublishToCommitMs} / ${r.p99PublishToCommitMs} ms (one burst of ${fmt(r.events)})`,
+        '',
+        '',
+      ],
+    );
+  }
+  if (only.has('query')) {
+    step('query (building the store takes minutes at 10 M events)');
+    const r = await benchQuery(option('--query-events', 10_000_000));
+    results['query'] = r;
+    rows.push(
+      [
+        'history query p50 / p99 / max',
+        `${r.p50Ms} / ${r.p99Ms} / ${r.maxMs} ms over ${fmt(r.events)} events (${fmt(r.transitions)} transitions)`,
+        'p99 < 50 ms',
+        verdict(r.p99Ms < 50),
+      ],
+      ...Object.entries(r.byFilter).map(([name, q]): Row => [
+        `  ${name}`,
+        `p50 ${q.p50Ms} / p99 ${q.p99Ms} ms`,
+        '',
+        '',
+      ]),
+    );
+  }
+  if (only.has('failover')) {
+    step('failover');
+    const r = await benchFailover(option('--failover-trials', 20));
+    results['failover'] = r;
+    rows.push([
+      'failover: kill -9 to partner-down',
+      `min ${r.minMs} / p50 ${r.p50Ms} / p99 ${r.p99Ms} / max ${r.maxMs} ms over ${r.trials}`,
+      `<= ${r.boundMs} ms (hb ${r.heartbeatDelayMs} + mrd ${r.maxResponseDelayMs})`,
+      verdict(r.laterThanBound === 0),
+    ]);
+  }
+  if (only.has('scale')) {
+    step('scale');
+    const r = await benchScale(option('--pairs', 100), option('--scale-seconds', 30));
+    results['scale'] = r;
+    rows.push(
+      [
+        'scale: peers on one coordinator',
+        `${r.peers} (${r.pairs} pairs, heartbeat 1 s), ${r.eventsPerSecond} events/s`,
+        '',
+        '',
+      ],
+      [
+        'scale: CPU / RSS per peer',
+        `${r.cpuPercentPerPeer} % / ${r.rssMiBPerPeer} MiB (in ${r.hostProcesses} host processes)`,
+        '',
+        '',
+      ],
+      [
+        'scale: coordinator CPU / RSS',
+        `${r.coordinatorCpuPercent} % / ${r.coordinatorRssMiB} MiB; nats-server ${r.natsServerCpuPercent} %`,
+        '',
+        '',
+      ],
+      [
+        'scale: ingest backlog / lag (max)',
+        `${r.maxIngestPendingMessages} messages / ${r.maxIngestLagSeconds} s`,
+        '',
+        '',
+      ],
+    );
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows)
+    process.stdout.write(
+      `${row
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`written: bench/results/latest.json\n`);
+  process.stdout.write('written: bench/results/latest.json\n');
+  return 0;
 }
 
-void main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(2);
+  },
+);
