@@ -335,7 +335,15 @@ export class EventStore {
 
   /** The transition history matching a filter, oldest first, and how many match in all. */
   async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRow[] }> {
-    const { where, params } = historyWhere(filter);
+    const causes =
+      filter.cause === undefined
+        ? []
+        : (
+            (await this.dataSource.query('SELECT cause FROM transition_causes WHERE instr(cause, ?) > 0', [
+              filter.cause,
+            ])) as { cause: string }[]
+          ).map((r) => r.cause);
+    const { where, params } = historyWhere(filter, causes);
     const total = (
       (await this.dataSource.query(`SELECT COUNT(*) AS n FROM transitions ${where}`, params)) as {
         n: number;

@@ -72,7 +72,10 @@ export function transitionRow(
 }
 
 /** The WHERE clause and its parameters for a history filter, every condition on an indexed column. */
-export function historyWhere(filter: HistoryFilter): { where: string; params: unknown[] } {
+export function historyWhere(
+  filter: HistoryFilter,
+  matchingCauses: readonly string[] = [],
+): { where: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.streams !== undefined) {
@@ -92,8 +95,12 @@ export function historyWhere(filter: HistoryFilter): { where: string; params: un
     params.push(filter.untilMs);
   }
   if (filter.cause !== undefined) {
-    conditions.push('cause IN (SELECT cause FROM transition_causes WHERE instr(cause, ?) > 0)');
-    params.push(filter.cause);
+    // The causes that contain the text, looked up first: with one cause, the (cause, at_ms, seq) index
+    // gives the rows already in history order, with no sort of every match.
+    conditions.push(
+      matchingCauses.length === 0 ? '0' : `cause IN (${matchingCauses.map(() => '?').join(', ')})`,
+    );
+    params.push(...matchingCauses);
   }
   if (filter.commandId !== undefined) {
     conditions.push('command_id = ?');
