@@ -109,6 +109,8 @@ export class EventIngest {
             });
             wake = null;
           }
+          // Let messages that came in during the last commit reach the buffer, so they commit together.
+          await new Promise((resolve) => setImmediate(resolve));
           const batch = buffer.splice(0, this.batchSize);
           if (batch.length > 0) await this.handle(batch);
         }
