@@ -11,16 +11,19 @@ export interface QueryRecord {
 
 const SERVED = /allocated in scope (\S+)\./;
 
-const randomMac = () =>
-  Array.from({ length: 6 }, () =>
-    Math.floor(Math.random() * 256)
-      .toString(16)
-      .padStart(2, '0'),
-  ).join(':');
+/** A population of clients smaller than the pools, so that returning clients renew rather than exhaust. */
+const CLIENTS = Array.from({ length: 150 }, (_, i) =>
+  ['02', '00', '5e', '10', (i >> 8).toString(16), (i & 255).toString(16)]
+    .map((b) => b.padStart(2, '0'))
+    .join(':'),
+);
+const randomMac = () => CLIENTS[Math.floor(Math.random() * CLIENTS.length)];
 
-/** Client load: every `intervalMs`, a new client's query to both peers of every pair, all answers kept. */
+/** Client load: every `intervalMs`, a client's query to both peers of every pair, all answers kept. */
 export class ClientLoad {
   readonly queries: QueryRecord[] = [];
+  /** How the peers answered, by answer text with numbers and addresses blanked (what load got back). */
+  readonly outcomes = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -58,9 +61,12 @@ export class ClientLoad {
             text?: string;
           };
           const scope = answer.result === 0 ? (SERVED.exec(answer.text ?? '')?.[1] ?? null) : null;
+          const outcome = `${answer.result}: ${(answer.text ?? '').replace(/[\d.]+/g, '#')}`;
+          this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
           answers[peer] = { receivedAt: Date.now(), scope };
         } catch {
           // Unreachable (NATS or the peer down): not served, nothing to check.
+          this.outcomes.set('unreachable', (this.outcomes.get('unreachable') ?? 0) + 1);
         }
       }),
     );

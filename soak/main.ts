@@ -100,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       minutes,
       pairs: pairCount,
       queries: load.queries.length,
+      answers: Object.fromEntries(load.outcomes),
       faults: chaos.log,
       checks,
       passed: checks.every((c) => c.passed),
