@@ -59,5 +59,5 @@ export {
 export type { AnalysedQuery, CommunicationTracker } from './observe/communication';
 export { hexBytes, loadBalanceHash, queryScope } from './observe/query-scope';
 export type { ScopedClient } from './observe/query-scope';
-export { inputOf, verifyStream } from './replay/replay';
+export { inputOf, StreamVerifier, verifyStream } from './replay/replay';
 export type { Divergence, RecordedEvent, ReplayReport } from './replay/replay';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { HaEvent, HaInput, HaMachineState, HaState, PartnerCallOutcome } from '../src';
 import type { RecordedEvent } from '../src';
-import { decide, foldEvents, HA_STATES, HaService, verifyStream } from '../src';
+import { decide, foldEvents, HA_STATES, HaService, StreamVerifier, verifyStream } from '../src';
 import { haConfig } from './support';
 
 const PARTNER_STATES = [...HA_STATES];
@@ -233,6 +233,58 @@ describe('replay: the fold of the decided events is the live machine', () => {
         });
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('verifies page by page exactly as whole: intact, tampered or cut inside a decision', () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.constantFrom('intact', 'tampered', 'cut'),
+        (s, pageSizes, pick, variant) => {
+          const { recorded } = runScenario(s);
+          let stream: RecordedEvent[] = JSON.parse(JSON.stringify(recorded));
+          if (variant === 'cut') stream = stream.slice(0, stream.length - 1);
+          if (variant === 'tampered' && stream.length > 0) {
+            const index = pick % stream.length;
+            stream[index] = { ...stream[index], causationId: 'forged' };
+          }
+          const verifier = new StreamVerifier();
+          for (let at = 0, page = 0; at < stream.length; page += 1) {
+            const size = pageSizes[page % pageSizes.length];
+            verifier.push(stream.slice(at, at + size));
+            at += size;
+          }
+          expect(verifier.finish()).toEqual(verifyStream(stream));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('says when to stop reading: push is false from the page holding the first divergence on', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { recorded } = runScenario(s);
+        const index = recorded.findIndex((r) => r.event.type === 'StateTransitioned');
+        if (index < 0) return;
+        const tampered = recorded.map((r, i) => (i === index ? { ...r, causationId: 'forged' } : r));
+        const whole = verifyStream(tampered);
+        if (whole.divergence === null) return;
+        const verifier = new StreamVerifier();
+        let pagesRead = 0;
+        for (let at = 0; at < tampered.length; at += 3) {
+          pagesRead += 1;
+          if (!verifier.push(tampered.slice(at, at + 3))) break;
+        }
+        const report = verifier.finish();
+        expect(verifier.verifying).toBe(false);
+        expect(report.divergence).toEqual(whole.divergence);
+        expect(report.events).toBe(Math.min(pagesRead * 3, tampered.length));
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -179,14 +179,15 @@ async function exportStream(args: Args): Promise<number> {
   const [stream] = args.positional();
   if (stream === undefined) throw new CliError(`export needs a STREAM\n${USAGE}`, 2);
   // The store (TypeORM, SQLite) loads only for the offline commands.
-  const { EventStore, openDataSource } = await import('@haco/event-store');
+  const { EventStore, exportLines, openDataSource } = await import('@haco/event-store');
   const dataSource = await openDataSource({ path: db, readOnly: true }).catch((error: Error) => {
     throw new CliError(`cannot open ${db}: ${error.message}`, 2);
   });
   try {
-    const events = await new EventStore(dataSource).readStream(stream);
-    if (events.length === 0) throw new CliError(`no events in stream ${stream}`);
-    for (const event of events) write(JSON.stringify(event));
+    const store = new EventStore(dataSource);
+    if ((await store.readStream(stream, 1, 1)).length === 0)
+      throw new CliError(`no events in stream ${stream}`);
+    await exportLines(store, stream, process.stdout);
     return 0;
   } finally {
     await dataSource.destroy();

@@ -1,7 +1,6 @@
 import type { ReplayReport } from '@haco/ha-core';
-import { verifyStream } from '@haco/ha-core';
-import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
-import { isPeerStream, projectPeer } from '../../../coordinator/src/projections/projections';
+import { EventStore, openDataSource, verifyStoredStream } from '@haco/event-store';
+import { isPeerStream, peerViewAt } from '../../../coordinator/src/projections/projections';
 
 const USAGE =
   'usage: npm run replay -- --verify [--db FILE] [--stream CLUSTER/PEER]\n       npm run replay -- --state-at ISO-TIME --stream CLUSTER/PEER [--db FILE]';
@@ -44,15 +43,15 @@ export async function replay(argv: string[]): Promise<number> {
         process.stderr.write(`${USAGE}\n`);
         return 2;
       }
-      const events = (await store.readStream(only)).filter((e) => Date.parse(e.at) <= Date.parse(stateAt));
-      process.stdout.write(`${JSON.stringify(projectPeer(only, events).view, null, 2)}\n`);
+      const view = await peerViewAt(store, only, Date.parse(stateAt));
+      process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       return 0;
     }
     const streams =
       only !== undefined ? [only] : (await store.streams()).map((h) => h.stream).filter(isPeerStream);
     let diverged = 0;
     for (const stream of streams) {
-      const report = verifyStream(recordedEvents(await store.readStream(stream)));
+      const report = await verifyStoredStream(store, stream);
       process.stdout.write(`${describe(stream, report)}\n`);
       if (report.divergence !== null) diverged += 1;
     }

@@ -1,8 +1,8 @@
-import { Controller, Get, Header, Headers, HttpException, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpException, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { streamId } from '@haco/contracts';
-import { verifyStream } from '@haco/ha-core';
 import type { EventStore } from '@haco/event-store';
-import { recordedEvents } from '@haco/event-store';
+import { exportLines, verifyStoredStream } from '@haco/event-store';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import type { Projections } from '../projections/projections';
 import { EVENT_STORE, PROJECTIONS, SETTINGS } from '../tokens';
@@ -62,17 +62,26 @@ export class AuditController {
     return { total, offset: skip, limit: take, transitions };
   }
 
+  /** JSON lines, written page by page: a stream of any length without holding it in memory. */
   @Get('streams/:cluster/:peer/export')
-  @Header('content-type', 'application/x-ndjson; charset=utf-8')
   async export(
     @Param('cluster') cluster: string,
     @Param('peer') peer: string,
+    @Res() response: Response,
     @Headers('authorization') auth?: string,
-  ) {
+  ): Promise<void> {
     authorize(this.settings, auth, 'read');
-    const events = await this.store.readStream(streamId(cluster, peer));
-    if (events.length === 0) throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
-    return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    const stream = streamId(cluster, peer);
+    if ((await this.store.readStream(stream, 1, 1)).length === 0)
+      throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
+    response.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+    try {
+      await exportLines(this.store, stream, response);
+      response.end();
+    } catch (error) {
+      // Headers are gone: only an aborted connection tells the reader the export is incomplete.
+      response.destroy(error as Error);
+    }
   }
 
   @Get('replay/verify')
@@ -81,7 +90,7 @@ export class AuditController {
     const streams = stream !== undefined ? [stream] : await this.projections.peerStreams();
     const reports = [];
     for (const name of streams) {
-      const { state, ...report } = verifyStream(recordedEvents(await this.store.readStream(name)));
+      const { state, ...report } = await verifyStoredStream(this.store, name);
       reports.push({ stream: name, verified: report.divergence === null, ...report });
     }
     return { verified: reports.every((r) => r.verified), streams: reports };

@@ -1,6 +1,7 @@
 import type { HaEvent, HaMachineState } from '@haco/ha-core';
 import { evolve } from '@haco/ha-core';
 import type { EventStore, HistoryFilter, StoredEvent, TransitionRow } from '@haco/event-store';
+import { streamPages } from '@haco/event-store';
 import { COMMANDS_STREAM } from '@haco/contracts';
 
 export interface PeerView {
@@ -145,6 +146,19 @@ export function projectPeer(
   return { view: fold.view(), history };
 }
 
+/** A peer's view as of `untilMs`, folded page by page from its log; events stamped later are left out. */
+export async function peerViewAt(
+  store: EventStore,
+  stream: string,
+  untilMs: number,
+): Promise<PeerView | null> {
+  const fold = new PeerFold(stream);
+  for await (const page of streamPages(store, stream)) {
+    for (const stored of page) if (Date.parse(stored.at) <= untilMs) fold.apply(stored);
+  }
+  return fold.view();
+}
+
 /** A stored history row as the API lists it. */
 export function toTransitionRecord(row: TransitionRow): TransitionRecord {
   const { position, stream, ...rest } = row;
@@ -168,14 +182,7 @@ export class Projections {
   }
 
   async peer(stream: string, until?: string): Promise<PeerView | null> {
-    if (until !== undefined) {
-      const limit = Date.parse(until);
-      const events = await this.store.readStream(stream);
-      return projectPeer(
-        stream,
-        events.filter((e) => Date.parse(e.at) <= limit),
-      ).view;
-    }
+    if (until !== undefined) return peerViewAt(this.store, stream, Date.parse(until));
     let fold = this.folds.get(stream);
     if (fold === undefined) {
       fold = new PeerFold(stream);

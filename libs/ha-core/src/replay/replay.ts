@@ -41,46 +41,84 @@ export interface ReplayReport {
  * must come out event for event as recorded. The first difference is reported exactly. Pure: no effects.
  */
 export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
-  let state: HaMachineState | null = null;
-  let decisions = 0;
-  const counts = { transitions: 0, pauses: 0, continues: 0 };
-  let incompleteTail = 0;
-  const report = (divergence: Divergence | null): ReplayReport => ({
-    events: recorded.length,
-    decisions,
-    ...counts,
-    state,
-    divergence,
-    incompleteTail,
-  });
-  for (let start = 0; start < recorded.length;) {
-    let end = start + 1;
-    while (end < recorded.length && recorded[end].causationId === recorded[start].causationId) end += 1;
-    const group = recorded.slice(start, end);
-    const input = inputOf(group, state);
-    if (typeof input === 'string')
-      return report({ seq: group[0].seq, reason: input, recorded: group[0].event, replayed: null });
+  const verifier = new StreamVerifier();
+  verifier.push(recorded);
+  return verifier.finish();
+}
+
+/**
+ * verifyStream fed page by page, so that a stream of any length is verified in the memory of one page.
+ * A decision is checked once the next one begins (its events may span pages); the last one at finish.
+ */
+export class StreamVerifier {
+  private state: HaMachineState | null = null;
+  private events = 0;
+  private decisions = 0;
+  private readonly counts = { transitions: 0, pauses: 0, continues: 0 };
+  private incompleteTail = 0;
+  private divergence: Divergence | null = null;
+  private group: RecordedEvent[] = [];
+
+  /** True while the stream still verifies: once it diverged, further events change nothing. */
+  get verifying(): boolean {
+    return this.divergence === null;
+  }
+
+  /** The next events of the stream, in seq order (counted, and past a divergence only counted). */
+  push(recorded: readonly RecordedEvent[]): boolean {
+    for (const event of recorded) {
+      this.events += 1;
+      if (this.divergence !== null) continue;
+      if (this.group.length > 0 && event.causationId !== this.group[0].causationId) {
+        this.check(this.group, false);
+        this.group = [];
+      }
+      this.group.push(event);
+    }
+    return this.divergence === null;
+  }
+
+  finish(): ReplayReport {
+    if (this.divergence === null && this.group.length > 0) this.check(this.group, true);
+    this.group = [];
+    return {
+      events: this.events,
+      decisions: this.decisions,
+      ...this.counts,
+      state: this.state,
+      divergence: this.divergence,
+      incompleteTail: this.incompleteTail,
+    };
+  }
+
+  private check(group: readonly RecordedEvent[], lastGroup: boolean): void {
+    const input = inputOf(group, this.state);
+    if (typeof input === 'string') {
+      this.divergence = { seq: group[0].seq, reason: input, recorded: group[0].event, replayed: null };
+      return;
+    }
     let replayed: HaEvent[];
     try {
-      replayed = decide(state, input);
+      replayed = decide(this.state, input);
     } catch (error) {
-      return report({
+      this.divergence = {
         seq: group[0].seq,
         reason: `the machine refused the input: ${(error as Error).message}`,
         recorded: group[0].event,
         replayed: null,
-      });
+      };
+      return;
     }
-    const lastGroup = end === recorded.length;
     for (let i = 0; i < Math.max(group.length, replayed.length); i += 1) {
+      // A log read while it is being stored may end inside its last decision: not a divergence.
       if (lastGroup && i === group.length) {
-        incompleteTail = replayed.length - group.length;
+        this.incompleteTail = replayed.length - group.length;
         break;
       }
       const expected = group[i]?.event ?? null;
       const actual = replayed[i] ?? null;
       if (!isDeepStrictEqual(expected, actual)) {
-        return report({
+        this.divergence = {
           seq: group[i]?.seq ?? group[group.length - 1].seq + 1,
           reason:
             expected === null
@@ -90,19 +128,18 @@ export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
                 : 'replay decided differently',
           recorded: expected,
           replayed: actual,
-        });
+        };
+        return;
       }
     }
     for (const { event } of group) {
-      state = evolve(state, event);
-      if (event.type === 'StateTransitioned' && event.from !== event.to) counts.transitions += 1;
-      if (event.type === 'StateMachinePaused') counts.pauses += 1;
-      if (event.type === 'StateMachineContinued') counts.continues += 1;
+      this.state = evolve(this.state, event);
+      if (event.type === 'StateTransitioned' && event.from !== event.to) this.counts.transitions += 1;
+      if (event.type === 'StateMachinePaused') this.counts.pauses += 1;
+      if (event.type === 'StateMachineContinued') this.counts.continues += 1;
     }
-    decisions += 1;
-    start = end;
+    this.decisions += 1;
   }
-  return report(null);
 }
 
 /** The input a decision was made on, read back from the events it produced (DESIGN: inputs are events). */
