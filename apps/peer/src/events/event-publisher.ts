@@ -1,7 +1,7 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
 import { headers } from 'nats';
 import type { EventEnvelope } from '@haco/contracts';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxEntry } from './outbox';
 import type { Logger } from '../runtime/logger';
 
 const RETRY_MIN_MS = 100;
@@ -95,17 +95,16 @@ interface Batch {
   readonly texts: readonly string[];
 }
 
-/** The oldest unpublished envelopes that fit in one message. */
-function nextBatch(pending: readonly EventEnvelope[], maxBytes: number): Batch {
+/** The oldest unpublished envelopes that fit in one message, as the outbox wrote them. */
+function nextBatch(pending: readonly OutboxEntry[], maxBytes: number): Batch {
   const envelopes: EventEnvelope[] = [];
   const texts: string[] = [];
   let bytes = 2;
-  for (const envelope of pending) {
-    const text = JSON.stringify(envelope);
-    bytes += text.length + 1;
+  for (const { envelope, line } of pending) {
+    bytes += line.length + 1;
     if (envelopes.length > 0 && (bytes > maxBytes || envelopes.length >= MAX_BATCH_EVENTS)) break;
     envelopes.push(envelope);
-    texts.push(text);
+    texts.push(line);
   }
   return { envelopes, texts };
 }

@@ -2,23 +2,32 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
 
+/** An envelope waiting in the outbox, with the line it was written as (published as it is). */
+export interface OutboxEntry {
+  readonly envelope: EventEnvelope;
+  readonly line: string;
+}
+
 /**
  * The peer's durable outbox: every envelope is appended to `events.jsonl` before it is published, and
  * `published.seq` records how far JetStream has acknowledged. A restarted peer continues the sequence and
- * republishes what was never acknowledged (JetStream drops duplicates by message id).
+ * republishes what was never acknowledged (JetStream drops duplicates by message id). Each envelope is
+ * serialized once, when it is written; publishing and compaction reuse that line.
  */
 export class Outbox {
   private readonly eventsFile: string;
   private readonly cursorFile: string;
   private lastSeq = 0;
   private publishedSeq = 0;
-  private pending: EventEnvelope[] = [];
+  private pending: OutboxEntry[] = [];
+  /** The newest line written: all that compaction keeps, since it carries the sequence on. */
+  private lastLine: string | null = null;
 
   private readonly archiveFile: string | null;
 
   /**
-   * `archive` keeps every acknowledged envelope in `archive.jsonl` instead of dropping it at compaction:
-   * a complete record of what the peer emitted, for audits and the soak checker. Off by default.
+   * `archive` keeps every acknowledged envelope in `archive.jsonl` as well: a complete record of what the
+   * peer emitted, for audits and the soak checker. Off by default.
    */
   constructor(directory: string, options: { archive?: boolean } = {}) {
     mkdirSync(directory, { recursive: true });
@@ -35,21 +44,34 @@ export class Outbox {
 
   append(envelopes: readonly EventEnvelope[]): void {
     if (envelopes.length === 0) return;
-    appendFileSync(this.eventsFile, envelopes.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const entries = envelopes.map((envelope) => ({ envelope, line: JSON.stringify(envelope) }));
+    appendFileSync(this.eventsFile, entries.map((e) => `${e.line}\n`).join(''));
     this.lastSeq = envelopes[envelopes.length - 1].seq;
-    this.pending.push(...envelopes);
+    this.lastLine = entries[entries.length - 1].line;
+    this.pending.push(...entries);
   }
 
   /** Envelopes not yet acknowledged, oldest first. */
-  unpublished(): readonly EventEnvelope[] {
+  unpublished(): readonly OutboxEntry[] {
     return this.pending;
   }
 
   acknowledge(seq: number): void {
     this.publishedSeq = Math.max(this.publishedSeq, seq);
-    this.pending = this.pending.filter((e) => e.seq > this.publishedSeq);
+    const done = this.pending.findIndex((e) => e.envelope.seq > this.publishedSeq);
+    const acknowledged = done < 0 ? this.pending : this.pending.slice(0, done);
+    this.pending = done < 0 ? [] : this.pending.slice(done);
+    // Archived before the cursor moves and before the cut: a kill in between leaves a line in both
+    // files (read back once, by seq), never in neither.
+    this.archive(acknowledged.map((e) => e.line));
     writeFileSync(this.cursorFile, `${this.publishedSeq}\n`);
-    if (this.pending.length === 0) this.compact();
+    if (this.pending.length === 0 && this.lastLine !== null)
+      writeFileSync(this.eventsFile, `${this.lastLine}\n`);
+  }
+
+  private archive(lines: readonly string[]): void {
+    if (this.archiveFile !== null && lines.length > 0)
+      appendFileSync(this.archiveFile, `${lines.join('\n')}\n`);
   }
 
   private recover(): void {
@@ -63,18 +85,13 @@ export class Outbox {
       text = text.slice(0, text.lastIndexOf('\n') + 1);
       writeFileSync(this.eventsFile, text);
     }
-    const envelopes = readOutboxLines(text);
-    this.lastSeq = envelopes.reduce((max, e) => Math.max(max, e.seq), this.publishedSeq);
-    this.pending = envelopes.filter((e) => e.seq > this.publishedSeq);
-  }
-
-  /** Everything is acknowledged: keep only the last envelope, which carries the sequence on. */
-  private compact(): void {
-    const lines = readFileSync(this.eventsFile, 'utf8').trimEnd().split('\n');
-    // Archived before the cut: a kill between the two leaves lines in both files, never in neither.
-    if (this.archiveFile !== null && lines.length > 1)
-      appendFileSync(this.archiveFile, `${lines.slice(0, -1).join('\n')}\n`);
-    writeFileSync(this.eventsFile, `${lines[lines.length - 1]}\n`);
+    const entries = readOutboxLines(text).map((envelope) => ({ envelope, line: JSON.stringify(envelope) }));
+    this.lastSeq = entries.reduce((max, e) => Math.max(max, e.envelope.seq), this.publishedSeq);
+    this.lastLine = entries.length > 0 ? entries[entries.length - 1].line : null;
+    this.pending = entries.filter((e) => e.envelope.seq > this.publishedSeq);
+    // Acknowledged lines still here may have missed the archive (a kill, or an older peer that archived
+    // only at compaction): archived again, which at worst repeats a line that readers take once by seq.
+    this.archive(entries.filter((e) => e.envelope.seq <= this.publishedSeq).map((e) => e.line));
   }
 }
 
