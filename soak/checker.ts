@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
+import type { HaConfig } from '@haco/ha-core';
+import { queryScope } from '@haco/ha-core';
 import { readOutboxLines } from '../apps/peer/src/events/outbox';
 import { CoordinatorProcess } from '../test/support/coordinator-process';
 import type { PeerPair } from '../test/support/peer-cluster';
@@ -76,6 +78,15 @@ export function servingTimeline(stored: readonly Stored[]): Entered[] {
   return timeline;
 }
 
+/** The configuration a peer ran with, as its own log recorded it when it started. */
+export function startedConfig(stored: readonly Stored[]): HaConfig | null {
+  const started = stored.find((e) => e.type === 'ServiceStarted');
+  return started === undefined ? null : (started.data as { config: HaConfig }).config;
+}
+
+/** A client's scope (a server name) by Kea's RFC 3074 hash, under a cluster's configuration. */
+export type ScopeOf = (cluster: string, hwAddress: string) => string | null;
+
 /** The entries in effect at some moment of [from, to]. */
 function during(timeline: readonly Entered[], from: number, to: number): Entered[] {
   const before = timeline.filter((t) => t.at <= from);
@@ -93,8 +104,10 @@ const CLOCK_SLACK_MS = 20;
 export function checkScopes(
   queries: readonly QueryRecord[],
   timelines: ReadonlyMap<string, Entered[]>,
+  scopeOf: ScopeOf,
 ): Check[] {
   const unexplained: string[] = [];
+  const misplaced: string[] = [];
   const doubled: string[] = [];
   let served = 0;
   let servedByBoth = 0;
@@ -102,6 +115,11 @@ export function checkScopes(
     const servers = Object.entries(q.answers).filter(([, a]) => a.scope !== null);
     served += servers.length;
     for (const [peer, a] of servers) {
+      const own = scopeOf(q.cluster, q.hwAddress);
+      if (a.scope !== own)
+        misplaced.push(
+          `${q.cluster}/${peer} answered ${q.hwAddress} in ${a.scope}, its hash scope is ${own}`,
+        );
       const window = during(
         timelines.get(`${q.cluster}/${peer}`) ?? [],
         q.sentAt - CLOCK_SLACK_MS,
@@ -134,6 +152,11 @@ export function checkScopes(
           : unexplained.slice(0, 5).join('; '),
     },
     {
+      name: "every answer in the client's own scope (RFC 3074 hash)",
+      passed: misplaced.length === 0,
+      detail: misplaced.length === 0 ? `${served} answers` : misplaced.slice(0, 5).join('; '),
+    },
+    {
       name: 'no client served by both peers outside partner-down',
       passed: doubled.length === 0,
       detail:
@@ -152,6 +175,7 @@ export async function checkAll(
 ): Promise<Check[]> {
   const checks: Check[] = [];
   const timelines = new Map<string, Entered[]>();
+  const configs = new Map<string, HaConfig>();
   for (const pair of pairs) {
     for (const name of ['server1', 'server2']) {
       const stream = `${pair.cluster}/${name}`;
@@ -165,9 +189,15 @@ export async function checkAll(
         .map((line) => JSON.parse(line) as Stored);
       checks.push(checkExactlyOnce(stream, emittedEvents(pair.dataDir(name)), stored));
       timelines.set(stream, servingTimeline(stored));
+      const config = startedConfig(stored);
+      if (name === 'server1' && config !== null) configs.set(pair.cluster, config);
     }
   }
-  checks.push(...checkScopes(queries, timelines));
+  const scopeOf: ScopeOf = (cluster, hwAddress) => {
+    const config = configs.get(cluster);
+    return config === undefined ? null : queryScope(config, { hwAddress });
+  };
+  checks.push(...checkScopes(queries, timelines, scopeOf));
   const gaps = await coordinator.get<{ gaps: unknown[] }>('/gaps');
   checks.push({
     name: 'no gaps held back',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CoordinatorProcess } from '../test/support/coordinator-process';
 import { NatsServer } from '../test/support/nats-server';
 import { PeerPair } from '../test/support/peer-cluster';
-import { sleep, waitFor } from '../test/support/processes';
+import { endOwnedOnSignal, sleep, waitFor } from '../test/support/processes';
 import { Chaos } from './chaos';
 import { checkAll } from './checker';
 import { ClientLoad } from './load';
@@ -145,6 +145,7 @@ async function settle(chaos: Chaos, pairs: readonly PeerPair[]): Promise<void> {
   );
 }
 
+endOwnedOnSignal();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {

@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import type { EventEnvelope } from '@haco/contracts';
+import { parseHaConfig, queryScope } from '@haco/ha-core';
+import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 import { generateStream } from '../support/stream-generator';
 import { PROJECT_ROOT } from '../support/conformance-cli';
+import type { ScopeOf } from '../../soak/checker';
 import { checkExactlyOnce, checkScopes, servingTimeline } from '../../soak/checker';
 import type { QueryRecord } from '../../soak/load';
 
@@ -50,9 +53,20 @@ describe('the soak checker', () => {
     ],
     ['c/server2', servingTimeline(stored([entered(0, 'load-balancing', ['server2'], 1)]))],
   ]);
-  const query = (s: number, answers: Record<string, string | null>): QueryRecord => ({
+  const config = parseHaConfig([LOAD_BALANCING_RELATIONSHIP]);
+  const scopeOf: ScopeOf = (_cluster, hwAddress) => queryScope(config, { hwAddress });
+  /** A client whose RFC 3074 hash puts it in `scope`. */
+  const clientOf = (scope: string) =>
+    Array.from({ length: 64 }, (_, i) => `00:11:22:33:44:${i.toString(16).padStart(2, '0')}`).find(
+      (mac) => scopeOf('c', mac) === scope,
+    )!;
+  const query = (
+    s: number,
+    answers: Record<string, string | null>,
+    hwAddress = clientOf('server2'),
+  ): QueryRecord => ({
     cluster: 'c',
-    hwAddress: '00:11:22:33:44:55',
+    hwAddress,
     sentAt: at(s),
     answers: Object.fromEntries(
       Object.entries(answers).map(([peer, scope]) => [peer, { receivedAt: at(s) + 5, scope }]),
@@ -62,18 +76,36 @@ describe('the soak checker', () => {
   it('accepts answers each peer\u2019s log explains, and double service during partner-down', () => {
     const checks = checkScopes(
       [
-        query(1, { server1: 'server1', server2: null }),
+        query(1, { server1: 'server1', server2: null }, clientOf('server1')),
         query(11, { server1: 'server2', server2: 'server2' }),
       ],
       timelines,
+      scopeOf,
     );
-    expect(checks.map((c) => c.passed)).toEqual([true, true]);
+    expect(checks.map((c) => c.passed)).toEqual([true, true, true]);
   });
 
   it('flags an answer for a scope the peer did not serve, and double service in load-balancing', () => {
-    const [scopes, doubled] = checkScopes([query(1, { server1: 'server2', server2: 'server2' })], timelines);
+    const [scopes, own, doubled] = checkScopes(
+      [query(1, { server1: 'server2', server2: 'server2' })],
+      timelines,
+      scopeOf,
+    );
     expect(scopes.passed).toBe(false);
+    expect(own.passed).toBe(true);
     expect(doubled.passed).toBe(false);
+  });
+
+  it('flags an answer in a scope the peer served that is not the client\u2019s own', () => {
+    const [scopes, own, doubled] = checkScopes(
+      [query(11, { server1: 'server1', server2: null }, clientOf('server2'))],
+      timelines,
+      scopeOf,
+    );
+    expect(scopes.passed).toBe(true);
+    expect(own.passed).toBe(false);
+    expect(own.detail).toMatch(/its hash scope is server2/);
+    expect(doubled.passed).toBe(true);
   });
 });
 
@@ -92,7 +124,7 @@ describe('npm run soak', () => {
       status: 0,
       failed: [],
     });
-    expect(passes.length).toBeGreaterThanOrEqual(7);
+    expect(passes.length).toBe(8);
     expect(run.stdout).toMatch(/soak passed/);
   }, 450_000);
 });

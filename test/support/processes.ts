@@ -52,12 +52,40 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/** Every child started through this module and not yet exited, so that an interrupted run can end them. */
+const liveChildren = new Set<ChildProcess>();
+
+/** Counts `child` among the processes this run owns until it exits. */
+export function own<T extends ChildProcess>(child: T): T {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  return child;
+}
+
+/**
+ * For a command-line run (soak, bench): on SIGINT or SIGTERM every process it owns is killed by its pid
+ * before it exits, so that no nats-server, coordinator or peer outlives an interrupted run.
+ */
+export function endOwnedOnSignal(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`${signal}: ending ${liveChildren.size} processes\n`);
+      for (const child of liveChildren) if (child.pid !== undefined) child.kill('SIGKILL');
+      process.exit(code);
+    });
+  }
+}
+
 /** A child process the test owns: output kept, ended by its pid, never left behind. */
 export class OwnedProcess {
   readonly output: string[] = [];
   private exited: Promise<number | null>;
 
   constructor(readonly child: ChildProcess) {
+    own(child);
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
