@@ -9,10 +9,22 @@ import type { EventEnvelope } from '@haco/contracts';
 import { ensureEventsStream } from '@haco/contracts';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { NatsServer } from '../test/support/nats-server';
+import { own } from '../test/support/processes';
 import { EventIngest } from '../apps/coordinator/src/ingest/event-ingest';
 import type { SentBatch } from './peer-publisher';
 import { benchStreams, epochMs } from './peer-publisher';
 import { percentile, quiet } from './measure';
+
+export interface PacedIngest {
+  /** Events/s appended over all peers, and what was stored per second over the phase. */
+  readonly rate: number;
+  readonly events: number;
+  readonly storedPerSecond: number;
+  /** From each event's append to the peer's outbox to the first commit that holds it. */
+  readonly p50AppendToCommitMs: number;
+  readonly p99AppendToCommitMs: number;
+  readonly maxAppendToCommitMs: number;
+}
 
 export interface IngestResult {
   readonly events: number;
@@ -21,9 +33,14 @@ export interface IngestResult {
   readonly rawBatchRows: number;
   readonly ingestEventsPerSecond: number;
   readonly ratio: number;
+  /** In the burst, from when each batch left its peer; queueing behind the burst included. */
   readonly p50PublishToCommitMs: number;
   readonly p99PublishToCommitMs: number;
+  readonly paced: PacedIngest;
 }
+
+/** The paced phase's length: long enough for a steady state, short enough to rerun often. */
+const PACED_SECONDS = 10;
 
 const RAW_BATCHES = [256, 1_000, 5_000];
 
@@ -70,24 +87,35 @@ async function rawInserts(
   return best;
 }
 
-/** Starts the peers' process and resolves once its outboxes are filled. */
-async function startPeers(url: string, dir: string, peers: number, perPeer: number) {
-  const child = spawn(
-    process.execPath,
-    [
-      // HACO_BENCH_PROFILE=DIR writes a CPU profile of the peers' process there.
-      ...(process.env.HACO_BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HACO_BENCH_PROFILE}`]
-        : []),
-      '--import',
-      'tsx',
-      join(__dirname, 'peer-publisher.ts'),
-      url,
-      dir,
-      String(peers),
-      String(perPeer),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+/** Starts the peers' process and resolves once it is ready to publish. */
+async function startPeers(
+  url: string,
+  dir: string,
+  cluster: string,
+  peers: number,
+  perPeer: number,
+  mode: string,
+) {
+  const child = own(
+    spawn(
+      process.execPath,
+      [
+        // HACO_BENCH_PROFILE=DIR writes a CPU profile of the peers' process there.
+        ...(process.env.HACO_BENCH_PROFILE
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HACO_BENCH_PROFILE}`]
+          : []),
+        '--import',
+        'tsx',
+        join(__dirname, 'peer-publisher.ts'),
+        url,
+        dir,
+        cluster,
+        String(peers),
+        String(perPeer),
+        mode,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    ),
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
@@ -106,13 +134,49 @@ async function startPeers(url: string, dir: string, peers: number, perPeer: numb
 }
 
 /**
+ * One phase: a process of `peers` peers publishes `perPeer` events each (as `mode` says) while the store's
+ * stream heads are watched every 5 ms; returns the phase's length and each event's latency to its commit.
+ */
+async function runPhase(
+  url: string,
+  dir: string,
+  store: EventStore,
+  phase: { cluster: string; peers: number; perPeer: number; mode: string },
+): Promise<{ seconds: number; latencies: number[] }> {
+  const publishers = await startPeers(url, dir, phase.cluster, phase.peers, phase.perPeer, phase.mode);
+  try {
+    const total = phase.peers * phase.perPeer;
+    const committedAt = new Map<string, [seq: number, at: number][]>();
+    const start = epochMs();
+    publishers.go();
+    for (let stored = 0; stored < total;) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const now = epochMs();
+      stored = 0;
+      for (const head of await store.streams()) {
+        if (!head.stream.startsWith(`${phase.cluster}/`)) continue;
+        const marks = committedAt.get(head.stream) ?? [];
+        if ((marks[marks.length - 1]?.[0] ?? 0) < head.lastSeq) marks.push([head.lastSeq, now]);
+        committedAt.set(head.stream, marks);
+        stored += head.lastSeq;
+      }
+    }
+    const seconds = (epochMs() - start) / 1000;
+    return { seconds, latencies: publishToCommit(await publishers.sent(), committedAt) };
+  } finally {
+    await publishers.stop();
+  }
+}
+
+/**
  * Peer publish to SQLite commit, end to end: a process of `peers` peers publishing their outboxes with the
  * peer's own EventPublisher through a real nats-server, stored by the coordinator's own ingest in this one.
+ * First a burst of `events` (throughput, against raw inserts of the same rows), then `pacedRate` events/s
+ * for a few seconds (latency at a steady load).
  */
-export async function benchIngest(events: number, peers = 10): Promise<IngestResult> {
+export async function benchIngest(events: number, pacedRate: number, peers = 10): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'haco-bench-ingest-'));
   const nats = await NatsServer.start();
-  let publishers: Awaited<ReturnType<typeof startPeers>> | undefined;
   try {
     const perPeer = Math.ceil(events / peers);
     const all = benchStreams(peers, perPeer).flat();
@@ -123,28 +187,18 @@ export async function benchIngest(events: number, peers = 10): Promise<IngestRes
     const store = new EventStore(dataSource);
     const ingest = new EventIngest(nc, store, quiet);
     await ingest.start();
-    publishers = await startPeers(nats.url, dir, peers, perPeer);
-    const committedAt = new Map<string, [seq: number, at: number][]>();
-    const start = epochMs();
-    publishers.go();
-    for (let stored = 0; stored < all.length;) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const now = epochMs();
-      stored = 0;
-      for (const head of await store.streams()) {
-        const marks = committedAt.get(head.stream) ?? [];
-        if ((marks[marks.length - 1]?.[0] ?? 0) < head.lastSeq) marks.push([head.lastSeq, now]);
-        committedAt.set(head.stream, marks);
-        stored += head.lastSeq;
-      }
-    }
-    const seconds = (epochMs() - start) / 1000;
-    const latencies = publishToCommit(await publishers.sent(), committedAt);
-    await publishers.stop();
+    const burst = await runPhase(nats.url, dir, store, { cluster: 'bench', peers, perPeer, mode: 'burst' });
+    const pacedPerPeer = Math.ceil((pacedRate * PACED_SECONDS) / peers);
+    const paced = await runPhase(nats.url, dir, store, {
+      cluster: 'paced',
+      peers,
+      perPeer: pacedPerPeer,
+      mode: `paced:${pacedRate}`,
+    });
     await ingest.stop();
     await nc.close();
     await dataSource.destroy();
-    const rate = Math.round(all.length / seconds);
+    const rate = Math.round(all.length / burst.seconds);
     return {
       events: all.length,
       peers,
@@ -152,17 +206,24 @@ export async function benchIngest(events: number, peers = 10): Promise<IngestRes
       rawBatchRows: raw.batch,
       ingestEventsPerSecond: rate,
       ratio: Math.round((rate / raw.rate) * 1000) / 1000,
-      p50PublishToCommitMs: Math.round(percentile(latencies, 50)),
-      p99PublishToCommitMs: Math.round(percentile(latencies, 99)),
+      p50PublishToCommitMs: Math.round(percentile(burst.latencies, 50)),
+      p99PublishToCommitMs: Math.round(percentile(burst.latencies, 99)),
+      paced: {
+        rate: pacedRate,
+        events: pacedPerPeer * peers,
+        storedPerSecond: Math.round((pacedPerPeer * peers) / paced.seconds),
+        p50AppendToCommitMs: Math.round(percentile(paced.latencies, 50)),
+        p99AppendToCommitMs: Math.round(percentile(paced.latencies, 99)),
+        maxAppendToCommitMs: Math.round(Math.max(...paced.latencies)),
+      },
     };
   } finally {
-    await publishers?.stop();
     await nats.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** For every event: from when its batch left the peer to the first commit seen that includes it. */
+/** For every event: from when its run left the peer (or was appended) to the first commit that holds it. */
 function publishToCommit(sent: readonly SentBatch[], committedAt: Map<string, [number, number][]>): number[] {
   const latencies: number[] = [];
   for (const [stream, from, to, at] of sent) {

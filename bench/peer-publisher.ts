@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { JetStreamClient, JetStreamPublishOptions } from 'nats';
+import type { EventEnvelope } from '@haco/contracts';
 import { connect } from 'nats';
 import { eventSubject } from '@haco/contracts';
 import { generateStream } from '../test/support/stream-generator';
@@ -8,16 +9,18 @@ import { EventPublisher } from '../apps/peer/src/events/event-publisher';
 import { Outbox } from '../apps/peer/src/events/outbox';
 import { quiet } from './measure';
 
-/** When a batch of one stream's events (from seq..to seq) left the peer, in epoch milliseconds. */
+/** When a run of one stream's events (from seq..to seq) left the peer or was appended, in epoch ms. */
 export type SentBatch = [stream: string, from: number, to: number, at: number];
 
 export const epochMs = (): number => performance.timeOrigin + performance.now();
 
-export function benchStreams(peers: number, perPeer: number) {
+export function benchStreams(peers: number, perPeer: number, cluster = 'bench') {
   return Array.from({ length: peers }, (_, i) =>
-    generateStream(`bench/server${i + 1}`, perPeer, 5 + i).slice(0, perPeer),
+    generateStream(`${cluster}/server${i + 1}`, perPeer, 5 + i).slice(0, perPeer),
   );
 }
+
+const TICK_MS = 20;
 
 /** Records when each batch left, from the batch's own Haco-Stream and Haco-Seq headers. */
 function timedPublisher(js: JetStreamClient, sent: SentBatch[]): JetStreamClient {
@@ -34,28 +37,62 @@ function timedPublisher(js: JetStreamClient, sent: SentBatch[]): JetStreamClient
 }
 
 /**
- * The peers' side of the ingest bench, in its own process as peers are: outboxes filled with generated
- * events (a few per decision, as a peer records them), published by the peer's own EventPublisher on "go".
- * argv: NATS_URL DIR PEERS EVENTS_PER_PEER. Prints "ready", then the sent batches as one JSON line.
+ * The peers' side of the ingest bench, in its own process as peers are, publishing with the peer's own
+ * EventPublisher. `burst`: outboxes filled beforehand (a few events per decision, as a peer records them)
+ * and published at once on "go"; each batch is timed from when it left. `paced:RATE`: from "go", events are
+ * appended at RATE events/s over all peers and published as they come; each is timed from its append.
+ * argv: NATS_URL DIR CLUSTER PEERS EVENTS_PER_PEER MODE. Prints "ready", then the timings as one JSON line.
  */
-async function main([url, dir, peers, perPeer]: string[]): Promise<void> {
+async function main([url, dir, cluster, peers, perPeer, mode]: string[]): Promise<void> {
   const nc = await connect({ servers: url });
   const sent: SentBatch[] = [];
-  const js = timedPublisher(nc.jetstream(), sent);
-  const publishers = benchStreams(Number(peers), Number(perPeer)).map((stream, i) => {
-    const outbox = new Outbox(join(dir, `peer-${i + 1}`));
-    for (let at = 0; at < stream.length; at += 5) outbox.append(stream.slice(at, at + 5));
-    return new EventPublisher(nc, js, outbox, eventSubject('bench', `server${i + 1}`), quiet);
-  });
+  const paced = mode.startsWith('paced:');
+  const js = paced ? nc.jetstream() : timedPublisher(nc.jetstream(), sent);
+  const streams = benchStreams(Number(peers), Number(perPeer), cluster);
+  const outboxes = streams.map((_, i) => new Outbox(join(dir, `${cluster}-peer-${i + 1}`)));
+  const publishers = outboxes.map(
+    (outbox, i) => new EventPublisher(nc, js, outbox, eventSubject(cluster, `server${i + 1}`), quiet),
+  );
+  if (!paced)
+    streams.forEach((stream, i) => {
+      for (let at = 0; at < stream.length; at += 5) outboxes[i].append(stream.slice(at, at + 5));
+    });
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
     if (line.trim() === 'go') break;
   }
-  publishers.forEach((p) => p.kick());
+  if (paced) await appendPaced(streams, outboxes, publishers, Number(mode.split(':')[1]), sent);
+  else publishers.forEach((p) => p.kick());
   await Promise.all(publishers.map((p) => p.idle()));
   process.stdout.write(`${JSON.stringify(sent)}\n`);
   await nc.close();
   process.exit(0);
+}
+
+/** Appends each peer's stream at its share of `rate` events/s, a tick at a time, publishing as it goes. */
+async function appendPaced(
+  streams: readonly EventEnvelope[][],
+  outboxes: readonly Outbox[],
+  publishers: readonly EventPublisher[],
+  rate: number,
+  sent: SentBatch[],
+): Promise<void> {
+  const perPeerPerMs = rate / streams.length / 1000;
+  const start = performance.now();
+  const appended = streams.map(() => 0);
+  while (appended.some((n, i) => n < streams[i].length)) {
+    const due = Math.floor((performance.now() - start) * perPeerPerMs);
+    streams.forEach((stream, i) => {
+      const upTo = Math.min(stream.length, due);
+      if (upTo <= appended[i]) return;
+      const events = stream.slice(appended[i], upTo);
+      outboxes[i].append(events);
+      sent.push([events[0].stream, events[0].seq, events[events.length - 1].seq, epochMs()]);
+      appended[i] = upTo;
+      publishers[i].kick();
+    });
+    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+  }
 }
 
 if (require.main === module) void main(process.argv.slice(2));

@@ -15,7 +15,8 @@ export interface QueryResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
-  readonly byFilter: Record<string, { p50Ms: number; p99Ms: number }>;
+  /** Per filter; rows and total show each query found something to return. */
+  readonly byFilter: Record<string, { p50Ms: number; p99Ms: number; meanRows: number; meanTotal: number }>;
 }
 
 const STREAM_EVENTS = 100_000;
@@ -80,15 +81,17 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
     const buildSeconds = round((performance.now() - started) / 1000);
     coordinator = await CoordinatorProcess.start(nats.url, path);
     const samples = new Map<string, number[]>();
+    const found = new Map<string, { rows: number; total: number }[]>();
     for (let r = 0; r < rounds; r += 1) {
       for (const [name, query] of Object.entries(filters(streams, r))) {
         const t0 = performance.now();
         const response = await fetch(`${coordinator.url}${query}`);
         if (!response.ok) throw new Error(`${query}: HTTP ${response.status} ${await response.text()}`);
-        await response.json();
+        const body = (await response.json()) as { total: number; transitions: unknown[] };
         const ms = performance.now() - t0;
         // The first round warms the page cache and the prepared statements; it is not counted.
         if (r > 0) samples.set(name, [...(samples.get(name) ?? []), ms]);
+        found.set(name, [...(found.get(name) ?? []), { rows: body.transitions.length, total: body.total }]);
       }
     }
     const all = [...samples.values()].flat();
@@ -103,7 +106,11 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
       byFilter: Object.fromEntries(
         [...samples].map(([name, ms]) => [
           name,
-          { p50Ms: round(percentile(ms, 50)), p99Ms: round(percentile(ms, 99)) },
+          {
+            p50Ms: round(percentile(ms, 50)),
+            p99Ms: round(percentile(ms, 99)),
+            ...meanFound(found.get(name) ?? []),
+          },
         ]),
       ),
     };
@@ -112,4 +119,9 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
     await nats.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function meanFound(found: readonly { rows: number; total: number }[]) {
+  const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length));
+  return { meanRows: mean(found.map((f) => f.rows)), meanTotal: mean(found.map((f) => f.total)) };
 }

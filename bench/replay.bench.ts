@@ -1,34 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { evolve, verifyStream } from '@haco/ha-core';
 import type { HaEvent, HaMachineState } from '@haco/ha-core';
-import { recordedEvents } from '@haco/event-store';
+import type { EventEnvelope } from '@haco/contracts';
+import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
 import { generateStream } from '../test/support/stream-generator';
+import { round } from './measure';
+
+export interface StoreReplay {
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  /** Of the whole `replay --verify` process, from start to exit. */
+  readonly peakRssMiB: number;
+}
 
 export interface ReplayResult {
   readonly events: number;
   readonly foldEventsPerSecond: number;
   readonly verifyEventsPerSecond: number;
-  readonly peakRssMiB: number;
+  /** This process's peak, holding the whole generated stream in memory besides the fold. */
+  readonly inMemoryPeakRssMiB: number;
+  /** `replay --verify` from SQLite files of a tenth of the stream and of all of it. */
+  readonly fromStore: readonly StoreReplay[];
 }
 
-/** Folds and verifies a long generated peer stream through libs/ha-core. */
-export function benchReplay(events: number): ReplayResult {
-  const envelopes = generateStream('bench/server1', events, 11);
+async function storeOf(path: string, envelopes: readonly EventEnvelope[]): Promise<void> {
+  const dataSource = await openDataSource({ path });
+  const store = new EventStore(dataSource);
+  for (let at = 0; at < envelopes.length; at += 5_000)
+    await store.ingest(
+      envelopes.slice(at, at + 5_000).map((envelope) => ({ subject: 'bench', envelope })),
+      envelopes[at].at,
+    );
+  await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  await dataSource.destroy();
+}
+
+/** The real `replay --verify` in a process of its own, so that its peak RSS is its own. */
+function replayProcess(db: string, events: number, dir: string): StoreReplay {
+  const resultFile = join(dir, `replay-${events}.json`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'replay-store-child.ts'), db, resultFile],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (run.status !== 0) throw new Error(`replay --verify process failed: ${run.stderr}`);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+    code: number;
+    seconds: number;
+    peakRssMiB: number;
+  };
+  if (result.code !== 0) throw new Error(`replay --verify did not verify ${events} events: ${run.stdout}`);
+  return { events, eventsPerSecond: Math.round(events / result.seconds), peakRssMiB: result.peakRssMiB };
+}
+
+/**
+ * Folds and verifies a long generated peer stream through libs/ha-core in memory, then runs the real
+ * `replay --verify` over SQLite stores of a tenth of it and of all of it.
+ */
+export async function benchReplay(events: number): Promise<ReplayResult> {
+  const envelopes = generateStream('bench/server1', events, 11).slice(0, events);
   const recorded = recordedEvents(envelopes.map((e) => ({ ...e, data: e.data as Record<string, unknown> })));
-  let peak = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
   let state: HaMachineState | null = null;
   for (const r of recorded) state = evolve(state, r.event as HaEvent);
   const t1 = process.hrtime.bigint();
-  peak = Math.max(peak, process.memoryUsage().rss);
   const report = verifyStream(recorded);
   const t2 = process.hrtime.bigint();
-  peak = Math.max(peak, process.memoryUsage().rss);
   if (report.divergence !== null) throw new Error(`generated stream diverged at ${report.divergence.seq}`);
+  const inMemoryPeakRssMiB = round(process.resourceUsage().maxRSS / 1024, 0);
   const seconds = (from: bigint, to: bigint) => Number(to - from) / 1e9;
-  return {
-    events: recorded.length,
-    foldEventsPerSecond: Math.round(recorded.length / seconds(t0, t1)),
-    verifyEventsPerSecond: Math.round(recorded.length / seconds(t1, t2)),
-    peakRssMiB: Math.round(peak / 2 ** 20),
-  };
+  const dir = mkdtempSync(join(tmpdir(), 'haco-bench-replay-'));
+  try {
+    const fromStore: StoreReplay[] = [];
+    for (const size of [Math.ceil(events / 10), events]) {
+      const db = join(dir, `replay-${size}.sqlite`);
+      await storeOf(db, envelopes.slice(0, size));
+      fromStore.push(replayProcess(db, size, dir));
+    }
+    return {
+      events: recorded.length,
+      foldEventsPerSecond: Math.round(recorded.length / seconds(t0, t1)),
+      verifyEventsPerSecond: Math.round(recorded.length / seconds(t1, t2)),
+      inMemoryPeakRssMiB,
+      fromStore,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CoordinatorProcess } from '../test/support/coordinator-process';
 import { NatsServer } from '../test/support/nats-server';
-import { sleep, waitFor } from '../test/support/processes';
+import { own, sleep, waitFor } from '../test/support/processes';
 import { round } from './measure';
 
 export interface ScaleResult {
@@ -37,10 +37,12 @@ function rssMiB(pid: number): number {
 }
 
 function startHost(url: string, dir: string, first: number, pairs: number) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(__dirname, 'peer-host.ts'), url, dir, String(first), String(pairs)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  const child = own(
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'peer-host.ts'), url, dir, String(first), String(pairs)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
   );
   const started = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => line === 'started' && resolve());
