@@ -26,7 +26,7 @@ const DAY_MS = 86_400_000;
 const FIRST = Date.parse('2026-11-01T00:00:00Z');
 
 /** The API's history filters, each as operators would use them against a large log. */
-function filters(streams: number, round: number): Record<string, string> {
+function filters(streams: number, round: number, commandIds: readonly string[]): Record<string, string> {
   const peer = `bench/server${(round % streams) + 1}`;
   const from = new Date(FIRST + ((round * 3_600_000) % DAY_MS)).toISOString();
   const to = new Date(Date.parse(from) + 3_600_000).toISOString();
@@ -35,8 +35,8 @@ function filters(streams: number, round: number): Record<string, string> {
     'one peer': `/history?peer=${encodeURIComponent(peer)}&limit=100`,
     'one peer, one hour': `/history?peer=${encodeURIComponent(peer)}&since=${from}&until=${to}`,
     'state partner-down, one hour': `/history?state=partner-down&since=${from}&until=${to}`,
-    'cause command:ha-continue': '/history?cause=command%3Aha-continue&limit=50',
-    'by command id': `/history?command=cmd-${1000 + round}`,
+    'cause command:ha-reset': '/history?cause=command%3Aha-reset&limit=50',
+    'by command id': `/history?command=${encodeURIComponent(commandIds[round % commandIds.length])}`,
     'page 10 of one state': '/history?state=load-balancing&limit=100&offset=1000',
   };
 }
@@ -80,10 +80,16 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
     const { streams, transitions } = await buildStore(path, events);
     const buildSeconds = round((performance.now() - started) / 1000);
     coordinator = await CoordinatorProcess.start(nats.url, path);
+    // Ids of commands that did cause transitions, as an operator following up a command would ask.
+    const caused = (await (
+      await fetch(`${coordinator.url}/history?cause=command%3Aha-reset&limit=${rounds}`)
+    ).json()) as { transitions: { commandId: string | null }[] };
+    const commandIds = caused.transitions.flatMap((t) => (t.commandId === null ? [] : [t.commandId]));
+    if (commandIds.length === 0) throw new Error('query bench: no command caused a transition');
     const samples = new Map<string, number[]>();
     const found = new Map<string, { rows: number; total: number }[]>();
     for (let r = 0; r < rounds; r += 1) {
-      for (const [name, query] of Object.entries(filters(streams, r))) {
+      for (const [name, query] of Object.entries(filters(streams, r, commandIds))) {
         const t0 = performance.now();
         const response = await fetch(`${coordinator.url}${query}`);
         if (!response.ok) throw new Error(`${query}: HTTP ${response.status} ${await response.text()}`);
@@ -94,6 +100,9 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
         found.set(name, [...(found.get(name) ?? []), { rows: body.transitions.length, total: body.total }]);
       }
     }
+    const empty = [...found].filter(([, f]) => f.every((x) => x.total === 0)).map(([name]) => name);
+    // A filter that matches nothing times an empty answer: not a measure of the history query.
+    if (empty.length > 0) throw new Error(`query bench: nothing matched ${empty.join(', ')}`);
     const all = [...samples.values()].flat();
     return {
       events,

@@ -19,6 +19,7 @@ export interface IngestLogger {
 export const INGEST_CONSUMER = 'haco-coordinator';
 const ACK_WAIT_NS = 5_000_000_000;
 const PULL_WINDOW_BYTES = 16 * 1024 * 1024;
+const IDLE_HEARTBEAT_MS = 250;
 
 export interface IngestStats {
   /** Messages taken off JetStream and acknowledged. */
@@ -91,8 +92,10 @@ export class EventIngest {
           // hundreds of large batches loses pull requests server-side, and ingest then stalls until
           // missed heartbeats renew the consumer (seen as 2.6 s holes under load).
           max_bytes: PULL_WINDOW_BYTES,
-          // Pull requests are renewed every 2 s: one lost with a failed NATS node costs at most that.
+          // Pull requests are renewed every 2 s. One the server loses (a failed NATS node, or under load)
+          // shows as missed idle heartbeats: two missed at 250 ms renew the consumer within a second.
           expires: 2_000,
+          idle_heartbeat: IDLE_HEARTBEAT_MS,
           callback: (message) => {
             buffer.push(message);
             wake?.();
