@@ -9,6 +9,16 @@ export type PeerReply =
 export const PEER_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
+ * How often a request still waiting for its answer checks that the peer is still connected. Kea learns at
+ * once that a killed partner is gone (the kernel resets its TCP connection); a NATS request to a peer that
+ * died after receiving it would instead wait out the whole 10 s, far past max-response-delay.
+ */
+export const PRESENCE_CHECK_MS = 250;
+
+/** The probe is a heartbeat: read-only on the peer, never recorded, and allowed wherever commands are. */
+const PRESENCE_PROBE = JSON.stringify({ command: 'ha-heartbeat', service: ['dhcp4'] });
+
+/**
  * Sends Kea control-channel commands to other peers of the cluster over NATS request/reply. Like Kea's
  * HA client it reads a list answer by its first element and adds `service: ["dhcp4"]`.
  */
@@ -44,15 +54,16 @@ export class PeerClient {
       abort = (error) => reject(new Error(error));
     });
     this.inFlight.add(abort);
+    const subject = commandSubject(this.cluster, peer);
+    const stopWatching = this.watchPresence(subject, abort);
     try {
-      const request = this.nc.request(commandSubject(this.cluster, peer), JSON.stringify(body), {
-        timeout: timeoutMs,
-      });
+      const request = this.nc.request(subject, JSON.stringify(body), { timeout: timeoutMs });
       const message = await Promise.race([request, aborted]);
       data = message.data;
     } catch (error) {
       return { ok: false, error: transportError(error) };
     } finally {
+      stopWatching();
       this.inFlight.delete(abort);
     }
     try {
@@ -65,6 +76,35 @@ export class PeerClient {
     } catch {
       return { ok: false, error: 'unparsable answer from the peer' };
     }
+  }
+
+  /**
+   * While a request waits, probes the peer's subject: nats-server answers "no responders" (503) once the
+   * peer's connection is gone, and the request then fails as a refused connection does. A peer that is
+   * only slow answers or ignores the probe, and the request keeps its full timeout, as in Kea.
+   */
+  private watchPresence(subject: string, abort: (error: string) => void): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let watching = true;
+    const probe = (): void => {
+      timer = null;
+      Promise.resolve()
+        .then(() => this.nc.request(subject, PRESENCE_PROBE, { timeout: PRESENCE_CHECK_MS }))
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (watching && (error as { code?: string }).code === '503') abort('Connection refused');
+          },
+        )
+        .finally(() => {
+          if (watching) timer = setTimeout(probe, PRESENCE_CHECK_MS);
+        });
+    };
+    timer = setTimeout(probe, PRESENCE_CHECK_MS);
+    return () => {
+      watching = false;
+      if (timer !== null) clearTimeout(timer);
+    };
   }
 }
 
