@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
@@ -6,7 +5,7 @@ import { connect } from 'nats';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { CoordinatorProcess } from '../support/coordinator-process';
 import { PausedCluster } from '../support/paused-cluster';
-import { waitFor } from '../support/processes';
+import { runTsToExit, waitFor } from '../support/processes';
 import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
 jest.setTimeout(120_000);
@@ -266,7 +265,7 @@ describe('bad input', () => {
         },
         /url/,
       ],
-    ])('a peer refuses %s, exits 2 and starts nothing', (label, config, text) => {
+    ])('a peer refuses %s, exits 2 and starts nothing', async (label, config, text) => {
       const dataDir = join(cluster.dir, `never-${label.replace(/\W+/g, '-')}`);
       const file = join(cluster.dir, `bad-${label.replace(/\W+/g, '-')}.json`);
       writeFileSync(
@@ -275,11 +274,7 @@ describe('bad input', () => {
           ? config
           : JSON.stringify({ ...config, 'data-dir': dataDir, nats: { servers: [cluster.nats.url] } }),
       );
-      const result = spawnSync(process.execPath, ['--import', 'tsx', peerMain, '--config', file], {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const result = await runTsToExit(peerMain, ['--config', file], { cwd: PROJECT_ROOT });
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(text);
       expect(existsSync(dataDir)).toBe(false);
@@ -288,22 +283,11 @@ describe('bad input', () => {
     it.each([
       ['HACO_HTTP_PORT', 'eighty', /http.port must be a port number/],
       ['HACO_DB_SYNCHRONOUS', 'SOMETIMES', /database.synchronous must be one of/],
-    ])('the coordinator refuses %s=%s and exits 2', (name, value, text) => {
-      const result = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', join(PROJECT_ROOT, 'apps/coordinator/src/main.ts')],
-        {
-          cwd: PROJECT_ROOT,
-          encoding: 'utf8',
-          timeout: 30_000,
-          env: {
-            ...process.env,
-            HACO_NATS_URL: cluster.nats.url,
-            HACO_DB: join(cluster.dir, 'never.sqlite'),
-            [name]: value,
-          },
-        },
-      );
+    ])('the coordinator refuses %s=%s and exits 2', async (name, value, text) => {
+      const result = await runTsToExit(join(PROJECT_ROOT, 'apps/coordinator/src/main.ts'), [], {
+        cwd: PROJECT_ROOT,
+        env: { HACO_NATS_URL: cluster.nats.url, HACO_DB: join(cluster.dir, 'never.sqlite'), [name]: value },
+      });
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(text);
       expect(existsSync(join(cluster.dir, 'never.sqlite'))).toBe(false);

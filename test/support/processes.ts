@@ -138,3 +138,28 @@ export class OwnedProcess {
     return this.exited;
   }
 }
+
+/**
+ * Runs a TypeScript entry point to its end and returns its exit status and stderr; killed by its pid after
+ * `timeoutMs`. Unlike spawnSync it leaves the test's event loop running meanwhile: a loop blocked for
+ * seconds lets pooled keep-alive HTTP connections go stale unnoticed, and the next fetch fails on one.
+ */
+export async function runTsToExit(
+  script: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<{ status: number | null; stderr: string }> {
+  const child = own(
+    spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: options.cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...options.env },
+    }),
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearTimeout(timer);
+  return { status, stderr };
+}

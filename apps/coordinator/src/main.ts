@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
@@ -8,6 +9,8 @@ import type { CoordinatorSettings } from './config/coordinator-config';
 import { loadCoordinatorSettings } from './config/coordinator-config';
 import { recordRefusals } from './http/refusals';
 import { coordinatorLogger } from './logger';
+
+const HTTP_KEEP_ALIVE_MS = 65_000;
 
 async function main(): Promise<void> {
   let settings: CoordinatorSettings;
@@ -40,6 +43,12 @@ async function main(): Promise<void> {
     },
   );
   app.enableShutdownHooks();
+  // Monitoring systems scrape every 15-60 s over pooled connections, often behind a proxy with a 60 s idle
+  // timeout: an idle connection is kept longer than that (Node's 5 s closed it under clients that were
+  // about to reuse it). Headers must still arrive within the keep-alive, as Node requires.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
+  server.headersTimeout = HTTP_KEEP_ALIVE_MS + 1_000;
   await app.listen(settings.http.port, settings.http.host);
   coordinatorLogger.info('coordinator started', {
     http: await app.getUrl(),

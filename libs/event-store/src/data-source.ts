@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import type Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import type { SynchronousMode } from './writer-pragmas';
+import { applyWriterPragmas } from './writer-pragmas';
 
-export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+export type { SynchronousMode } from './writer-pragmas';
 
 export interface EventStoreOptions {
   /** The SQLite file (created if missing). */
@@ -29,12 +32,8 @@ export async function openDataSource(options: EventStoreOptions): Promise<DataSo
     logging: false,
     readonly: options.readOnly ?? false,
     fileMustExist: options.readOnly ?? false,
-    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
-      if (options.readOnly) return;
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-      db.pragma('busy_timeout = 5000');
-      db.pragma('foreign_keys = ON');
+    prepareDatabase: (db: Database.Database) => {
+      if (!options.readOnly) applyWriterPragmas(db, options.synchronous);
     },
   });
   await dataSource.initialize();

@@ -5,3 +5,5 @@ export * from './transitions';
 export * from './stream-pages';
 export * from './verify-stored-stream';
 export * from './export-lines';
+export * from './event-writer';
+export * from './writer-pragmas';
