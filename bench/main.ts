@@ -22,6 +22,20 @@ type Row = [measure: string, value: string, target: string, met: string];
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
+const MEASURES = ['ingest', 'replay', 'query', 'failover', 'scale'];
+const OPTIONS = [
+  '--help',
+  '--only',
+  '--events',
+  '--ingest-rounds',
+  '--paced-rate',
+  '--replay-events',
+  '--query-events',
+  '--failover-trials',
+  '--pairs',
+  '--scale-seconds',
+];
+
 /**
  * `npm run bench`: every measure against the machine's own limits in the same run, printed as a table and
  * written to bench/results/latest.json. Not part of the test run.
@@ -38,10 +52,15 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number\n${USAGE}`);
     return value;
   };
+  // A mistyped option or measure must not run the other measures for minutes, or none at all.
+  const unknown = argv.filter((arg) => arg.startsWith('--') && !OPTIONS.includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   const onlyIndex = argv.indexOf('--only');
-  const only = new Set(
-    onlyIndex >= 0 ? argv[onlyIndex + 1].split(',') : ['ingest', 'replay', 'query', 'failover', 'scale'],
-  );
+  const only = new Set(onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',') : MEASURES);
+  const unknownMeasures = [...only].filter((name) => !MEASURES.includes(name));
+  if (unknownMeasures.length > 0) {
+    throw new Error(`--only: unknown measure ${unknownMeasures.join(', ')} (some of ${MEASURES.join(',')})`);
+  }
   const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
   const rows: Row[] = [['measure', 'value', 'target', '']];
   const step = (name: string) => process.stderr.write(`bench: ${name}\n`);

@@ -34,6 +34,15 @@ function option(argv: string[], name: string, fallback: number): number {
  * most a few minutes to settle.
  */
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write(
+      `${USAGE}\n  --minutes N   minutes of load and faults (default 2)\n  --pairs N     peer pairs (default 2)\n`,
+    );
+    return 0;
+  }
+  // An option mistyped must not start minutes of chaos with the defaults instead.
+  const unknown = argv.filter((arg) => arg.startsWith('--') && !['--minutes', '--pairs'].includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   const minutes = option(argv, '--minutes', 2);
   const pairCount = option(argv, '--pairs', 2);
   const dir = mkdtempSync(join(tmpdir(), 'haco-soak-'));

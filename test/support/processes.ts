@@ -140,7 +140,7 @@ export class OwnedProcess {
 }
 
 /**
- * Runs a TypeScript entry point to its end and returns its exit status and stderr; killed by its pid after
+ * Runs a TypeScript entry point to its end and returns its exit status and output; killed by its pid after
  * `timeoutMs`. Unlike spawnSync it leaves the test's event loop running meanwhile: a loop blocked for
  * seconds lets pooled keep-alive HTTP connections go stale unnoticed, and the next fetch fails on one.
  */
@@ -148,18 +148,20 @@ export async function runTsToExit(
   script: string,
   args: string[],
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
-): Promise<{ status: number | null; stderr: string }> {
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = own(
     spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: options.cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
     }),
   );
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
   clearTimeout(timer);
-  return { status, stderr };
+  return { status, stdout, stderr };
 }
