@@ -9,7 +9,7 @@ import { endOwnedOnSignal } from '../test/support/processes';
 
 const USAGE = `usage: npm run bench [-- options]
   --only LIST            some of: ingest,replay,query,failover,scale (all by default)
-  --events N             ingest: events published in each burst (default 100000)
+  --events N             ingest: events published in each burst (default 300000)
   --ingest-rounds N      ingest: rounds of raw inserts then a burst (default 3; the median counts)
   --paced-rate N         ingest: events/s in the steady phase (default 5000)
   --replay-events N      replay: stream length (default 1000000)
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   if (only.has('ingest')) {
     step('ingest');
     const r = await benchIngest(
-      option('--events', 100_000),
+      option('--events', 300_000),
       option('--paced-rate', 5_000),
       option('--ingest-rounds', 3),
     );
