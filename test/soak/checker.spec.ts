@@ -117,12 +117,15 @@ describe('npm run soak', () => {
       timeout: 420_000,
     });
     const passes = run.stdout.split('\n').filter((line) => line.startsWith('PASS'));
+    // On failure the run's own last words say why (a check's FAIL line, or the error that stopped it).
     expect({
       status: run.status,
       failed: run.stdout.split('\n').filter((l) => l.startsWith('FAIL')),
+      stopped: run.status === 0 ? '' : run.stderr.split('\n').slice(-15).join('\n'),
     }).toEqual({
       status: 0,
       failed: [],
+      stopped: '',
     });
     expect(passes.length).toBe(8);
     expect(run.stdout).toMatch(/soak passed/);
