@@ -23,18 +23,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
 const MEASURES = ['ingest', 'replay', 'query', 'failover', 'scale'];
-const OPTIONS = [
-  '--help',
-  '--only',
-  '--events',
-  '--ingest-rounds',
-  '--paced-rate',
-  '--replay-events',
-  '--query-events',
-  '--failover-trials',
-  '--pairs',
-  '--scale-seconds',
-];
+/** Every option the usage names, so that the two cannot drift apart. */
+const OPTIONS = ['--help', ...(USAGE.match(/--[a-z-]+/g) ?? [])];
 
 /**
  * `npm run bench`: every measure against the machine's own limits in the same run, printed as a table and

@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // An option mistyped must not start minutes of chaos with the defaults instead.
-  const unknown = argv.filter((arg) => arg.startsWith('--') && !['--minutes', '--pairs'].includes(arg));
+  const known: string[] = USAGE.match(/--[a-z-]+/g) ?? [];
+  const unknown = argv.filter((arg) => arg.startsWith('--') && !known.includes(arg));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   const minutes = option(argv, '--minutes', 2);
   const pairCount = option(argv, '--pairs', 2);

@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import type Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
-import type { SynchronousMode } from './writer-pragmas';
-import { applyWriterPragmas } from './writer-pragmas';
 
-export type { SynchronousMode } from './writer-pragmas';
+export type SynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
 export interface EventStoreOptions {
   /** The SQLite file (created if missing). */
@@ -32,8 +29,12 @@ export async function openDataSource(options: EventStoreOptions): Promise<DataSo
     logging: false,
     readonly: options.readOnly ?? false,
     fileMustExist: options.readOnly ?? false,
-    prepareDatabase: (db: Database.Database) => {
-      if (!options.readOnly) applyWriterPragmas(db, options.synchronous);
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      if (options.readOnly) return;
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
     },
   });
   await dataSource.initialize();

@@ -51,7 +51,7 @@ export class EventWriter {
           'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
         if (reason === null) return result as AppendResult;
         const payload = 'refusal' in item ? item.payload : JSON.stringify(item.envelope);
-        this.sql.deadLetter.run(receivedAt, item.subject, reason, payload.slice(0, 65_536));
+        this.deadLetter(item.subject, reason, payload, receivedAt);
         return { outcome: 'dead-letter', reason };
       }),
     );

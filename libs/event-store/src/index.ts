@@ -5,5 +5,3 @@ export * from './transitions';
 export * from './stream-pages';
 export * from './verify-stored-stream';
 export * from './export-lines';
-export * from './event-writer';
-export * from './writer-pragmas';
