@@ -9,8 +9,8 @@ export * from './machine/inputs';
 export * from './machine/partner-calls';
 export * from './machine/triggers';
 export { evolve, foldEvents, initialMachineState } from './machine/evolve';
-export { decide, completePartnerCall } from './machine/decide';
-export { HaService } from './machine/ha-service';
+export { decide, completePartnerCall } from './decide';
+export { HaService } from './ha-service';
 export { Decision } from './machine/decision';
 export { runModel } from './machine/run-model';
 export { transitionTo } from './machine/transition';
@@ -21,9 +21,10 @@ export {
   schedulesHeartbeatBeforeRules,
 } from './machine/entry-actions';
 export { handleCommand } from './commands/dispatch';
-export type { DecideOptions } from './machine/decide';
+export type { DecideOptions } from './decide';
 export type { RunMode } from './machine/run-model';
 export { pauseOnEntry } from './machine/pausing';
+export { GUARD_REFUSAL_KEY, guardRefusal, isGuardRefusal } from './machine/guard';
 export { heartbeatRunsIn, settledMachine } from './machine/settled-machine';
 export { dhcpEnabledIn, scopesOnEntry } from './machine/entry-actions';
 export {
@@ -32,11 +33,13 @@ export {
   partnerHasNewUnsentUpdates,
   shouldGoPartnerDown,
 } from './machine/predicates';
-export * from './commands/kea-response';
+export * from './kea/kea-response';
 export { HA_COMMANDS, isHaCommand, isReadOnly, readCommandRequest } from './commands/dispatch';
 export type { HaCommandName } from './commands/dispatch';
+export type { ReadOnlyCommand } from './commands/status';
 export {
   heartbeatAnswer,
+  readOnlyAnswer,
   haServersReport,
   highAvailabilitySection,
   statusGetAnswer,
@@ -45,9 +48,9 @@ export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
 export type { HeartbeatResult } from './observe/heartbeat-answer';
 export { leaseUpdateRoute } from './lease-updates';
 export type { LeaseUpdateRoute } from './lease-updates';
-export { keaLogLines } from './kea-log';
-export type { KeaLogLine } from './kea-log';
-export { formatRfc1123, parseRfc1123 } from './rfc1123';
+export { keaLogLines } from './kea/kea-log';
+export type { KeaLogLine } from './kea/kea-log';
+export { formatRfc1123, parseRfc1123 } from './kea/rfc1123';
 export {
   analyseQuery,
   communicationView,
@@ -61,3 +64,6 @@ export { hexBytes, loadBalanceHash, queryScope } from './observe/query-scope';
 export type { ScopedClient } from './observe/query-scope';
 export { inputOf, StreamVerifier, verifyStream } from './replay/replay';
 export type { Divergence, RecordedEvent, ReplayReport } from './replay/replay';
+export { effectsOf } from './machine/effects';
+export type { Effect, EffectKind } from './machine/effects';
+export { assertNever } from './assert-never';

@@ -1,7 +1,7 @@
 import type { Decision } from '../machine/decision';
 import type { CommandRequest } from '../machine/events';
-import type { KeaResponse } from './kea-response';
-import { answer, KEA_RESULT } from './kea-response';
+import type { KeaResponse } from '../kea/kea-response';
+import { answer, KEA_RESULT } from '../kea/kea-response';
 
 /** One command being handled: where its events go, and how to answer it. */
 export class CommandContext {

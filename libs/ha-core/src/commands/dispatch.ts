@@ -1,13 +1,15 @@
+import { assertNever } from '../assert-never';
 import type { Decision } from '../machine/decision';
 import type { CommandRequest } from '../machine/events';
 import type { PartnerCall, PartnerCallOutcome } from '../machine/partner-calls';
+import { guardRefusal } from '../machine/guard';
 import { CommandContext } from './command-context';
 import { dhcpDisable, dhcpEnable } from './dhcp-service';
 import { haContinue } from './ha-continue';
 import { haReset } from './ha-reset';
 import { haScopes } from './ha-scopes';
 import { haSync, haSyncCompleted, syncCompleteNotify } from './ha-sync';
-import { answer, KEA_RESULT } from './kea-response';
+import { answer, KEA_RESULT } from '../kea/kea-response';
 import {
   maintenanceCancel,
   maintenanceCancelCompleted,
@@ -15,7 +17,8 @@ import {
   maintenanceStart,
   maintenanceStartCompleted,
 } from './maintenance';
-import { heartbeatAnswer, statusGetAnswer } from './status';
+import type { ReadOnlyCommand } from './status';
+import { readOnlyAnswer } from './status';
 
 /** Every control-channel command an HA peer answers. */
 export const HA_COMMANDS = [
@@ -52,11 +55,14 @@ export function readCommandRequest(raw: unknown): CommandRequest | string {
     : { command: map['command'], arguments: map['arguments'] };
 }
 
-export function handleCommand(d: Decision, commandId: string, raw: unknown): void {
+export function handleCommand(d: Decision, commandId: string, raw: unknown, guard?: unknown): void {
   const request = readCommandRequest(raw);
   const received: CommandRequest = typeof request === 'string' ? { command: '', arguments: raw } : request;
-  d.emit({ type: 'CommandReceived', commandId, request: received });
+  const guarded = guard !== undefined && guard !== null;
+  d.emit({ type: 'CommandReceived', commandId, request: received, ...(guarded ? { guard } : {}) });
   const ctx = new CommandContext(d, commandId, received);
+  const refusal = guardRefusal(d.state, guard);
+  if (refusal !== null) return ctx.reply(refusal);
   if (typeof request === 'string') return ctx.error(request);
   if (!isHaCommand(request.command)) {
     return ctx.reply(answer(KEA_RESULT.unsupported, `'${request.command}' command not supported.`));
@@ -69,9 +75,8 @@ export function handleCommand(d: Decision, commandId: string, raw: unknown): voi
   const name: HaCommandName = request.command;
   switch (name) {
     case 'ha-heartbeat':
-      return ctx.reply(heartbeatAnswer(d.state, d.at));
     case 'status-get':
-      return ctx.reply(statusGetAnswer(d.state));
+      return ctx.reply(readOnlyAnswer(d.state, name, d.at));
     case 'ha-continue':
       return haContinue(ctx);
     case 'ha-reset':
@@ -92,10 +97,12 @@ export function handleCommand(d: Decision, commandId: string, raw: unknown): voi
       return dhcpDisable(ctx);
     case 'dhcp-enable':
       return dhcpEnable(ctx);
+    default:
+      return assertNever(name, 'command');
   }
 }
 
-export function isReadOnly(name: HaCommandName): boolean {
+export function isReadOnly(name: string): name is ReadOnlyCommand {
   return name === 'ha-heartbeat' || name === 'status-get';
 }
 
@@ -119,6 +126,8 @@ function allowedWhileWaiting(name: HaCommandName): boolean {
     case 'ha-maintenance-cancel':
     case 'ha-sync':
       return false;
+    default:
+      return assertNever(name, 'command');
   }
 }
 
@@ -139,5 +148,7 @@ export function resumeCommand(
     case 'send-lease-backlog':
     case 'ha-reset':
       throw new Error(`no command waits for a ${call.kind} call`);
+    default:
+      return assertNever(call, 'partner call');
   }
 }

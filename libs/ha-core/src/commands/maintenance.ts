@@ -6,7 +6,7 @@ import { callSucceeded, describeCallFailure } from '../machine/partner-calls';
 import type { Trigger } from '../machine/triggers';
 import { failoverPartner } from '../topology';
 import type { CommandContext } from './command-context';
-import { KEA_RESULT } from './kea-response';
+import { KEA_RESULT } from '../kea/kea-response';
 
 const CANNOT_START_MAINTENANCE_IN: readonly HaState[] = [
   'backup',

@@ -1,8 +1,9 @@
+import { assertNever } from '../assert-never';
 import type { HaMachineState } from '../machine/machine-state';
 import { failoverPartner, isBackupServer, thisServer } from '../topology';
-import { formatRfc1123 } from '../rfc1123';
-import type { KeaResponse } from './kea-response';
-import { answer, KEA_RESULT } from './kea-response';
+import { formatRfc1123 } from '../kea/rfc1123';
+import type { KeaResponse } from '../kea/kea-response';
+import { answer, KEA_RESULT } from '../kea/kea-response';
 
 /** The ha-heartbeat answer (spec 5.2): identical whether or not the machine is paused. */
 export function heartbeatAnswer(machine: HaMachineState, at: number): KeaResponse {
@@ -62,4 +63,22 @@ export function statusGetAnswer(machine: HaMachineState): KeaResponse {
     };
   });
   return answer(KEA_RESULT.success, undefined, { 'high-availability': section });
+}
+
+/** The read-only commands: answered from the current state, the same way over every channel. */
+export type ReadOnlyCommand = 'ha-heartbeat' | 'status-get';
+
+/**
+ * The one path for ha-heartbeat and status-get answers, whether a peer answers them outside the log (they
+ * change nothing, and heartbeats would drown it) or the machine answers them as recorded commands.
+ */
+export function readOnlyAnswer(state: HaMachineState, command: ReadOnlyCommand, at: number): KeaResponse {
+  switch (command) {
+    case 'ha-heartbeat':
+      return heartbeatAnswer(state, at);
+    case 'status-get':
+      return statusGetAnswer(state);
+    default:
+      return assertNever(command, 'command');
+  }
 }

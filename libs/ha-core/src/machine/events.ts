@@ -1,6 +1,6 @@
 import type { HaConfig, PauseMode } from '../config/types';
 import type { HaState, PartnerState } from '../states';
-import type { KeaResponse } from '../commands/kea-response';
+import type { KeaResponse } from '../kea/kea-response';
 import type { CommunicationView } from './machine-state';
 import type { CallContinuation, PartnerCall, PartnerCallOutcome } from './partner-calls';
 import type { Trigger } from './triggers';
@@ -109,7 +109,13 @@ export type HaEvent =
       readonly call: PartnerCall;
       readonly outcome: PartnerCallOutcome;
     }
-  | { readonly type: 'CommandReceived'; readonly commandId: string; readonly request: CommandRequest }
+  | {
+      readonly type: 'CommandReceived';
+      readonly commandId: string;
+      readonly request: CommandRequest;
+      /** The guard the command came with (absent when none): replay decides it again. */
+      readonly guard?: unknown;
+    }
   | {
       readonly type: 'CommandAnswered';
       readonly commandId: string;

@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import { UNKNOWN_PARTNER, INITIAL_COMMUNICATION } from './machine-state';
 import type { HaMachineState } from './machine-state';
 import type { HaEvent } from './events';
@@ -121,6 +122,8 @@ export function evolve(state: HaMachineState | null, event: HaEvent): HaMachineS
     case 'CommandReceived':
     case 'CommandAnswered':
       return state;
+    default:
+      return assertNever(event, 'event');
   }
 }
 

@@ -32,8 +32,17 @@ export type HaInput =
     }
   /** The DHCP server produced `count` lease changes that HA must send, queue or skip. */
   | { readonly type: 'lease-updates-generated'; readonly at: number; readonly count: number }
-  /** A control-channel request (operator or peer). */
-  | { readonly type: 'command'; readonly at: number; readonly commandId: string; readonly request: unknown }
+  /**
+   * A control-channel request (operator or peer). `guard`, when given, is the paused state the operator
+   * means to release: the command is refused, and answered so, unless the machine is paused there.
+   */
+  | {
+      readonly type: 'command';
+      readonly at: number;
+      readonly commandId: string;
+      readonly request: unknown;
+      readonly guard?: unknown;
+    }
   /** The outcome of the peer call the machine is waiting for. */
   | { readonly type: 'partner-call-completed'; readonly at: number; readonly outcome: PartnerCallOutcome };
 

@@ -1,6 +1,6 @@
 import type { HaState } from '../states';
 import { isHaState } from '../states';
-import { parseRfc1123 } from '../rfc1123';
+import { parseRfc1123 } from '../kea/rfc1123';
 
 export type HeartbeatResult =
   | {

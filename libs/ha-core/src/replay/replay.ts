@@ -1,5 +1,6 @@
+import { assertNever } from '../assert-never';
 import { isDeepStrictEqual } from './deep-equal';
-import { decide } from '../machine/decide';
+import { decide } from '../decide';
 import type { HaEvent } from '../machine/events';
 import { evolve } from '../machine/evolve';
 import type { HaInput } from '../machine/inputs';
@@ -158,6 +159,7 @@ export function inputOf(group: readonly RecordedEvent[], state: HaMachineState |
         at,
         commandId: afterObservation.commandId,
         request: requestOf(afterObservation.request),
+        ...(afterObservation.guard === undefined ? {} : { guard: afterObservation.guard }),
       };
     case 'PartnerCallCompleted':
       return { type: 'partner-call-completed', at, outcome: afterObservation.outcome };
@@ -191,10 +193,27 @@ export function inputOf(group: readonly RecordedEvent[], state: HaMachineState |
         partnerFailed: afterObservation.partnerFailed,
         communication: observed,
       };
-    default:
+    case undefined:
+    case 'CommunicationObserved':
+    case 'CommandAnswered':
+    case 'DhcpServiceSwitched':
+    case 'HeartbeatStarted':
+    case 'HeartbeatStopped':
+    case 'LeaseBacklogCleared':
+    case 'Noted':
+    case 'PartnerCallRequested':
+    case 'PartnerMarkedUnavailable':
+    case 'ScopesServed':
+    case 'StateEntered':
+    case 'StateMachineContinued':
+    case 'StateMachinePaused':
+    case 'StateTransitioned':
+    case 'SyncCompleteNotified':
       if (observed !== undefined && events.length === 1)
         return { type: 'communication-observed', at, communication: observed };
       return `no input explains a decision starting with ${first.type}`;
+    default:
+      return assertNever(afterObservation, 'event');
   }
 }
 

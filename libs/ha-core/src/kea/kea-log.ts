@@ -1,8 +1,9 @@
-import type { HaEvent } from './machine/events';
-import type { HaMachineState } from './machine/machine-state';
-import { leaseUpdateRoute } from './lease-updates';
-import { logLabel } from './states';
-import { failoverPartner, isBackupServer } from './topology';
+import { assertNever } from '../assert-never';
+import type { HaEvent } from '../machine/events';
+import type { HaMachineState } from '../machine/machine-state';
+import { leaseUpdateRoute } from '../lease-updates';
+import { logLabel } from '../states';
+import { failoverPartner, isBackupServer } from '../topology';
 
 /** One line of Kea's HA log: the message id operators know, and its 2.2.0 text. */
 export interface KeaLogLine {
@@ -62,6 +63,8 @@ export function keaLogLines(event: HaEvent, before: HaMachineState | null): KeaL
     case 'CommandReceived':
     case 'CommandAnswered':
       return [];
+    default:
+      return assertNever(event, 'event');
   }
 }
 

@@ -1,9 +1,9 @@
 import { decide } from './decide';
 import type { DecideOptions } from './decide';
-import type { HaEvent } from './events';
-import { evolve } from './evolve';
-import type { HaInput } from './inputs';
-import type { HaMachineState } from './machine-state';
+import type { HaEvent } from './machine/events';
+import { evolve } from './machine/evolve';
+import type { HaInput } from './machine/inputs';
+import type { HaMachineState } from './machine/machine-state';
 
 /**
  * The live state machine of one peer: feeds inputs to `decide`, keeps the resulting state and hands back

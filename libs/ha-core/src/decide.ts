@@ -1,16 +1,17 @@
-import { handleCommand, resumeCommand } from '../commands/dispatch';
-import { leaseUpdateRoute } from '../lease-updates';
-import { otherServers } from '../topology';
-import { Decision } from './decision';
-import { scheduleHeartbeat } from './entry-actions';
-import type { HaEvent } from './events';
-import type { HaInput } from './inputs';
-import type { PartnerCallOutcome } from './partner-calls';
-import type { CommunicationView, HaMachineState } from './machine-state';
-import { pauseOnEntry } from './pausing';
-import type { RunMode } from './run-model';
-import { resumeHandler, runModel } from './run-model';
-import { initialMachineState } from './evolve';
+import { assertNever } from './assert-never';
+import { handleCommand, resumeCommand } from './commands/dispatch';
+import { leaseUpdateRoute } from './lease-updates';
+import { otherServers } from './topology';
+import { Decision } from './machine/decision';
+import { scheduleHeartbeat } from './machine/entry-actions';
+import type { HaEvent } from './machine/events';
+import type { HaInput } from './machine/inputs';
+import type { PartnerCallOutcome } from './machine/partner-calls';
+import type { CommunicationView, HaMachineState } from './machine/machine-state';
+import { pauseOnEntry } from './machine/pausing';
+import type { RunMode } from './machine/run-model';
+import { resumeHandler, runModel } from './machine/run-model';
+import { initialMachineState } from './machine/evolve';
 
 export interface DecideOptions {
   /** 'cascade' (default) is production; 'single' runs one handler per event, as Kea's unit tests do. */
@@ -65,11 +66,13 @@ export function decide(state: HaMachineState | null, input: HaInput, options: De
       routeLeaseUpdates(d, input.count);
       break;
     case 'command':
-      handleCommand(d, input.commandId, input.request);
+      handleCommand(d, input.commandId, input.request, input.guard);
       break;
     case 'partner-call-completed':
       completePartnerCall(d, input.outcome);
       break;
+    default:
+      assertNever(input, 'input');
   }
   return d.events;
 }
