@@ -10,5 +10,7 @@ module.exports = {
     '^@haco/ha-core/(.*)$': '<rootDir>/libs/ha-core/src/$1',
     '^@haco/contracts$': '<rootDir>/libs/contracts/src',
     '^@haco/event-store$': '<rootDir>/libs/event-store/src',
+    '^@haco/common$': '<rootDir>/libs/common/src',
+    '^@haco/nats$': '<rootDir>/libs/nats/src',
   },
 };

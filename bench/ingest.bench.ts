@@ -4,14 +4,17 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventPattern } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
 import type { EventEnvelope } from '@haco/contracts';
-import { ensureEventsStream } from '@haco/contracts';
-import { EventStore, openDataSource } from '@haco/event-store';
+import { EventStore, ingestItems, openDataSource } from '@haco/event-store';
 import { NatsServer } from '../test/support/nats-server';
 import { own } from '../test/support/processes';
-import { EventIngest } from '../apps/coordinator/src/ingest/event-ingest';
+import type { IngestBatch } from '@haco/nats';
+import { ensureEventsStream, INGEST_BATCH_PATTERN, JetStreamIngestServer } from '@haco/nats';
 import type { SentBatch } from './peer-publisher';
 import { benchStreams, epochMs } from './peer-publisher';
 import { percentile, quiet } from './measure';
@@ -178,6 +181,32 @@ async function runPhase(
 }
 
 /**
+ * The coordinator's ingest path as a Nest microservice: the JetStream transport it runs, and a handler
+ * doing what its IngestController does with each group (the envelope checks and the store's one commit),
+ * less the counters for /metrics.
+ */
+async function startIngest(nc: NatsConnection, store: EventStore) {
+  @Controller()
+  class BenchIngestController {
+    @EventPattern(INGEST_BATCH_PATTERN)
+    async commit(batch: IngestBatch): Promise<void> {
+      await store.ingest(
+        batch.messages.flatMap((message) => ingestItems(message.subject, message.text)),
+        batch.receivedAt,
+      );
+    }
+  }
+  @Module({ controllers: [BenchIngestController] })
+  class BenchIngestModule {}
+  const app = await NestFactory.createMicroservice(BenchIngestModule, {
+    strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
+    logger: false,
+  });
+  await app.listen();
+  return app;
+}
+
+/**
  * Runs `phase` against the coordinator's ingest storing into an empty event log of its own, as the raw
  * inserts it is compared with do: an insert into a log that already holds earlier phases' rows costs more
  * (their timestamps repeat, so the (type, at) index takes every row in its middle), which would tilt the
@@ -191,12 +220,11 @@ async function withFreshStore<T>(
 ): Promise<T> {
   const dataSource = await openDataSource({ path: join(dir, `events-${name}.sqlite`) });
   const store = new EventStore(dataSource);
-  const ingest = new EventIngest(nc, store, quiet);
-  await ingest.start();
+  const ingest = await startIngest(nc, store);
   try {
     return await phase(store);
   } finally {
-    await ingest.stop();
+    await ingest.close();
     await dataSource.destroy();
   }
 }

@@ -1,11 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
-import { ensureEventsStream } from '@haco/contracts';
-import { readPeerSettings } from '../apps/peer/src/config/peer-config';
-import { MemoryLeaseStore } from '../apps/peer/src/leases/lease-store';
-import { Peer } from '../apps/peer/src/runtime/peer';
-import { quiet } from './measure';
+import { createInterface } from 'node:readline';
+import { own } from '../test/support/processes';
+
+const PEER_MAIN = join(__dirname, '..', 'apps', 'peer', 'src', 'main.ts');
 
 /** A pair's relationship as the scale bench runs it: Kea's rules, heartbeats every second. */
 export function pairConfig(url: string, dir: string, cluster: string, name: string): unknown {
@@ -31,30 +31,31 @@ export function pairConfig(url: string, dir: string, cluster: string, name: stri
 }
 
 /**
- * Many peers in one process, each exactly as `apps/peer` runs it (its own NATS connection, outbox and
- * state machine), so that a hundred pairs fit on a small machine and their cost can be read per peer.
- * argv: NATS_URL DIR FIRST_PAIR PAIRS. Prints "started" once every peer has started; SIGTERM stops them.
+ * Many peers in one process, each exactly as `apps/peer` runs it (a Nest microservice of its own, with its
+ * own NATS connections, outbox and state machine): the peer program itself, given one `--config` per peer,
+ * so that a hundred pairs fit on a small machine and their cost can be read per peer. Resolves once every
+ * peer has started.
  */
-async function main([url, dir, first, count]: string[]): Promise<void> {
-  const peers: Peer[] = [];
-  const connections: NatsConnection[] = [];
-  for (let pair = Number(first); pair < Number(first) + Number(count); pair += 1) {
+export function startPeerHost(
+  url: string,
+  dir: string,
+  firstPair: number,
+  pairs: number,
+): { child: ChildProcess; started: Promise<void> } {
+  const args = ['--import', 'tsx', PEER_MAIN];
+  for (let pair = firstPair; pair < firstPair + pairs; pair += 1) {
     for (const name of ['server1', 'server2']) {
-      const settings = readPeerSettings(pairConfig(url, dir, `scale${pair}`, name));
-      const nc = await connect({ servers: url, reconnect: true, maxReconnectAttempts: -1 });
-      if (connections.length === 0) await ensureEventsStream(nc);
-      connections.push(nc);
-      const peer = new Peer(settings, nc, nc.jetstream(), new MemoryLeaseStore(), quiet);
-      await peer.start();
-      peers.push(peer);
+      const file = join(dir, `scale${pair}-${name}.json`);
+      writeFileSync(file, JSON.stringify(pairConfig(url, dir, `scale${pair}`, name)));
+      args.push('--config', file);
     }
   }
-  process.stdout.write('started\n');
-  process.once('SIGTERM', () => {
-    void Promise.all(peers.map((p) => p.stop()))
-      .then(() => Promise.all(connections.map((nc) => nc.close())))
-      .finally(() => process.exit(0));
+  const child = own(spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const started = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      if (line.includes('"all peers started"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`peer host exited with ${String(code)}`)));
   });
+  return { child, started };
 }
-
-if (require.main === module) void main(process.argv.slice(2));

@@ -1,12 +1,13 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { JetStreamClient, JetStreamPublishOptions } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamPublishOptions } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { EventEnvelope } from '@haco/contracts';
-import { connect } from 'nats';
 import { eventSubject } from '@haco/contracts';
 import { generateStream } from '../test/support/stream-generator';
-import { EventPublisher } from '../apps/peer/src/events/event-publisher';
-import { Outbox } from '../apps/peer/src/events/outbox';
+import { EventPublisher } from '@haco/nats';
+import { Outbox } from '@haco/nats';
 import { quiet } from './measure';
 
 /** When a run of one stream's events (from seq..to seq) left the peer or was appended, in epoch ms. */
@@ -47,7 +48,7 @@ async function main([url, dir, cluster, peers, perPeer, mode]: string[]): Promis
   const nc = await connect({ servers: url });
   const sent: SentBatch[] = [];
   const paced = mode.startsWith('paced:');
-  const js = paced ? nc.jetstream() : timedPublisher(nc.jetstream(), sent);
+  const js = paced ? jetstream(nc) : timedPublisher(jetstream(nc), sent);
   const streams = benchStreams(Number(peers), Number(perPeer), cluster);
   const outboxes = streams.map((_, i) => new Outbox(join(dir, `${cluster}-peer-${i + 1}`)));
   const publishers = outboxes.map(

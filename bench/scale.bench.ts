@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { CoordinatorProcess } from '../test/support/coordinator-process';
 import { NatsServer } from '../test/support/nats-server';
-import { own, sleep, waitFor } from '../test/support/processes';
+import { sleep, waitFor } from '../test/support/processes';
+import { startPeerHost } from './peer-host';
 import { round } from './measure';
 
 export interface ScaleResult {
@@ -36,21 +35,6 @@ function rssMiB(pid: number): number {
   return match === null ? 0 : Number(match[1]) / 1024;
 }
 
-function startHost(url: string, dir: string, first: number, pairs: number) {
-  const child = own(
-    spawn(
-      process.execPath,
-      ['--import', 'tsx', join(__dirname, 'peer-host.ts'), url, dir, String(first), String(pairs)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    ),
-  );
-  const started = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => line === 'started' && resolve());
-    child.once('exit', (code) => reject(new Error(`peer host exited with ${String(code)}`)));
-  });
-  return { child, started };
-}
-
 const metric = (text: string, name: string): number =>
   Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
@@ -66,7 +50,7 @@ export async function benchScale(pairs: number, seconds: number): Promise<ScaleR
   const hostCount = 2;
   const perHost = Math.ceil(pairs / hostCount);
   const hosts = Array.from({ length: hostCount }, (_, i) =>
-    startHost(nats.url, dir, i * perHost + 1, Math.min(perHost, pairs - i * perHost)),
+    startPeerHost(nats.url, dir, i * perHost + 1, Math.min(perHost, pairs - i * perHost)),
   );
   try {
     await Promise.all(hosts.map((h) => h.started));

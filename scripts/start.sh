@@ -7,7 +7,11 @@ if ! command -v nats-server >/dev/null 2>&1; then
   echo "installing nats-server (Debian package)..."
   apt-get update -q && apt-get install -y -q nats-server
 fi
-[ -d node_modules ] || npm ci --no-audit --no-fund
+source scripts/ensure-node.sh
+if [ ! -d node_modules ]; then
+  echo "npm ci: better-sqlite3 compiles from source (about 2 minutes)..."
+  npm ci --no-audit --no-fund
+fi
 if [ -f ../shared/CONFORMANCE.md ]; then
   examples=$(mktemp)
   trap 'rm -f "$examples"' EXIT

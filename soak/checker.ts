@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
 import type { HaConfig } from '@haco/ha-core';
 import { queryScope } from '@haco/ha-core';
-import { readOutboxLines } from '../apps/peer/src/events/outbox';
+import { readOutboxLines } from '@haco/nats';
 import { CoordinatorProcess } from '../test/support/coordinator-process';
 import type { PeerPair } from '../test/support/peer-cluster';
 import type { QueryRecord } from './load';

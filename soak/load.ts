@@ -1,4 +1,4 @@
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 /** One DHCP query as both peers of a pair saw it (a client's broadcast reaches both). */
 export interface QueryRecord {

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { EventEnvelope } from '@haco/contracts';
-import { ensureEventsStream, eventSubject } from '@haco/contracts';
+import { eventSubject } from '@haco/contracts';
+import { ensureEventsStream } from '@haco/nats';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { CoordinatorProcess } from '../support/coordinator-process';
@@ -74,9 +76,9 @@ describe('the coordinator as a real process', () => {
             causationId: null,
             correlationId: null,
           };
-          await nc
-            .jetstream()
-            .publish(eventSubject(cluster, peer), JSON.stringify(envelope), { msgID: envelope.id });
+          await jetstream(nc).publish(eventSubject(cluster, peer), JSON.stringify(envelope), {
+            msgID: envelope.id,
+          });
         }
       }
     })();

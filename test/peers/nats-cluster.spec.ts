@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM } from '@haco/contracts';
 import { CoordinatorProcess } from '../support/coordinator-process';
 import { NatsServer } from '../support/nats-server';
@@ -50,7 +51,7 @@ describe('the cluster on a 3-node NATS cluster with replicated events', () => {
     await waitFor(
       'a JetStream meta leader',
       async () => {
-        const jsm = await admin.jetstreamManager();
+        const jsm = await jetstreamManager(admin);
         return (await jsm.getAccountInfo()).api.total >= 0 ? true : undefined;
       },
       30_000,
@@ -62,7 +63,7 @@ describe('the cluster on a 3-node NATS cluster with replicated events', () => {
     try {
       pair.startBoth();
       await pair.waitForState('server1', 'load-balancing', undefined, 60_000);
-      const jsm = await admin.jetstreamManager();
+      const jsm = await jetstreamManager(admin);
       const info = await jsm.streams.info(EVENTS_STREAM);
       expect({ replicas: info.config.num_replicas, cluster: info.cluster?.replicas?.length }).toEqual({
         replicas: 3,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
-import { ensureEventsStream, EVENTS_STREAM } from '@haco/contracts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { EVENTS_STREAM } from '@haco/contracts';
+import { ensureEventsStream } from '@haco/nats';
 import { PROJECT_ROOT } from '../support/conformance-cli';
 import { NatsServer } from '../support/nats-server';
 
@@ -34,18 +36,19 @@ describe('per-peer NATS permissions (examples/nats-auth.conf)', () => {
 
   it('lets a peer publish its own events', async () => {
     const server1 = await as('server1');
-    const ack = await server1
-      .jetstream()
-      .publish('haco.local.server1.events', '{}', { msgID: 'own-1', timeout: 2_000 });
+    const ack = await jetstream(server1).publish('haco.local.server1.events', '{}', {
+      msgID: 'own-1',
+      timeout: 2_000,
+    });
     expect(ack.stream).toBe(EVENTS_STREAM);
   });
 
   it('refuses a peer publishing into another peer\u2019s stream, and stores nothing', async () => {
     const server1 = await as('server1');
     await expect(
-      server1.jetstream().publish('haco.local.server2.events', '{}', { msgID: 'forged-1', timeout: 1_500 }),
+      jetstream(server1).publish('haco.local.server2.events', '{}', { msgID: 'forged-1', timeout: 1_500 }),
     ).rejects.toThrow();
-    const jsm = await (await as('coordinator')).jetstreamManager();
+    const jsm = await jetstreamManager(await as('coordinator'));
     const info = await jsm.streams.info(EVENTS_STREAM, { subjects_filter: '>' });
     expect(info.state.subjects ?? {}).not.toHaveProperty('haco.local.server2.events');
   });

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '@haco/contracts';
 import type { NatsServer } from './nats-server';
 import { OwnedProcess, waitFor } from './processes';
@@ -161,7 +162,7 @@ export class PeerPair {
    */
   async storedEvents(name: string): Promise<StoredEnvelope[]> {
     const nc = await this.connection();
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const subject = `haco.${this.cluster}.${name}.events`;
     const info = await jsm.streams.info(EVENTS_STREAM);
     const envelopes: StoredEnvelope[] = [];

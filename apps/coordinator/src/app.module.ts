@@ -1,97 +1,38 @@
-import type { DynamicModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Inject, Injectable, Module } from '@nestjs/common';
-import { connect } from 'nats';
-import type { NatsConnection } from 'nats';
-import type { DataSource } from 'typeorm';
-import { EventStore, openDataSource } from '@haco/event-store';
-import { CommandService } from './commands/command-service';
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from '@haco/common';
+import { AuditModule } from './audit/audit.module';
+import { BearerGuard } from './common/bearer.guard';
+import { ErrorBodyFilter } from './common/error-body.filter';
+import { CommandsModule } from './commands/commands.module';
+import { ConfigModule } from './config/config.module';
 import type { CoordinatorSettings } from './config/coordinator-config';
-import { EventIngest } from './ingest/event-ingest';
-import { AuditController } from './http/audit.controller';
-import { HealthController } from './http/health.controller';
-import { KeaController } from './http/kea.controller';
-import { LiveController } from './http/live.controller';
-import { OpenApiController } from './http/openapi.controller';
-import { MetricsController } from './http/metrics.controller';
-import { PeersController } from './http/peers.controller';
-import { Projections } from './projections/projections';
-import { COMMANDS, DATA_SOURCE, EVENT_STORE, INGEST, NATS, PROJECTIONS, SETTINGS } from './tokens';
-import { coordinatorLogger } from './logger';
+import { IngestModule } from './ingest/ingest.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
+import { NatsModule } from './nats/nats.module';
+import { PeersModule } from './peers/peers.module';
+import { StoreModule } from './store/store.module';
 
-/** Starts the ingest once everything is wired, and closes it, NATS and the database in that order. */
-@Injectable()
-class Lifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(INGEST) private readonly ingest: EventIngest,
-    @Inject(NATS) private readonly nc: NatsConnection,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.ingest.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.ingest.stop();
-    await this.nc.drain().catch(() => undefined);
-    await this.dataSource.destroy();
-  }
-}
-
+/** The coordinator: the event log and its readers, operator commands, ingest and monitoring. */
 @Module({})
 export class CoordinatorModule {
-  static register(settings: CoordinatorSettings): DynamicModule {
+  static register(settings: CoordinatorSettings, log: Logger): DynamicModule {
     return {
       module: CoordinatorModule,
-      controllers: [
-        PeersController,
-        KeaController,
-        HealthController,
-        MetricsController,
-        LiveController,
-        AuditController,
-        OpenApiController,
+      imports: [
+        ConfigModule.register(settings, log),
+        StoreModule,
+        NatsModule.register(settings),
+        IngestModule,
+        PeersModule,
+        CommandsModule,
+        AuditModule,
+        MonitoringModule,
       ],
       providers: [
-        { provide: SETTINGS, useValue: settings },
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            openDataSource({ path: settings.database.path, synchronous: settings.database.synchronous }),
-        },
-        { provide: EVENT_STORE, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DATA_SOURCE] },
-        {
-          provide: NATS,
-          useFactory: () =>
-            connect({
-              servers: [...settings.nats.servers],
-              user: settings.nats.user,
-              pass: settings.nats.pass,
-              token: settings.nats.token,
-              name: 'haco-coordinator',
-              reconnect: true,
-              maxReconnectAttempts: -1,
-              reconnectTimeWait: 250,
-              waitOnFirstConnect: true,
-            }),
-        },
-        {
-          provide: INGEST,
-          useFactory: (nc: NatsConnection, store: EventStore) =>
-            new EventIngest(nc, store, coordinatorLogger),
-          inject: [NATS, EVENT_STORE],
-        },
-        {
-          provide: PROJECTIONS,
-          useFactory: (store: EventStore) => new Projections(store),
-          inject: [EVENT_STORE],
-        },
-        {
-          provide: COMMANDS,
-          useFactory: (store: EventStore, nc: NatsConnection) => new CommandService(store, nc),
-          inject: [EVENT_STORE, NATS],
-        },
-        Lifecycle,
+        { provide: APP_GUARD, useClass: BearerGuard },
+        { provide: APP_FILTER, useClass: ErrorBodyFilter },
       ],
     };
   }

@@ -3,15 +3,37 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import express from 'express';
+import { jsonLogger, NestJsonLogger } from '@haco/common';
+import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
+import { errorBody } from './common/error-body';
+import { NATS_CONNECTION } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { loadCoordinatorSettings } from './config/coordinator-config';
-import { recordRefusals } from './http/refusals';
-import { coordinatorLogger } from './logger';
 
 const HTTP_KEEP_ALIVE_MS = 65_000;
 
+/**
+ * Malformed or oversized JSON bodies fail in Express's body parser, before any Nest route or filter: they
+ * get the API's one error body all the same.
+ */
+function bodyParserErrors(
+  error: Error & { status?: number; type?: string },
+  req: express.Request,
+  res: express.Response,
+  next: express.NextFunction,
+): void {
+  if (error.type !== 'entity.parse.failed' && error.type !== 'entity.too.large') return next(error);
+  const body = errorBody(req, `invalid request body: ${error.message}`);
+  res.status(error.status ?? 400).json({ result: 1, text: body.text ?? body.error });
+}
+
+/**
+ * A hybrid Nest app: the HTTP API, and the JetStream ingest as a microservice transport whose handler is
+ * an @EventPattern, on the same NATS connection as the ClientProxy that carries commands to peers.
+ */
 async function main(): Promise<void> {
   let settings: CoordinatorSettings;
   try {
@@ -20,29 +42,21 @@ async function main(): Promise<void> {
     process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  const log = jsonLogger({ service: 'coordinator' });
   mkdirSync(dirname(settings.database.path), { recursive: true });
-  const app = await NestFactory.create(CoordinatorModule.register(settings), {
-    logger: ['error', 'warn'],
+  const app = await NestFactory.create(CoordinatorModule.register(settings, log), {
+    logger: new NestJsonLogger(log),
     bodyParser: false,
   });
-  app.use(recordRefusals);
   app.use(express.json({ limit: '1mb' }));
-  // Malformed JSON is answered in Kea's shape, not the framework's.
-  app.use(
-    (
-      error: Error & { status?: number; type?: string },
-      _req: unknown,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (error.type === 'entity.parse.failed' || error.type === 'entity.too.large') {
-        res.status(error.status ?? 400).json({ result: 1, text: `invalid request body: ${error.message}` });
-        return;
-      }
-      next(error);
-    },
-  );
+  app.use(bodyParserErrors);
   app.enableShutdownHooks();
+  const nc = app.get<NatsConnection>(NATS_CONNECTION);
+  app.connectMicroservice(
+    { strategy: new JetStreamIngestServer(nc, { replicas: settings.nats.eventsReplicas, log }) },
+    { inheritAppConfig: true },
+  );
+  await app.startAllMicroservices();
   // Monitoring systems scrape every 15-60 s over pooled connections, often behind a proxy with a 60 s idle
   // timeout: an idle connection is kept longer than that (Node's 5 s closed it under clients that were
   // about to reuse it). Headers must still arrive within the keep-alive, as Node requires.
@@ -50,7 +64,7 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = HTTP_KEEP_ALIVE_MS;
   server.headersTimeout = HTTP_KEEP_ALIVE_MS + 1_000;
   await app.listen(settings.http.port, settings.http.host);
-  coordinatorLogger.info('coordinator started', {
+  log.info('coordinator started', {
     http: await app.getUrl(),
     database: settings.database.path,
     nats: settings.nats.servers,

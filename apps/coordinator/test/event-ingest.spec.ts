@@ -1,15 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
+import type { INestMicroservice } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import { ensureEventsStream, eventSubject } from '@haco/contracts';
+import { eventSubject } from '@haco/contracts';
 import { EventStore, openDataSource } from '@haco/event-store';
+import { ensureEventsStream, JetStreamIngestServer } from '@haco/nats';
 import { NatsServer } from '../../../test/support/nats-server';
 import { waitFor } from '../../../test/support/processes';
-import { EventIngest } from '../src/ingest/event-ingest';
+import { EVENT_STORE, LOGGER } from '../src/common/tokens';
+import { IngestModule } from '../src/ingest/ingest.module';
+import { IngestStats } from '../src/ingest/ingest-stats';
 
 jest.setTimeout(60_000);
 
@@ -33,7 +40,8 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
   let nc: NatsConnection;
   let dataSource: DataSource;
   let store: EventStore;
-  let ingest: EventIngest;
+  let app: INestMicroservice;
+  let stats: IngestStats;
   const dir = mkdtempSync(join(tmpdir(), 'haco-ingest-'));
 
   beforeAll(async () => {
@@ -42,11 +50,27 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     await ensureEventsStream(nc);
     dataSource = await openDataSource({ path: join(dir, 'events.sqlite') });
     store = new EventStore(dataSource);
-    ingest = new EventIngest(nc, store, quiet);
-    await ingest.start();
+    // The coordinator's own IngestModule on the JetStream transport, as main.ts connects it.
+    @Global()
+    @Module({
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: LOGGER, useValue: quiet },
+      ],
+      exports: [EVENT_STORE, LOGGER],
+    })
+    class StoreForTest {}
+    @Module({ imports: [StoreForTest, IngestModule] })
+    class IngestUnderTest {}
+    app = await NestFactory.createMicroservice(IngestUnderTest, {
+      strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
+      logger: false,
+    });
+    await app.listen();
+    stats = app.get(IngestStats);
   });
   afterAll(async () => {
-    await ingest.stop();
+    await app.close();
     await nc.close();
     await dataSource.destroy();
     await nats.destroy();
@@ -56,10 +80,10 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
   let published = 0;
   const publish = async (subject: string, payload: string) => {
     published += 1;
-    await nc.jetstream().publish(subject, payload, { msgID: `test-${published}` });
+    await jetstream(nc).publish(subject, payload, { msgID: `test-${published}` });
   };
   const settled = () =>
-    waitFor('ingest to catch up', async () => (ingest.stats.messages >= published ? true : undefined));
+    waitFor('ingest to catch up', async () => (stats.messages >= published ? true : undefined));
 
   it('stores a stream in order, once, even when messages come twice', async () => {
     for (let seq = 1; seq <= 20; seq += 1)
@@ -70,7 +94,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     expect((await store.readStream('lab/server1')).map((e) => e.seq)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
-    expect(ingest.stats.duplicates).toBe(2);
+    expect(stats.duplicates).toBe(2);
   });
 
   it('holds back events behind a gap and stores them when it closes', async () => {
@@ -116,10 +140,10 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
   ])(
     'sends %s to the dead letters with the reason, and goes on',
     async (_label, subject, payload, reason) => {
-      const before = ingest.stats.deadLetters;
+      const before = stats.deadLetters;
       await publish(subject, payload);
       await settled();
-      expect(ingest.stats.deadLetters).toBe(before + 1);
+      expect(stats.deadLetters).toBe(before + 1);
       const [latest] = await store.deadLetters(1);
       expect(latest).toMatchObject({ subject, reason: expect.stringContaining(reason) });
       expect((await store.readStream('lab/server1')).length).toBe(20);

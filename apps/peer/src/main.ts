@@ -1,96 +1,90 @@
+import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator } from 'nats';
-import type { ConnectionOptions } from 'nats';
+import type { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { jsonLogger, NestJsonLogger } from '@haco/common';
 import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
-import { ensureEventsStream } from '@haco/contracts';
-import { MemoryLeaseStore } from './leases/lease-store';
-import { SqliteLeaseStore } from './leases/sqlite-lease-store';
-import { jsonLogger } from './runtime/logger';
-import { Peer } from './runtime/peer';
+import { keaControlServer } from './control/kea-control.server';
+import { PeerModule } from './peer.module';
 
-const USAGE = 'usage: npm run peer -- --config FILE';
+const USAGE = 'usage: npm run peer -- --config FILE [--config FILE ...]';
+/** A stop must end even when NATS is gone and nothing can be flushed: Kea stops at once too. */
+const STOP_DEADLINE_MS = 5_000;
 
-/** Reads and validates the whole configuration before anything connects or starts. */
-function loadSettings(argv: string[]): PeerSettings {
-  const index = argv.indexOf('--config');
-  const file = index >= 0 ? argv[index + 1] : undefined;
-  if (file === undefined) throw new PeerConfigError(USAGE, '');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new PeerConfigError(`cannot read ${file}: ${(error as Error).message}`, '');
-  }
-  const settings = readPeerSettings(raw);
-  if (settings.leases.store === 'sqlite') {
-    throw new PeerConfigError(
-      'the sqlite lease store is not available in this version; use "memory"',
-      'leases.store',
-    );
-  }
-  return settings;
+/** Reads and validates every configuration before anything connects or starts. */
+function loadSettings(argv: string[]): PeerSettings[] {
+  const files = argv.flatMap((arg, index) => (arg === '--config' ? [argv[index + 1]] : []));
+  if (files.length === 0 || files.some((file) => file === undefined)) throw new PeerConfigError(USAGE, '');
+  return files.map((file) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new PeerConfigError(`cannot read ${file}: ${(error as Error).message}`, '');
+    }
+    return readPeerSettings(raw);
+  });
 }
 
-function natsOptions(settings: PeerSettings): ConnectionOptions {
-  const { nats } = settings;
-  return {
-    servers: [...nats.servers],
-    name: `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`,
-    user: nats.user,
-    pass: nats.pass,
-    token: nats.token,
-    authenticator: nats.credentials ? credsAuthenticator(readFileSync(nats.credentials)) : undefined,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    waitOnFirstConnect: true,
-    pingInterval: 2_000,
-    maxPingOut: 2,
-  };
+/** HACO_EVENTS_REPLICAS: copies of the events stream on a NATS cluster (1 to 5). */
+function eventsReplicas(value: string | undefined): number {
+  const replicas = Number(value ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new PeerConfigError(`HACO_EVENTS_REPLICAS must be an integer from 1 to 5, not ${value}`, '');
+  }
+  return replicas;
 }
 
+async function startPeer(settings: PeerSettings, replicas: number): Promise<INestMicroservice> {
+  const log = jsonLogger({ cluster: settings.cluster, peer: settings.ha.thisServerName });
+  const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
+  const app = await NestFactory.createMicroservice(
+    PeerModule.register(settings, log, { eventsReplicas: replicas }),
+    {
+      strategy: keaControlServer(settings.nats, name),
+      logger: new NestJsonLogger(log),
+    },
+  );
+  await app.listen();
+  return app;
+}
+
+/**
+ * One process runs one peer, or several (`--config` given more than once: the scale bench hosts a hundred
+ * pairs that way); each is a Nest microservice of its own, with its own NATS connections.
+ */
 async function main(argv: string[]): Promise<number> {
-  let settings: PeerSettings;
+  let all: PeerSettings[];
+  let replicas: number;
   try {
-    settings = loadSettings(argv);
+    all = loadSettings(argv);
+    replicas = eventsReplicas(process.env.HACO_EVENTS_REPLICAS);
   } catch (error) {
     process.stderr.write(`haco peer: ${(error as Error).message}\n`);
     return 2;
   }
-  const log = jsonLogger({ cluster: settings.cluster, peer: settings.ha.thisServerName });
-  const nc = await connect(natsOptions(settings));
-  log.info('connected to NATS', { server: nc.getServer() });
-  await ensureEventsStream(nc).catch((error: Error) =>
-    log.warn('could not ensure the events stream yet', { error: error.message }),
-  );
-  const leases =
-    settings.leases.store === 'sqlite' ? new SqliteLeaseStore(settings.leases.path) : new MemoryLeaseStore();
-  const peer = new Peer(settings, nc, nc.jetstream(), leases, log);
-  void (async () => {
-    for await (const status of nc.status()) {
-      log.info(`nats ${status.type}`, { data: String(status.data) });
-      if (status.type === 'disconnect') peer.natsLost();
-      if (status.type === 'reconnect') {
-        await ensureEventsStream(nc).catch(() => undefined);
-        peer.natsRestored();
-      }
-    }
-  })();
-  await peer.start();
-  log.info('peer started', { state: peer.machine?.state, paused: peer.machine?.paused });
-  return new Promise((resolve) => {
-    const shutdown = (signal: string) => {
-      log.info('stopping', { signal });
-      void peer
-        .stop()
-        .then(() => nc.drain())
-        .catch(() => undefined)
-        .finally(() => resolve(0));
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-  });
+  const log = jsonLogger({ process: 'peer', peers: all.length });
+  const apps: INestMicroservice[] = [];
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    setTimeout(() => {
+      log.warn('stop deadline passed; exiting', { deadlineMs: STOP_DEADLINE_MS });
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
+    void Promise.allSettled(apps.map((app) => app.close())).finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  for (const settings of all) {
+    if (stopping) break;
+    apps.push(await startPeer(settings, replicas));
+  }
+  if (all.length > 1) log.info('all peers started', { count: apps.length });
+  return new Promise(() => undefined);
 }
 
 void main(process.argv.slice(2)).then((code) => {

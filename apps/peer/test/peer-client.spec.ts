@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import type { NatsConnection } from 'nats';
-import { connect } from 'nats';
+import { ClientNats } from '@nestjs/microservices';
 import { commandSubject } from '@haco/contracts';
 import { NatsServer } from '../../../test/support/nats-server';
 import { waitFor } from '../../../test/support/processes';
-import { PeerClient } from '../src/partner/peer-client';
+import type { PeerSettings } from '../src/config/peer-config';
+import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { PartnerClient } from '../src/partner/partner-client';
 
 jest.setTimeout(60_000);
 
@@ -13,13 +14,14 @@ jest.setTimeout(60_000);
  * without answering, so a test can kill -9 it while a request waits.
  */
 const HOLDING_PARTNER = `
-const { connect } = require('nats');
+const { connect } = require('@nats-io/transport-node');
 (async () => {
   const nc = await connect({ servers: process.argv[1] });
   nc.subscribe(process.argv[2], {
     callback: (_, message) => {
       const request = JSON.parse(new TextDecoder().decode(message.data));
       if (request.command === 'ha-heartbeat') message.respond(JSON.stringify({ result: 0, text: 'alive' }));
+      else if (request.command === 'status-get') message.respond(JSON.stringify([{ result: 403, text: 'Forbidden' }]));
       else process.stdout.write('holding ' + request.command + '\\n');
     },
   });
@@ -28,17 +30,24 @@ const { connect } = require('nats');
 })();
 `;
 
-describe('PeerClient against a real nats-server', () => {
+describe('PartnerClient (Nest NATS ClientProxy, Kea wire) against a real nats-server', () => {
   let nats: NatsServer;
-  let nc: NatsConnection;
+  let proxy: ClientNats;
+  let client: PartnerClient;
   const subject = commandSubject('lab', 'server2');
 
   beforeAll(async () => {
     nats = await NatsServer.start();
-    nc = await connect({ servers: nats.url });
+    proxy = new ClientNats({
+      servers: nats.url,
+      serializer: new KeaRequestSerializer(),
+      deserializer: new KeaAnswerDeserializer(),
+    });
+    await proxy.connect();
+    client = new PartnerClient(proxy, { cluster: 'lab' } as PeerSettings);
   });
   afterAll(async () => {
-    await nc.close();
+    await proxy.close();
     await nats.destroy();
   });
 
@@ -59,7 +68,6 @@ describe('PeerClient against a real nats-server', () => {
     const partner = startHoldingPartner();
     try {
       await waitFor('the partner to subscribe', async () => partner.output().includes('ready') || undefined);
-      const client = new PeerClient(nc, 'lab');
       const reply = client.send('server2', 'lease4-get-page', { from: 'start', limit: 10 }, 30_000);
       await waitFor('the partner to hold the request', async () =>
         partner.output().includes('holding lease4-get-page') ? true : undefined,
@@ -77,7 +85,6 @@ describe('PeerClient against a real nats-server', () => {
     const partner = startHoldingPartner();
     try {
       await waitFor('the partner to subscribe', async () => partner.output().includes('ready') || undefined);
-      const client = new PeerClient(nc, 'lab');
       // Long enough for several presence checks, each answered by the live partner.
       const reply = await client.send('server2', 'lease4-get-page', { from: 'start', limit: 10 }, 1_500);
       expect(reply).toEqual({ ok: false, error: 'Connection timed out' });
@@ -87,8 +94,34 @@ describe('PeerClient against a real nats-server', () => {
     }
   });
 
+  it('reads a list answer by its first element and a bare 403 as error code 1, as Kea does', async () => {
+    const partner = startHoldingPartner();
+    try {
+      await waitFor('the partner to subscribe', async () => partner.output().includes('ready') || undefined);
+      expect(await client.send('server2', 'ha-heartbeat')).toEqual({
+        ok: true,
+        response: { result: 0, text: 'alive' },
+      });
+      expect(await client.send('server2', 'status-get')).toEqual({
+        ok: true,
+        response: { result: 1, text: 'Forbidden' },
+      });
+    } finally {
+      partner.kill();
+      await partner.exited;
+    }
+  });
+
+  it('fails at once while NATS is known to be unreachable', async () => {
+    client.setConnected(false);
+    try {
+      expect(await client.send('server2', 'ha-heartbeat')).toEqual({ ok: false, error: 'NATS unreachable' });
+    } finally {
+      client.setConnected(true);
+    }
+  });
+
   it('is refused at once when nobody serves the peer subject', async () => {
-    const client = new PeerClient(nc, 'lab');
     expect(await client.send('nobody', 'ha-heartbeat')).toEqual({ ok: false, error: 'Connection refused' });
   });
 });

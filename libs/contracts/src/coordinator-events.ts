@@ -47,19 +47,3 @@ export const COMMAND_ID_FIELD = 'haco-command-id';
  * turn as the command, so a stale continue can never release a later pause.
  */
 export const GUARD_FIELD = 'haco-guard';
-
-/** The refusal of a guarded command that no longer matches, or null when it may go ahead. */
-export function guardRefusal(
-  machine: { readonly state: string; readonly paused: boolean },
-  guard: unknown,
-): { result: number; text: string } | null {
-  if (guard === undefined || guard === null) return null;
-  if (typeof guard !== 'string')
-    return { result: 1, text: "'haco-guard' must name the paused state to release" };
-  if (machine.paused && machine.state === guard) return null;
-  const actual = machine.paused ? `paused in ${machine.state}` : `not paused (in ${machine.state})`;
-  return {
-    result: 1,
-    text: `refused: the guard expects the state machine paused in ${guard}, but it is ${actual}; nothing changed`,
-  };
-}

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import { SerialQueue } from '@haco/contracts';
-import type { HistoryFilter, TransitionDbRow, TransitionRow } from './transitions';
+import { SerialQueue } from '@haco/common';
+import type { HistoryFilter, TransitionDbRow, TransitionRecord } from './transitions';
 import { fromTransitionDbRow, historyWhere } from './transitions';
 import type { AppendResult, IngestItem, IngestResult } from './event-writer';
 import { EventWriter } from './event-writer';
@@ -104,7 +104,7 @@ export class EventStore {
   }
 
   /** The transition history matching a filter, oldest first, and how many match in all. */
-  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRow[] }> {
+  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRecord[] }> {
     const causes =
       filter.cause === undefined
         ? []

@@ -5,3 +5,6 @@ export * from './transitions';
 export * from './stream-pages';
 export * from './verify-stored-stream';
 export * from './export-lines';
+export * from './ingest-items';
+export * from './projections/peer-view.projection';
+export { MIGRATIONS } from './migrations';

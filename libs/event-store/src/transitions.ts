@@ -1,9 +1,10 @@
 import type { EventEnvelope } from '@haco/contracts';
+import { causeText } from '@haco/ha-core';
 
-/** One change of state as the history lists it, stored beside the event it comes from. */
-export interface TransitionRow {
-  readonly position: number;
-  readonly stream: string;
+/** One change of state as the history lists it. */
+export interface TransitionRecord {
+  readonly cluster: string;
+  readonly peer: string;
   readonly seq: number;
   readonly at: string;
   readonly from: string;
@@ -45,12 +46,18 @@ export function startsState(envelope: EventEnvelope): boolean {
   return data.from !== data.to;
 }
 
+/** A transition as the writer stores it, beside the event it comes from. */
+export type StoredTransition = Omit<TransitionRecord, 'cluster' | 'peer'> & {
+  readonly position: number;
+  readonly stream: string;
+};
+
 /** The history row of a transition to a different state, or null for any other event. */
 export function transitionRow(
   envelope: EventEnvelope,
   position: number,
   stateSince: string | null,
-): TransitionRow | null {
+): StoredTransition | null {
   if (envelope.type !== 'StateTransitioned') return null;
   const data = envelope.data as unknown as TransitionData;
   if (data.from === data.to) return null;
@@ -62,10 +69,7 @@ export function transitionRow(
     from: data.from,
     to: data.to,
     partnerState: data.partnerState,
-    cause:
-      data.cause.kind === 'rule'
-        ? `rule:${data.cause.trigger}:${data.cause.rule}`
-        : `command:${data.cause.command}`,
+    cause: causeText(data.cause),
     commandId: data.cause.kind === 'command' ? data.cause.commandId : null,
     durationInPreviousMs: stateSince === null ? null : Date.parse(envelope.at) - Date.parse(stateSince),
   };
@@ -122,9 +126,14 @@ export interface TransitionDbRow {
   duration_ms: number | null;
 }
 
-export const fromTransitionDbRow = (r: TransitionDbRow): TransitionRow => ({
-  position: r.position,
-  stream: r.stream,
+/** A peer stream's id, `<cluster>/<peer>`, in its two names. */
+export function splitStream(stream: string): { cluster: string; peer: string } {
+  const [cluster, peer] = stream.split('/');
+  return { cluster, peer };
+}
+
+export const fromTransitionDbRow = (r: TransitionDbRow): TransitionRecord => ({
+  ...splitStream(r.stream),
   seq: r.seq,
   at: r.at,
   from: r.from_state,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '../src/migrations';
 import { EventStore, openDataSource } from '../src';
 
 const dir = mkdtempSync(join(tmpdir(), 'haco-store-'));

@@ -1,6 +1,6 @@
 import type { ReplayReport } from '@haco/ha-core';
 import { EventStore, openDataSource, verifyStoredStream } from '@haco/event-store';
-import { isPeerStream, peerViewAt } from '../../../coordinator/src/projections/projections';
+import { isPeerStream, peerViewAt } from '@haco/event-store';
 
 const USAGE =
   'usage: npm run replay -- --verify [--db FILE] [--stream CLUSTER/PEER]\n       npm run replay -- --state-at ISO-TIME --stream CLUSTER/PEER [--db FILE]';

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { SynchronousMode } from '@haco/event-store';
+import type { NatsSettings } from '@haco/nats';
 
 export interface CoordinatorSettings {
-  readonly nats: {
-    readonly servers: readonly string[];
-    readonly user?: string;
-    readonly pass?: string;
-    readonly token?: string;
-  };
+  /** NATS, and how many copies of the events stream to ask for (HACO_EVENTS_REPLICAS, 1 to 5). */
+  readonly nats: NatsSettings & { readonly eventsReplicas: number };
   readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
   readonly http: { readonly host: string; readonly port: number };
   /** Bearer token for every call that changes anything; reads need it too when `protectReads`. */
@@ -15,7 +12,7 @@ export interface CoordinatorSettings {
 }
 
 export const DEFAULT_SETTINGS: CoordinatorSettings = {
-  nats: { servers: ['nats://127.0.0.1:4222'] },
+  nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1 },
   database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
   http: { host: '127.0.0.1', port: 8080 },
   auth: { token: null, protectReads: false },
@@ -36,7 +33,11 @@ export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv):
     auth: { ...DEFAULT_SETTINGS.auth, ...raw.auth },
   };
   const withEnv: CoordinatorSettings = {
-    nats: env.HACO_NATS_URL ? { ...settings.nats, servers: env.HACO_NATS_URL.split(',') } : settings.nats,
+    nats: {
+      ...settings.nats,
+      ...(env.HACO_NATS_URL ? { servers: env.HACO_NATS_URL.split(',') } : {}),
+      ...(env.HACO_EVENTS_REPLICAS ? { eventsReplicas: Number(env.HACO_EVENTS_REPLICAS) } : {}),
+    },
     database: {
       path: env.HACO_DB ?? settings.database.path,
       synchronous: (env.HACO_DB_SYNCHRONOUS as SynchronousMode | undefined) ?? settings.database.synchronous,
@@ -53,6 +54,10 @@ export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv):
   };
   if (!SYNCHRONOUS.includes(withEnv.database.synchronous)) {
     throw new Error(`database.synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
+  }
+  const replicas = withEnv.nats.eventsReplicas;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new Error('nats.eventsReplicas (HACO_EVENTS_REPLICAS) must be an integer from 1 to 5');
   }
   if (!Number.isInteger(withEnv.http.port) || withEnv.http.port < 0 || withEnv.http.port > 65535) {
     throw new Error('http.port must be a port number');

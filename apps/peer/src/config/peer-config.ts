@@ -3,14 +3,7 @@ import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
 import { ipv4ToNumber } from '../leases/lease';
 
-export interface NatsSettings {
-  readonly servers: readonly string[];
-  readonly user?: string;
-  readonly pass?: string;
-  readonly token?: string;
-  /** A NATS .creds file (JWT + nkey seed). */
-  readonly credentials?: string;
-}
+import type { NatsSettings } from '@haco/nats';
 
 export interface AddressPool {
   readonly first: string;
@@ -22,7 +15,14 @@ export type LeaseStoreSettings = (
 ) & {
   /** Addresses `dhcp4-query` allocates from. */
   readonly pool: AddressPool;
+  /** The subnet and lifetime of the leases it hands out (Kea's `subnet4[].id` and `valid-lifetime`). */
+  readonly subnetId: number;
+  readonly validLifetime: number;
 };
+
+/** The lifetime and subnet id of leases when the configuration names none (haco's defaults since 0.1). */
+export const DEFAULT_VALID_LIFETIME = 3600;
+export const DEFAULT_SUBNET_ID = 1;
 
 export const DEFAULT_POOL: AddressPool = { first: '192.0.2.10', last: '192.0.2.250' };
 
@@ -87,7 +87,7 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     outboxArchive,
     nats: readNats(raw['nats']),
     ha,
-    leases: readLeases(raw['leases']),
+    leases: readLeases(raw['leases'], leaseDefaults(raw['Dhcp4'])),
     dataDir,
   };
 }
@@ -148,18 +148,48 @@ function readPool(value: unknown): AddressPool {
   return { first: match[1], last: match[2] };
 }
 
-function readLeases(value: unknown): LeaseStoreSettings {
-  if (value === undefined) return { store: 'memory', pool: DEFAULT_POOL };
+interface LeaseDefaults {
+  readonly subnetId: number;
+  readonly validLifetime: number;
+}
+
+/** A whole Kea Dhcp4 configuration gives the lifetime and the first subnet's id; otherwise Kea's defaults. */
+function leaseDefaults(dhcp4: unknown): LeaseDefaults {
+  const config = isMap(dhcp4) ? dhcp4 : {};
+  const subnets = Array.isArray(config['subnet4']) ? config['subnet4'] : [];
+  const first: unknown = subnets[0];
+  const subnetId = isMap(first) && typeof first['id'] === 'number' ? first['id'] : DEFAULT_SUBNET_ID;
+  const lifetime = config['valid-lifetime'];
+  return { subnetId, validLifetime: typeof lifetime === 'number' ? lifetime : DEFAULT_VALID_LIFETIME };
+}
+
+function positiveInteger(value: unknown, fallback: number, path: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0xffffffff) {
+    throw new PeerConfigError(`'${path.split('.').pop()}' must be a positive integer`, path);
+  }
+  return value;
+}
+
+function readLeases(value: unknown, defaults: LeaseDefaults): LeaseStoreSettings {
+  if (value === undefined) return { store: 'memory', pool: DEFAULT_POOL, ...defaults };
   if (!isMap(value)) throw new PeerConfigError("'leases' must be a map", 'leases');
   const pool = readPool(value['pool']);
+  const subnetId = positiveInteger(value['subnet-id'], defaults.subnetId, 'leases.subnet-id');
+  const validLifetime = positiveInteger(
+    value['valid-lifetime'],
+    defaults.validLifetime,
+    'leases.valid-lifetime',
+  );
+  const common = { pool, subnetId, validLifetime };
   const store = value['store'] ?? 'memory';
-  if (store === 'memory') return { store, pool };
+  if (store === 'memory') return { store, ...common };
   if (store === 'sqlite') {
     const path = value['path'];
     if (typeof path !== 'string' || path.length === 0) {
       throw new PeerConfigError("a sqlite lease store needs a 'path'", 'leases.path');
     }
-    return { store, path, pool };
+    return { store, path, ...common };
   }
   throw new PeerConfigError(
     `unsupported lease store ${JSON.stringify(store)} (memory or sqlite)`,

@@ -11,6 +11,8 @@ export interface LeaseStore {
   page(after: string | null, limit: number): Lease4[];
   all(): Lease4[];
   count(): number;
+  /** Releases the store's file, if it has one. */
+  close?(): void;
 }
 
 export class MemoryLeaseStore implements LeaseStore {

@@ -1,15 +1,16 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { HaConfig, PartnerCall, PartnerCallOutcome } from '@haco/ha-core';
-import { failoverPartner } from '@haco/ha-core';
+import { assertNever, failoverPartner } from '@haco/ha-core';
+import type { PeerSettings } from '../config/peer-config';
+import { LeaseBacklog } from '../effects/lease-backlog';
 import type { LeaseStore } from '../leases/lease-store';
 import { mergeSyncedLease } from '../leases/lease-store';
 import { leaseFromJson } from '../leases/lease';
-import type { PeerClient, PeerReply } from './peer-client';
-
-/** A lease update waiting in the communication-recovery backlog, in the order it happened. */
-export interface BacklogEntry {
-  readonly command: 'lease4-update' | 'lease4-del';
-  readonly arguments: Record<string, unknown>;
-}
+import type { Clock } from '../runtime/clock';
+import { nowSeconds } from '../runtime/clock';
+import { CLOCK, LEASE_STORE, PEER_SETTINGS } from '../runtime/tokens';
+import type { PeerReply } from './partner-client';
+import { PartnerClient } from './partner-client';
 
 const toOutcome = (reply: PeerReply): PartnerCallOutcome =>
   reply.ok
@@ -19,14 +20,19 @@ const toOutcome = (reply: PeerReply): PartnerCallOutcome =>
 const OK: PartnerCallOutcome = { transportFailed: false, result: 0, text: '' };
 
 /** Performs the synchronous peer exchanges the state machine waits for, as Kea's HA service does. */
+@Injectable()
 export class CallPerformer {
+  private readonly config: HaConfig;
+
   constructor(
-    private readonly client: PeerClient,
-    private readonly config: HaConfig,
-    private readonly leases: LeaseStore,
-    private readonly backlog: () => readonly BacklogEntry[],
-    private readonly nowSeconds: () => number,
-  ) {}
+    @Inject(PartnerClient) private readonly client: PartnerClient,
+    @Inject(PEER_SETTINGS) settings: PeerSettings,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(LeaseBacklog) private readonly backlog: LeaseBacklog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.config = settings.ha;
+  }
 
   async perform(call: PartnerCall): Promise<PartnerCallOutcome> {
     const partner = failoverPartner(this.config)?.name;
@@ -43,12 +49,14 @@ export class CallPerformer {
         return partner === undefined ? OK : this.sendBacklog(partner);
       case 'lease-sync':
         return this.syncFrom(call.serverName, call.maxPeriodSeconds);
+      default:
+        return assertNever(call, 'partner call');
     }
   }
 
   /** v4: one update per backlog entry in queue order, stopping at the first failure. */
   private async sendBacklog(partner: string): Promise<PartnerCallOutcome> {
-    for (const entry of this.backlog()) {
+    for (const entry of this.backlog.pending) {
       const reply = await this.client.send(partner, entry.command, entry.arguments);
       if (!reply.ok || reply.response.result !== 0) return toOutcome(reply);
     }
@@ -77,7 +85,7 @@ export class CallPerformer {
       const leases = ((page.response.arguments as { leases?: unknown[] } | undefined)?.leases ??
         []) as unknown[];
       for (const raw of leases) {
-        const lease = leaseFromJson(raw, this.nowSeconds());
+        const lease = leaseFromJson(raw, nowSeconds(this.clock));
         if (typeof lease !== 'string') mergeSyncedLease(this.leases, lease);
       }
       if (leases.length < this.config.syncPageLimit) break;

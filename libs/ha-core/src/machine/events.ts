@@ -42,6 +42,16 @@ export type TransitionCause =
   | { readonly kind: 'rule'; readonly trigger: Trigger; readonly rule: string }
   | { readonly kind: 'command'; readonly command: string; readonly commandId: string };
 
+/** A cause as the history lists and filters it: `rule:<trigger>:<rule>` or `command:<name>`. */
+export function causeText(cause: {
+  readonly kind: string;
+  readonly trigger?: string;
+  readonly rule?: string;
+  readonly command?: string;
+}): string {
+  return cause.kind === 'rule' ? `rule:${cause.trigger}:${cause.rule}` : `command:${cause.command}`;
+}
+
 export interface CommandRequest {
   readonly command: string;
   readonly arguments?: unknown;

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CommandService } from './command.service';
+import { CommandsController } from './commands.controller';
+import { KeaController } from './kea.controller';
+
+/** Operator commands, audited: the REST route and Kea's control channel share one command path. */
+@Module({ controllers: [CommandsController, KeaController], providers: [CommandService] })
+export class CommandsModule {}

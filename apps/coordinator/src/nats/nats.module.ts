@@ -1,0 +1,44 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { natsConnectionOptions } from '@haco/nats';
+import type { CoordinatorSettings } from '../config/coordinator-config';
+import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
+
+/**
+ * The coordinator's NATS: a ClientProxy that sends Kea commands to peers in Kea's plain JSON, and its
+ * connection, which the JetStream ingest and the health and metrics checks share.
+ */
+@Global()
+@Module({})
+export class NatsModule {
+  static register(settings: CoordinatorSettings): DynamicModule {
+    return {
+      module: NatsModule,
+      imports: [
+        ClientsModule.register([
+          {
+            name: PEER_COMMANDS,
+            transport: Transport.NATS,
+            options: {
+              ...natsConnectionOptions(settings.nats, 'haco-coordinator'),
+              serializer: new KeaRequestSerializer(),
+              deserializer: new KeaAnswerDeserializer(),
+            },
+          },
+        ]),
+      ],
+      providers: [
+        {
+          provide: NATS_CONNECTION,
+          useFactory: (proxy: ClientProxy) => proxy.connect() as Promise<NatsConnection>,
+          inject: [PEER_COMMANDS],
+        },
+      ],
+      exports: [ClientsModule, NATS_CONNECTION],
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { KeaResponse } from '@haco/ha-core';
+import { answer, isReadOnly, KEA_RESULT, readOnlyAnswer } from '@haco/ha-core';
+import type { Logger } from '@haco/common';
+import { COMMAND_ID_FIELD, GUARD_FIELD } from '@haco/contracts';
+import { ClientQueries } from '../dhcp/client-queries';
+import { CommandAnswers } from '../effects/command-answers';
+import { handleLeaseCommand, isLeaseCommand } from '../leases/lease-commands';
+import type { LeaseStore } from '../leases/lease-store';
+import type { Clock } from '../runtime/clock';
+import { nowSeconds } from '../runtime/clock';
+import type { IdSource } from '../runtime/ids';
+import { MachineRunner } from '../runtime/machine-runner';
+import { CLOCK, IDS, LEASE_STORE, LOGGER } from '../runtime/tokens';
+import type { ControlMessage } from './control-message';
+import { MAX_COMMAND_BYTES } from './control-message';
+
+type Fields = { readonly [key: string]: unknown };
+
+/**
+ * Kea's control channel of one peer: lease commands, `dhcp4-query`, the read-only HA answers and the HA
+ * commands that the state machine decides (and records). Every answer is Kea's JSON.
+ */
+@Injectable()
+export class ControlChannel {
+  constructor(
+    @Inject(MachineRunner) private readonly runner: MachineRunner,
+    @Inject(CommandAnswers) private readonly answers: CommandAnswers,
+    @Inject(ClientQueries) private readonly clientQueries: ClientQueries,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: IdSource,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async handle(message: ControlMessage): Promise<KeaResponse> {
+    try {
+      return await this.route(message);
+    } catch (error) {
+      this.log.error('command failed', { error: (error as Error).message });
+      return answer(KEA_RESULT.error, `internal error: ${(error as Error).message}`);
+    }
+  }
+
+  private route(message: ControlMessage): Promise<KeaResponse> | KeaResponse {
+    switch (message.kind) {
+      case 'too-large':
+        this.log.warn('command refused: too large', { bytes: message.bytes, limit: MAX_COMMAND_BYTES });
+        return answer(
+          KEA_RESULT.error,
+          `command too large: ${message.bytes} bytes, the limit is ${MAX_COMMAND_BYTES}`,
+        );
+      case 'malformed':
+        this.log.warn('command refused: invalid JSON', { bytes: message.bytes });
+        return answer(KEA_RESULT.error, 'invalid JSON in the command');
+      case 'request':
+        return this.request(message.body);
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown control message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private request(body: unknown): Promise<KeaResponse> {
+    const fields: Fields = typeof body === 'object' && body !== null ? (body as Fields) : {};
+    const name = fields['command'];
+    if (typeof name === 'string' && isLeaseCommand(name)) {
+      return this.runner.turn(() =>
+        handleLeaseCommand(this.leases, name, fields['arguments'], nowSeconds(this.clock)),
+      );
+    }
+    if (name === 'dhcp4-query') return this.clientQueries.query(fields['arguments']);
+    // Read-only answers change nothing; they are not events (heartbeats would drown the log).
+    if (typeof name === 'string' && isReadOnly(name)) {
+      return this.runner.turn(() => readOnlyAnswer(this.runner.requireState(), name, this.clock.now()));
+    }
+    return this.command(body, fields);
+  }
+
+  /**
+   * An HA command, decided by the machine. The coordinator's command id, when the request carries one,
+   * becomes the command's id here too, so that everything it causes links back to it; its guard is
+   * decided by the machine in the same turn.
+   */
+  private command(body: unknown, fields: Fields): Promise<KeaResponse> {
+    const given = fields[COMMAND_ID_FIELD];
+    const commandId = typeof given === 'string' && given.length > 0 ? given : this.ids.next();
+    const answered = this.answers.expect(commandId);
+    const decided = this.runner.turn(() => {
+      if (this.runner.closed) {
+        this.answers.settle(commandId, answer(KEA_RESULT.error, 'the peer is stopping; nothing was done'));
+        return;
+      }
+      this.runner.requireState();
+      const input = { type: 'command', at: this.clock.now(), commandId, request: body } as const;
+      const guard = fields[GUARD_FIELD];
+      this.runner.submit(guard === undefined ? input : { ...input, guard }, commandId);
+    });
+    decided.catch((error: Error) =>
+      this.answers.settle(commandId, answer(KEA_RESULT.error, `internal error: ${error.message}`)),
+    );
+    return answered;
+  }
+}

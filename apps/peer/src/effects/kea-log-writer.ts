@@ -1,0 +1,27 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { evolve, keaLogLines } from '@haco/ha-core';
+import type { Logger } from '@haco/common';
+import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import { MachineRunner } from '../runtime/machine-runner';
+import { LOGGER } from '../runtime/tokens';
+
+/** Writes Kea's own log lines (HA_STATE_TRANSITION, HA_STATE_MACHINE_PAUSED, ...) for every decision. */
+@Injectable()
+export class KeaLogWriter implements DecisionListener, OnModuleInit {
+  constructor(
+    @Inject(MachineRunner) private readonly runner: MachineRunner,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.runner.listen(this);
+  }
+
+  onDecided({ before, events }: Decided): void {
+    let machine = before;
+    for (const event of events) {
+      for (const line of keaLogLines(event, machine)) this.log.info(line.text, { kea: line.id });
+      machine = evolve(machine, event);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { Logger } from '@haco/common';
+import { commandSubject, eventSubject } from '@haco/contracts';
+import { natsConnectionOptions } from '@haco/nats';
+import type { PeerSettings } from './config/peer-config';
+import { ControlChannel } from './control/control-channel';
+import { controlChannelController } from './control/control-channel.controller';
+import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { ClientQueries } from './dhcp/client-queries';
+import { CommandAnswers } from './effects/command-answers';
+import { DhcpReenableTimer } from './effects/dhcp-reenable-timer';
+import { HeartbeatLoop } from './effects/heartbeat-loop';
+import { KeaLogWriter } from './effects/kea-log-writer';
+import { LeaseBacklog } from './effects/lease-backlog';
+import { PartnerCallLoop } from './effects/partner-call-loop';
+import { EventPublisher } from '@haco/nats';
+import { Outbox } from '@haco/nats';
+import type { LeaseStore } from './leases/lease-store';
+import { MemoryLeaseStore } from './leases/lease-store';
+import { SqliteLeaseStore } from './leases/sqlite-lease-store';
+import { CallPerformer } from './partner/call-performer';
+import { PartnerClient } from './partner/partner-client';
+import { systemClock } from './runtime/clock';
+import { CommunicationMonitor } from './runtime/communication-monitor';
+import { randomIds } from './runtime/ids';
+import { MachineRunner } from './runtime/machine-runner';
+import { NatsStatusWatcher } from './runtime/nats-status';
+import { PeerLifecycle } from './runtime/peer-lifecycle';
+import {
+  CLOCK,
+  EVENTS_REPLICAS,
+  IDS,
+  LEASE_STORE,
+  LOGGER,
+  NATS_CONNECTION,
+  PARTNER_PROXY,
+  PEER_SETTINGS,
+} from './runtime/tokens';
+
+export interface PeerModuleOptions {
+  /** Copies of the events stream to ask for when the peer creates it. */
+  readonly eventsReplicas: number;
+}
+
+/** One HA peer: its control channel, its state machine runner and the parts that act on its decisions. */
+@Module({})
+export class PeerModule {
+  static register(settings: PeerSettings, log: Logger, options: PeerModuleOptions): DynamicModule {
+    const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
+    return {
+      module: PeerModule,
+      imports: [
+        ClientsModule.register([
+          {
+            name: PARTNER_PROXY,
+            transport: Transport.NATS,
+            options: {
+              ...natsConnectionOptions(settings.nats, name, { pingInterval: 2_000, maxPingOut: 2 }),
+              serializer: new KeaRequestSerializer(),
+              deserializer: new KeaAnswerDeserializer(),
+            },
+          },
+        ]),
+      ],
+      controllers: [controlChannelController(commandSubject(settings.cluster, settings.ha.thisServerName))],
+      providers: [
+        { provide: PEER_SETTINGS, useValue: settings },
+        { provide: EVENTS_REPLICAS, useValue: options.eventsReplicas },
+        { provide: LOGGER, useValue: log },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: IDS, useValue: randomIds },
+        {
+          // The partner client's connection also carries the peer's events: one connection out per peer.
+          provide: NATS_CONNECTION,
+          useFactory: (proxy: ClientProxy) => proxy.connect() as Promise<NatsConnection>,
+          inject: [PARTNER_PROXY],
+        },
+        {
+          provide: LEASE_STORE,
+          useFactory: (): LeaseStore =>
+            settings.leases.store === 'sqlite'
+              ? new SqliteLeaseStore(settings.leases.path)
+              : new MemoryLeaseStore(),
+        },
+        {
+          provide: Outbox,
+          useFactory: () => new Outbox(settings.dataDir, { archive: settings.outboxArchive }),
+        },
+        {
+          provide: EventPublisher,
+          useFactory: (nc: NatsConnection, outbox: Outbox) =>
+            new EventPublisher(
+              nc,
+              jetstream(nc),
+              outbox,
+              eventSubject(settings.cluster, settings.ha.thisServerName),
+              log,
+            ),
+          inject: [NATS_CONNECTION, Outbox],
+        },
+        MachineRunner,
+        CommunicationMonitor,
+        PartnerClient,
+        LeaseBacklog,
+        CallPerformer,
+        CommandAnswers,
+        KeaLogWriter,
+        HeartbeatLoop,
+        PartnerCallLoop,
+        DhcpReenableTimer,
+        ClientQueries,
+        ControlChannel,
+        NatsStatusWatcher,
+        PeerLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@haco/common';
+import { ensureEventsStream } from '@haco/nats';
+import { EventPublisher } from '@haco/nats';
+import { PartnerClient } from '../partner/partner-client';
+import { LOGGER, NATS_CONNECTION } from './tokens';
+
+/**
+ * Follows the peer's NATS connection: without it peers cannot reach each other (requests fail at once,
+ * as a refused connection), and what waited in the outbox is published as soon as it is back.
+ */
+@Injectable()
+export class NatsStatusWatcher implements OnApplicationBootstrap {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(PartnerClient) private readonly partner: PartnerClient,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.watch();
+  }
+
+  private async watch(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.log.warn('nats disconnect', { server: status.server });
+          this.partner.setConnected(false);
+          break;
+        case 'reconnect':
+          this.log.info('nats reconnect', { server: status.server });
+          await ensureEventsStream(this.nc).catch(() => undefined);
+          this.partner.setConnected(true);
+          this.publisher.kick();
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@haco/common';
+import { ensureEventsStream } from '@haco/nats';
+import type { PeerSettings } from '../config/peer-config';
+import { DhcpReenableTimer } from '../effects/dhcp-reenable-timer';
+import { HeartbeatLoop } from '../effects/heartbeat-loop';
+import { EventPublisher } from '@haco/nats';
+import type { LeaseStore } from '../leases/lease-store';
+import type { Clock } from './clock';
+import type { Decided, DecisionListener } from './machine-runner';
+import { MachineRunner } from './machine-runner';
+import { CLOCK, EVENTS_REPLICAS, LEASE_STORE, LOGGER, NATS_CONNECTION, PEER_SETTINGS } from './tokens';
+
+/** How long a stopping peer waits for JetStream to acknowledge its last events (they stay in the outbox). */
+const PUBLISH_GRACE_MS = 2_000;
+
+/**
+ * Starts the HA service once everything is wired, publishes every decision's events, and stops in order:
+ * no more inputs, no timers, the last events published (or left in the outbox for the next start).
+ */
+@Injectable()
+export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, DecisionListener {
+  constructor(
+    @Inject(MachineRunner) private readonly runner: MachineRunner,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(HeartbeatLoop) private readonly heartbeat: HeartbeatLoop,
+    @Inject(DhcpReenableTimer) private readonly reenable: DhcpReenableTimer,
+    @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Inject(PEER_SETTINGS) private readonly settings: PeerSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EVENTS_REPLICAS) private readonly replicas: number,
+  ) {}
+
+  onDecided(_decided: Decided): void {
+    this.publisher.kick();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.runner.listen(this);
+    await ensureEventsStream(this.nc, this.replicas).catch((error: Error) =>
+      this.log.warn('could not ensure the events stream yet', { error: error.message }),
+    );
+    await this.runner.turn(() =>
+      this.runner.submit({ type: 'start', at: this.clock.now(), config: this.settings.ha }),
+    );
+    this.publisher.kick();
+    const machine = this.runner.state;
+    this.log.info('peer started', { state: machine?.state, paused: machine?.paused });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.runner.close();
+    this.heartbeat.stop();
+    this.reenable.stop();
+    let grace: NodeJS.Timeout | null = null;
+    await Promise.race([
+      this.publisher.idle(),
+      new Promise((resolve) => (grace = setTimeout(resolve, PUBLISH_GRACE_MS))),
+    ]);
+    if (grace !== null) clearTimeout(grace);
+    this.publisher.stop();
+    this.leases.close?.();
+  }
+}

@@ -1,0 +1,188 @@
+import type { HaEvent, HaMachineState } from '@haco/ha-core';
+import { assertNever, causeText, evolve } from '@haco/ha-core';
+import { COMMANDS_STREAM } from '@haco/contracts';
+import type { EventStore, StoredEvent } from '../event-store';
+import { streamPages } from '../stream-pages';
+import type { HistoryFilter, TransitionRecord } from '../transitions';
+import { splitStream } from '../transitions';
+
+export interface PeerView {
+  readonly cluster: string;
+  readonly peer: string;
+  readonly mode: string;
+  readonly role: string;
+  readonly state: string;
+  readonly paused: boolean;
+  readonly pausedSince: string | null;
+  readonly partner: { readonly state: string; readonly scopes: readonly string[] };
+  readonly scopes: readonly string[];
+  readonly lastHeartbeatAt: string | null;
+  readonly stateSince: string | null;
+  readonly lastSeq: number;
+  /** Transitions to a different state over the whole stream. */
+  readonly transitions: number;
+}
+
+const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
+
+export function isPeerStream(stream: string): boolean {
+  return stream !== COMMANDS_STREAM && !stream.startsWith('_');
+}
+
+/** What operators ask about a peer, folded one stored event at a time: where it is and how it got there. */
+export class PeerFold {
+  private machine: HaMachineState | null = null;
+  private pausedSince: string | null = null;
+  private lastHeartbeatAt: string | null = null;
+  private enteredAt: string | null = null;
+  private transitions = 0;
+  lastSeq = 0;
+
+  constructor(private readonly stream: string) {}
+
+  /** Folds the next event; returns the history record when it is a transition to a different state. */
+  apply(stored: StoredEvent): TransitionRecord | null {
+    const event = asEvent(stored);
+    this.lastSeq = stored.seq;
+    try {
+      this.machine = evolve(this.machine, event);
+    } catch {
+      return null;
+    }
+    switch (event.type) {
+      case 'ServiceStarted':
+        this.enteredAt = stored.at;
+        this.pausedSince = null;
+        return null;
+      case 'StateMachinePaused':
+        this.pausedSince ??= stored.at;
+        return null;
+      case 'StateMachineContinued':
+        this.pausedSince = null;
+        return null;
+      case 'HeartbeatSucceeded':
+      case 'HeartbeatFailed':
+        this.lastHeartbeatAt = stored.at;
+        return null;
+      case 'StateTransitioned': {
+        if (event.from === event.to) return null;
+        const { cluster, peer } = splitStream(this.stream);
+        const record: TransitionRecord = {
+          cluster,
+          peer,
+          seq: stored.seq,
+          at: stored.at,
+          from: event.from,
+          to: event.to,
+          partnerState: event.partnerState,
+          cause: causeText(event.cause),
+          commandId: event.cause.kind === 'command' ? event.cause.commandId : null,
+          durationInPreviousMs:
+            this.enteredAt === null ? null : Date.parse(stored.at) - Date.parse(this.enteredAt),
+        };
+        this.enteredAt = stored.at;
+        this.transitions += 1;
+        return record;
+      }
+      case 'CommandAnswered':
+      case 'CommandReceived':
+      case 'CommunicationObserved':
+      case 'DhcpServiceSwitched':
+      case 'HeartbeatStarted':
+      case 'HeartbeatStopped':
+      case 'LeaseBacklogCleared':
+      case 'LeaseUpdateQueued':
+      case 'LeaseUpdatesCompleted':
+      case 'LeaseUpdateSkipped':
+      case 'Noted':
+      case 'PartnerCallCompleted':
+      case 'PartnerCallRequested':
+      case 'PartnerMarkedUnavailable':
+      case 'ScopesServed':
+      case 'StateEntered':
+      case 'SyncCompleteNotified':
+        return null;
+      default:
+        return assertNever(event, 'event');
+    }
+  }
+
+  view(): PeerView | null {
+    const machine = this.machine;
+    if (machine === null) return null;
+    const { cluster, peer } = splitStream(this.stream);
+    return {
+      cluster,
+      peer,
+      mode: machine.config.mode,
+      role: machine.config.peers.find((p) => p.name === machine.config.thisServerName)?.role ?? '',
+      state: machine.state,
+      paused: machine.paused,
+      pausedSince: machine.paused ? this.pausedSince : null,
+      partner: { state: machine.partner.state, scopes: machine.partner.scopes },
+      scopes: machine.scopes,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      stateSince: this.enteredAt,
+      lastSeq: this.lastSeq,
+      transitions: this.transitions,
+    };
+  }
+}
+
+/** A peer's view as of `untilMs`, folded page by page from its log; events stamped later are left out. */
+export async function peerViewAt(
+  store: EventStore,
+  stream: string,
+  untilMs: number,
+): Promise<PeerView | null> {
+  const fold = new PeerFold(stream);
+  for await (const page of streamPages(store, stream)) {
+    for (const stored of page) if (Date.parse(stored.at) <= untilMs) fold.apply(stored);
+  }
+  return fold.view();
+}
+
+const FOLD_PAGE = 10_000;
+
+/**
+ * Peer views folded from the log and kept: each request folds only the events stored since the last one
+ * (the log is append-only). A view at a past time is folded afresh.
+ */
+export class Projections {
+  private readonly folds = new Map<string, PeerFold>();
+
+  constructor(private readonly store: EventStore) {}
+
+  async peerStreams(): Promise<string[]> {
+    return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
+  }
+
+  async peer(stream: string, until?: string): Promise<PeerView | null> {
+    if (until !== undefined) return peerViewAt(this.store, stream, Date.parse(until));
+    let fold = this.folds.get(stream);
+    if (fold === undefined) {
+      fold = new PeerFold(stream);
+      this.folds.set(stream, fold);
+    }
+    for (;;) {
+      const events = await this.store.readStream(stream, fold.lastSeq + 1, FOLD_PAGE);
+      for (const stored of events) fold.apply(stored);
+      if (events.length < FOLD_PAGE) break;
+    }
+    return fold.view();
+  }
+
+  async peers(): Promise<PeerView[]> {
+    const views: PeerView[] = [];
+    for (const stream of await this.peerStreams()) {
+      const view = await this.peer(stream);
+      if (view !== null) views.push(view);
+    }
+    return views;
+  }
+
+  /** The transition history from the indexed table, in the API's shape. */
+  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRecord[] }> {
+    return this.store.history(filter);
+  }
+}

@@ -1,0 +1,16 @@
+import type { PeerView, StoredEvent, TransitionRecord } from '../../src';
+import { PeerFold } from '../../src';
+
+/** Folds a peer's stored events from the start: its view and its whole transition history (the reference the indexed history is checked against). */
+export function projectPeer(
+  stream: string,
+  events: readonly StoredEvent[],
+): { view: PeerView | null; history: TransitionRecord[] } {
+  const fold = new PeerFold(stream);
+  const history: TransitionRecord[] = [];
+  for (const stored of events) {
+    const record = fold.apply(stored);
+    if (record !== null) history.push(record);
+  }
+  return { view: fold.view(), history };
+}

@@ -1,0 +1,10 @@
+export { ensureEventsStream } from './events-stream';
+export { natsConnectionOptions } from './connection-options';
+export type { NatsSettings } from './connection-options';
+export { isNoResponders, requestFailureText } from './request-errors';
+export { Outbox, readOutboxLines } from './outbox';
+export type { OutboxEntry } from './outbox';
+export { EventPublisher, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './event-publisher';
+export { INGEST_BATCH_PATTERN, INGEST_CONSUMER, JetStreamIngestServer } from './jetstream-ingest.server';
+export type { IngestBatch, IngestServerOptions } from './jetstream-ingest.server';
+export { KeaAnswerDeserializer, KeaRequestSerializer } from './kea-wire';
