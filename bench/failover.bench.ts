@@ -1,6 +1,6 @@
-import { PeerPair } from '../test/support/peer-cluster';
-import { NatsServer } from '../test/support/nats-server';
-import { sleep, waitFor } from '../test/support/processes';
+import { PeerPair } from '../tools/harness/peer-cluster';
+import { NatsServer } from '../tools/harness/nats-server';
+import { sleep, waitFor } from '../tools/harness/processes';
 import { percentile, round } from './measure';
 
 export interface FailoverResult {

@@ -5,7 +5,7 @@ import { benchIngest } from './ingest.bench';
 import { benchQuery } from './query.bench';
 import { benchReplay } from './replay.bench';
 import { benchScale } from './scale.bench';
-import { endOwnedOnSignal } from '../test/support/processes';
+import { endOwnedOnSignal } from '../tools/harness/processes';
 
 const USAGE = `usage: npm run bench [-- options]
   --only LIST            some of: ingest,replay,query,failover,scale (all by default)

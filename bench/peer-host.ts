@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { own } from '../test/support/processes';
+import { own } from '../tools/harness/processes';
 
 const PEER_MAIN = join(__dirname, '..', 'apps', 'peer', 'src', 'main.ts');
 

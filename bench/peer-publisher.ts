@@ -5,7 +5,7 @@ import type { JetStreamClient, JetStreamPublishOptions } from '@nats-io/jetstrea
 import { jetstream } from '@nats-io/jetstream';
 import type { EventEnvelope } from '@haco/contracts';
 import { eventSubject } from '@haco/contracts';
-import { generateStream } from '../test/support/stream-generator';
+import { generateStream } from '../tools/harness/stream-generator';
 import { EventPublisher } from '@haco/nats';
 import { Outbox } from '@haco/nats';
 import { quiet } from './measure';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, openDataSource } from '@haco/event-store';
-import { CoordinatorProcess } from '../test/support/coordinator-process';
-import { NatsServer } from '../test/support/nats-server';
-import { generateStream } from '../test/support/stream-generator';
+import { CoordinatorProcess } from '../tools/harness/coordinator-process';
+import { NatsServer } from '../tools/harness/nats-server';
+import { generateStream } from '../tools/harness/stream-generator';
 import { percentile, round } from './measure';
 
 export interface QueryResult {

@@ -6,7 +6,7 @@ import { evolve, verifyStream } from '@haco/ha-core';
 import type { HaEvent, HaMachineState } from '@haco/ha-core';
 import type { EventEnvelope } from '@haco/contracts';
 import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
-import { generateStream } from '../test/support/stream-generator';
+import { generateStream } from '../tools/harness/stream-generator';
 import { round } from './measure';
 
 export interface StoreReplay {

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinatorProcess } from '../test/support/coordinator-process';
-import { NatsServer } from '../test/support/nats-server';
-import { sleep, waitFor } from '../test/support/processes';
+import { CoordinatorProcess } from '../tools/harness/coordinator-process';
+import { NatsServer } from '../tools/harness/nats-server';
+import { sleep, waitFor } from '../tools/harness/processes';
 import { startPeerHost } from './peer-host';
 import { round } from './measure';
 

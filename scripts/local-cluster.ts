@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commandSubject } from '@haco/contracts';
-import { freePort, OwnedProcess, portOpen, waitFor } from '../test/support/processes';
+import { freePort, OwnedProcess, portOpen, waitFor } from '../tools/harness/processes';
 
 /**
  * The main job: a nats-server with JetStream (store ./data/nats), the coordinator (event log

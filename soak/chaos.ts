@@ -1,7 +1,7 @@
-import type { CoordinatorProcess } from '../test/support/coordinator-process';
-import type { NatsServer } from '../test/support/nats-server';
-import type { PeerPair } from '../test/support/peer-cluster';
-import { sleep } from '../test/support/processes';
+import type { CoordinatorProcess } from '../tools/harness/coordinator-process';
+import type { NatsServer } from '../tools/harness/nats-server';
+import type { PeerPair } from '../tools/harness/peer-cluster';
+import { sleep } from '../tools/harness/processes';
 
 export interface ChaosAction {
   readonly at: number;

@@ -4,8 +4,8 @@ import type { EventEnvelope } from '@haco/contracts';
 import type { HaConfig } from '@haco/ha-core';
 import { queryScope } from '@haco/ha-core';
 import { readOutboxLines } from '@haco/nats';
-import { CoordinatorProcess } from '../test/support/coordinator-process';
-import type { PeerPair } from '../test/support/peer-cluster';
+import { CoordinatorProcess } from '../tools/harness/coordinator-process';
+import type { PeerPair } from '../tools/harness/peer-cluster';
 import type { QueryRecord } from './load';
 
 export interface Check {

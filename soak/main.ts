@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinatorProcess } from '../test/support/coordinator-process';
-import { NatsServer } from '../test/support/nats-server';
-import { PeerPair } from '../test/support/peer-cluster';
-import { endOwnedOnSignal, sleep, waitFor } from '../test/support/processes';
+import { CoordinatorProcess } from '../tools/harness/coordinator-process';
+import { NatsServer } from '../tools/harness/nats-server';
+import { PeerPair } from '../tools/harness/peer-cluster';
+import { endOwnedOnSignal, sleep, waitFor } from '../tools/harness/processes';
 import { Chaos } from './chaos';
 import { checkAll } from './checker';
 import { ClientLoad } from './load';

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-export const PROJECT_ROOT = resolve(__dirname, '../..');
-export const SHARED_DIR = resolve(PROJECT_ROOT, '..', 'shared');
+import { PROJECT_ROOT, SHARED_DIR } from '../../tools/harness/project-root';
+
+export { PROJECT_ROOT, SHARED_DIR } from '../../tools/harness/project-root';
 
 /** Runs `npm run --silent conformance -- FILE` exactly as the checker does; returns its JSON lines. */
 export function runConformance(fileText: string): {

@@ -1,4 +1,4 @@
-import { endOwnedOnSignal, OwnedProcess } from './processes';
+import { endOwnedOnSignal, OwnedProcess } from '../../tools/harness/processes';
 
 /** A run that owns one long-lived child and waits; prints the child's pid. For the processes spec. */
 endOwnedOnSignal();

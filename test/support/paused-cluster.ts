@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinatorProcess } from './coordinator-process';
-import { NatsServer } from './nats-server';
-import { PeerPair } from './peer-cluster';
-import { waitFor } from './processes';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { NatsServer } from '../../tools/harness/nats-server';
+import { PeerPair } from '../../tools/harness/peer-cluster';
+import { waitFor } from '../../tools/harness/processes';
 
 /**
  * A running cluster for operator-side tests: a nats-server, the coordinator on a SQLite file, and a

@@ -12,6 +12,7 @@ import { errorBody } from './common/error-body';
 import { NATS_CONNECTION } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { loadCoordinatorSettings } from './config/coordinator-config';
+import { RefusalsMiddleware } from './monitoring/refusals.middleware';
 
 const HTTP_KEEP_ALIVE_MS = 65_000;
 
@@ -48,6 +49,11 @@ async function main(): Promise<void> {
     logger: new NestJsonLogger(log),
     bodyParser: false,
   });
+  // Counted before the body parser: a body refused as too large or malformed never reaches a route.
+  const refusals = app.get(RefusalsMiddleware);
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    refusals.use(req, res, next),
+  );
   app.use(express.json({ limit: '1mb' }));
   app.use(bodyParserErrors);
   app.enableShutdownHooks();

@@ -2,6 +2,10 @@ import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '@haco/contracts';
 import { startsState, transitionRow } from './transitions';
 
+/*
+ * Longer than 250 lines because the whole write path of one transaction (append, gaps, dead letters,
+ * stream heads and transition rows) reads in one place, on prepared statements.
+ */
 /** A stream's head as one write transaction sees it; written back once, when the transaction ends. */
 interface StreamCursor {
   lastSeq: number;

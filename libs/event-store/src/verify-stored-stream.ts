@@ -3,6 +3,7 @@ import { StreamVerifier } from '@haco/ha-core';
 import type { EventStore } from './event-store';
 import { recordedEvents } from './recorded-events';
 import { streamPages } from './stream-pages';
+import { isPeerStream } from './projections/peer-view.projection';
 
 /**
  * Replay verification of one stored stream, page by page: bounded memory for a stream of any length.
@@ -18,4 +19,14 @@ export async function verifyStoredStream(
     if (!verifier.push(recordedEvents(page))) break;
   }
   return verifier.finish();
+}
+
+/** Every peer stream of the store (or only `stream`), verified one after the other, as `replay --verify` does. */
+export async function* verifyStoredStreams(
+  store: EventStore,
+  stream?: string,
+): AsyncGenerator<{ readonly stream: string; readonly report: ReplayReport }> {
+  const streams =
+    stream !== undefined ? [stream] : (await store.streams()).map((h) => h.stream).filter(isPeerStream);
+  for (const name of streams) yield { stream: name, report: await verifyStoredStream(store, name) };
 }

@@ -1,6 +1,5 @@
 import type { ReplayReport } from '@haco/ha-core';
-import { EventStore, openDataSource, verifyStoredStream } from '@haco/event-store';
-import { isPeerStream, peerViewAt } from '@haco/event-store';
+import { EventStore, openDataSource, peerViewAt, verifyStoredStreams } from '@haco/event-store';
 
 const USAGE =
   'usage: npm run replay -- --verify [--db FILE] [--stream CLUSTER/PEER]\n       npm run replay -- --state-at ISO-TIME --stream CLUSTER/PEER [--db FILE]';
@@ -47,15 +46,14 @@ export async function replay(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       return 0;
     }
-    const streams =
-      only !== undefined ? [only] : (await store.streams()).map((h) => h.stream).filter(isPeerStream);
     let diverged = 0;
-    for (const stream of streams) {
-      const report = await verifyStoredStream(store, stream);
+    let streams = 0;
+    for await (const { stream, report } of verifyStoredStreams(store, only)) {
       process.stdout.write(`${describe(stream, report)}\n`);
+      streams += 1;
       if (report.divergence !== null) diverged += 1;
     }
-    process.stdout.write(`${streams.length - diverged} of ${streams.length} streams verified\n`);
+    process.stdout.write(`${streams - diverged} of ${streams} streams verified\n`);
     return diverged === 0 ? 0 : 1;
   } finally {
     await dataSource.destroy();

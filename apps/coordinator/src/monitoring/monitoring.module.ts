@@ -1,4 +1,3 @@
-import type { MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { IngestModule } from '../ingest/ingest.module';
 import { HealthController } from './health.controller';
@@ -12,10 +11,6 @@ import { RefusalsMiddleware } from './refusals.middleware';
   imports: [IngestModule],
   controllers: [MetricsController, HealthController, OpenApiController],
   providers: [RefusalCounter, RefusalsMiddleware],
-  exports: [RefusalCounter],
+  exports: [RefusalCounter, RefusalsMiddleware],
 })
-export class MonitoringModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RefusalsMiddleware).forRoutes('*path');
-  }
-}
+export class MonitoringModule {}

@@ -6,6 +6,10 @@ import { peerUrlError } from './peer-url';
 import type { HaConfig, HaMode, MultiThreadingConfig, PauseMode, PeerConfig, PeerRole } from './types';
 import { HA_MODES, PAUSE_MODES, PEER_ROLES } from './types';
 
+/*
+ * Longer than 250 lines because it reproduces Kea's parser check by check, in Kea's order and with
+ * Kea's texts, one field after another.
+ */
 /**
  * Parses and validates a Kea 2.2.0 `high-availability` value (a list with exactly one relationship),
  * checking in Kea's own order so that the first error reported is the one Kea reports.

@@ -27,6 +27,10 @@ import type { HandlerOutcome } from './transition';
 import { transitionTo } from './transition';
 import type { Trigger } from './triggers';
 
+/*
+ * Longer than 250 lines because every state's rule table sits together in Kea's order, to be read
+ * against spec section 2 rule by rule, with the few helpers they share.
+ */
 /** One handler invocation: the state's entry actions, then its rules in Kea's order (spec 2). */
 export function runHandler(d: Decision, trigger: Trigger, cascade: boolean): HandlerOutcome {
   const run = new HandlerRun(d, trigger, cascade);

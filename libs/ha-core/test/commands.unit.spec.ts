@@ -2,6 +2,9 @@ import type { HaMachineState, HaState, PartnerCallOutcome, PartnerState } from '
 import { completePartnerCall, Decision, handleCommand, settledMachine } from '../src';
 import { haConfig, OK, REFUSED } from './support';
 
+/*
+ * Longer than 250 lines because it is a table of every command's answers, one case a row.
+ */
 const partner = (state: PartnerState) => ({
   state,
   scopes: [],

@@ -1,8 +1,8 @@
-import { NatsServer } from '../support/nats-server';
+import { NatsServer } from '../../tools/harness/nats-server';
 import { recordedEvents } from '@haco/event-store';
-import { PeerPair } from '../support/peer-cluster';
+import { PeerPair } from '../../tools/harness/peer-cluster';
 import { verifyStream } from '@haco/ha-core';
-import { sleep, waitFor } from '../support/processes';
+import { sleep, waitFor } from '../../tools/harness/processes';
 
 jest.setTimeout(90_000);
 

@@ -4,6 +4,9 @@ import type { RecordedEvent } from '../src';
 import { decide, foldEvents, HA_STATES, HaService, StreamVerifier, verifyStream } from '../src';
 import { haConfig } from './support';
 
+/*
+ * Longer than 250 lines because its input generators and the properties they feed belong together.
+ */
 const PARTNER_STATES = [...HA_STATES];
 const COMMANDS: unknown[] = [
   { command: 'ha-continue' },

@@ -18,7 +18,12 @@ describe('peer configuration files', () => {
     const settings = readPeerSettings({ cluster: 'lab', 'high-availability': [relationship] });
     expect(settings.cluster).toBe('lab');
     expect(settings.nats).toEqual({ servers: ['nats://127.0.0.1:4222'] });
-    expect(settings.leases).toEqual({ store: 'memory', pool: { first: '192.0.2.10', last: '192.0.2.250' } });
+    expect(settings.leases).toEqual({
+      store: 'memory',
+      pool: { first: '192.0.2.10', last: '192.0.2.250' },
+      subnetId: 1,
+      validLifetime: 3600,
+    });
     expect(settings.dataDir).toBe('data/lab/server1');
     expect(settings.ha.thisServerName).toBe('server1');
   });
@@ -29,6 +34,8 @@ describe('peer configuration files', () => {
       nats: { servers: ['nats://127.0.0.1:4333'], user: 'peer', pass: 'secret' },
       leases: { store: 'sqlite', path: '/tmp/leases.sqlite', pool: '10.0.0.1 - 10.0.0.9' },
       Dhcp4: {
+        'valid-lifetime': 4000,
+        subnet4: [{ id: 7, subnet: '10.0.0.0/24' }],
         'hooks-libraries': [
           { library: '/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so' },
           {
@@ -44,7 +51,17 @@ describe('peer configuration files', () => {
       store: 'sqlite',
       path: '/tmp/leases.sqlite',
       pool: { first: '10.0.0.1', last: '10.0.0.9' },
+      subnetId: 7,
+      validLifetime: 4000,
     });
+  });
+
+  it('takes the lease lifetime and subnet from the leases map over the Kea defaults', () => {
+    const settings = readPeerSettings({
+      leases: { 'valid-lifetime': 600, 'subnet-id': 3 },
+      'high-availability': [relationship],
+    });
+    expect(settings.leases).toMatchObject({ store: 'memory', subnetId: 3, validLifetime: 600 });
   });
 
   it.each<[string, unknown, string, string]>([
@@ -104,6 +121,12 @@ describe('peer configuration files', () => {
       { leases: { store: 'sqlite' }, 'high-availability': [relationship] },
       "needs a 'path'",
       'leases.path',
+    ],
+    [
+      'a lifetime that is not a positive integer',
+      { leases: { 'valid-lifetime': 0 }, 'high-availability': [relationship] },
+      "'valid-lifetime' must be a positive integer",
+      'leases.valid-lifetime',
     ],
     [
       'an unknown store',

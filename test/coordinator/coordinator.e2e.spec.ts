@@ -10,11 +10,11 @@ import { eventSubject } from '@haco/contracts';
 import { ensureEventsStream } from '@haco/nats';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { CoordinatorProcess } from '../support/coordinator-process';
-import { NatsServer } from '../support/nats-server';
-import { PeerPair } from '../support/peer-cluster';
-import { waitFor } from '../support/processes';
-import { generateStream } from '../support/stream-generator';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { NatsServer } from '../../tools/harness/nats-server';
+import { PeerPair } from '../../tools/harness/peer-cluster';
+import { waitFor } from '../../tools/harness/processes';
+import { generateStream } from '../../tools/harness/stream-generator';
 
 jest.setTimeout(120_000);
 

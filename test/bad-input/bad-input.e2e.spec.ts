@@ -4,11 +4,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { CoordinatorProcess } from '../support/coordinator-process';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { PausedCluster } from '../support/paused-cluster';
-import { runTsToExit, waitFor } from '../support/processes';
+import { runTsToExit, waitFor } from '../../tools/harness/processes';
 import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
+/*
+ * Longer than 250 lines because it is a table of bad inputs over every channel against one cluster.
+ */
 jest.setTimeout(120_000);
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { runTsToExit } from '../support/processes';
+import { runTsToExit } from '../../tools/harness/processes';
 
 jest.setTimeout(60_000);
 

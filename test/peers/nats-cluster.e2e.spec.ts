@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM } from '@haco/contracts';
-import { CoordinatorProcess } from '../support/coordinator-process';
-import { NatsServer } from '../support/nats-server';
-import { PeerPair } from '../support/peer-cluster';
-import { freePort, sleep, waitFor } from '../support/processes';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { NatsServer } from '../../tools/harness/nats-server';
+import { PeerPair } from '../../tools/harness/peer-cluster';
+import { freePort, sleep, waitFor } from '../../tools/harness/processes';
 
 jest.setTimeout(120_000);
 

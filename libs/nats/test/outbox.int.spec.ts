@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
-import { generateStream } from '../../../test/support/stream-generator';
+import { generateStream } from '../../../tools/harness/stream-generator';
 import { emittedEvents } from '../../../soak/checker';
 import { Outbox, readOutboxLines } from '@haco/nats';
 

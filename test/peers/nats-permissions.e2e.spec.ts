@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '@haco/contracts';
 import { ensureEventsStream } from '@haco/nats';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { NatsServer } from '../support/nats-server';
+import { NatsServer } from '../../tools/harness/nats-server';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,8 @@
 import { HaConfigError, parseHaConfig } from '../src';
 
+/*
+ * Longer than 250 lines because it is a table of Kea's configuration errors, one case a row.
+ */
 const peers = [
   { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
   { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },

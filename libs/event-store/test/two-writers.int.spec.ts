@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EventStore, openDataSource } from '../src';
-import { own } from '../../../test/support/processes';
+import { own } from '../../../tools/harness/processes';
 
 jest.setTimeout(60_000);
 

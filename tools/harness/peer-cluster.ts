@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '@haco/contracts';
 import type { NatsServer } from './nats-server';
 import { OwnedProcess, waitFor } from './processes';
-import { PROJECT_ROOT } from './conformance-cli';
+import { PROJECT_ROOT } from './project-root';
 
 let pairCount = 0;
 const PEER_MAIN = join(PROJECT_ROOT, 'apps', 'peer', 'src', 'main.ts');

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinatorProcess } from '../support/coordinator-process';
-import { NatsServer } from '../support/nats-server';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { NatsServer } from '../../tools/harness/nats-server';
 import { PausedCluster } from '../support/paused-cluster';
-import type { PeerPair } from '../support/peer-cluster';
+import type { PeerPair } from '../../tools/harness/peer-cluster';
 
 jest.setTimeout(120_000);
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { ClientNats } from '@nestjs/microservices';
 import { commandSubject } from '@haco/contracts';
-import { NatsServer } from '../../../test/support/nats-server';
-import { waitFor } from '../../../test/support/processes';
+import { NatsServer } from '../../../tools/harness/nats-server';
+import { waitFor } from '../../../tools/harness/processes';
 import type { PeerSettings } from '../src/config/peer-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
 import { PartnerClient } from '../src/partner/partner-client';

@@ -13,7 +13,7 @@ import {
   streamPages,
   verifyStoredStream,
 } from '@haco/event-store';
-import { generateStream } from '../../../test/support/stream-generator';
+import { generateStream } from '../../../tools/harness/stream-generator';
 import { peerViewAt } from '@haco/event-store';
 import { projectPeer } from './support/project-peer';
 

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { NatsServer } from '../support/nats-server';
-import { OwnedProcess, waitFor } from '../support/processes';
+import { NatsServer } from '../../tools/harness/nats-server';
+import { OwnedProcess, waitFor } from '../../tools/harness/processes';
 import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
 jest.setTimeout(60_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
 import { MIGRATIONS } from '../src/migrations';
-import { generateStream } from '../../../test/support/stream-generator';
+import { generateStream } from '../../../tools/harness/stream-generator';
 import { projectPeer } from './support/project-peer';
 
 const dir = mkdtempSync(join(tmpdir(), 'haco-history-'));

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { CoordinatorProcess } from '../support/coordinator-process';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { PausedCluster } from '../support/paused-cluster';
-import type { PeerPair } from '../support/peer-cluster';
-import { waitFor } from '../support/processes';
+import type { PeerPair } from '../../tools/harness/peer-cluster';
+import { waitFor } from '../../tools/harness/processes';
 
 jest.setTimeout(120_000);
 

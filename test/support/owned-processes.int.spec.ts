@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from './conformance-cli';
-import { waitFor } from './processes';
+import { waitFor } from '../../tools/harness/processes';
 
 const alive = (pid: number) => {
   try {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './conformance-cli';
+import { PROJECT_ROOT } from './project-root';
 import { freePort, OwnedProcess, waitFor } from './processes';
 
 const COORDINATOR_MAIN = join(PROJECT_ROOT, 'apps', 'coordinator', 'src', 'main.ts');
