@@ -5,6 +5,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export { silentLogger as quiet } from '@haco/common';
 
 export const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;

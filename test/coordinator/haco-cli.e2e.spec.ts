@@ -52,10 +52,15 @@ describe('the haco CLI against a running cluster', () => {
       'dave',
       '--guard',
       'ready',
+      '--wait',
+      '--timeout',
+      '30',
     ]);
     expect(continued.status).toBe(0);
     expect(JSON.parse(continued.stdout)).toEqual({ result: 0, text: 'HA state machine continues.' });
     expect(continued.stderr).toMatch(/command [0-9a-f-]{36} recorded/);
+    // --wait returned only once the coordinator saw the peer leave its pause.
+    expect(continued.stderr).toMatch(new RegExp(`${pair.cluster}/server1 is no longer paused: \\S+`));
     await pair.waitForState('server1', 'load-balancing');
   });
 
@@ -100,6 +105,50 @@ describe('the haco CLI against a running cluster', () => {
     const first = JSON.parse(exported.stdout.split('\n')[0]) as { seq: number; type: string };
     expect(first).toMatchObject({ seq: 1, type: 'ServiceStarted' });
     expect(haco(['export', 'nobody/none']).status).toBe(1);
+  });
+
+  it('reads --url=URL and --url URL alike, and shows the peers as JSON and again under --watch', () => {
+    const equals = haco([`--url=${cluster.coordinator.url}`, 'status', '--json']);
+    expect(equals.status).toBe(0);
+    const peers = (JSON.parse(equals.stdout) as { peers: { peer: string }[] }).peers.map((p) => p.peer);
+    expect(peers).toEqual(expect.arrayContaining(['server1', 'server2']));
+    const spaced = haco(['--url', cluster.coordinator.url, 'status', '--json']);
+    expect(JSON.parse(spaced.stdout)).toMatchObject({ peers: expect.any(Array) });
+    const watched = haco(['status', '--json', '--watch', '0.2', '--times', '2']);
+    expect(watched.status).toBe(0);
+    const screens = watched.stdout.trim().split('\n');
+    expect(screens).toHaveLength(2);
+    for (const screen of screens) expect(JSON.parse(screen)).toMatchObject({ peers: expect.any(Array) });
+  });
+
+  it('answers --help on stdout with exit 0, for the program and every subcommand', () => {
+    const help = haco(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: haco /);
+    for (const command of ['status', 'history', 'continue', 'command', 'replay', 'export', 'completion']) {
+      const sub = haco([command, '--help']);
+      expect({ command, status: sub.status }).toEqual({ command, status: 0 });
+      expect(sub.stdout).toContain(`Usage: haco ${command}`);
+    }
+  });
+
+  it('refuses unknown subcommands and options with a message and exit 2', () => {
+    const command = haco(['stauts']);
+    expect(command.status).toBe(2);
+    expect(command.stderr).toContain("unknown command 'stauts'");
+    expect(command.stderr).toContain('status');
+    const option = haco(['status', '--jsn']);
+    expect(option.status).toBe(2);
+    expect(option.stderr).toContain("unknown option '--jsn'");
+  });
+
+  it('prints a bash completion script of its own commands', () => {
+    const completion = haco(['completion']);
+    expect(completion.status).toBe(0);
+    expect(completion.stdout).toContain('complete -F _haco haco');
+    for (const word of ['status', 'history', 'continue', '--watch', '--wait', '--guard']) {
+      expect(completion.stdout).toContain(word);
+    }
   });
 
   it('explains its usage and a bad peer name with exit 2', () => {

@@ -121,28 +121,6 @@ describe('the operator and monitoring API against a running cluster', () => {
     expect(resumed).toEqual([first[2]]);
   });
 
-  it('serves its committed OpenAPI document, whose every path answers', async () => {
-    const doc = await coordinator.get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
-      '/openapi.json',
-    );
-    expect(doc.openapi).toBe('3.0.3');
-    const sample = (path: string) =>
-      path
-        .replace('{cluster}', pair.cluster)
-        .replace('{peer}', 'server1')
-        .replace('{id}', '00000000-0000-0000-0000-000000000000');
-    for (const [path, methods] of Object.entries(doc.paths)) {
-      if (!('get' in methods) || path === '/events/live') continue;
-      const response = await fetch(`${coordinator.url}${sample(path)}`, {
-        headers: { authorization: `Bearer ${CoordinatorProcess.TOKEN}` },
-      });
-      // Documented routes exist: a missing command id is a 404 of the handler, with its own message.
-      if (response.status === 404)
-        expect(await response.json()).toEqual({ error: expect.stringContaining('no command') });
-      else expect(response.status).toBeLessThan(400);
-    }
-  });
-
   it('filters and pages the history, exports a stream, and verifies replay over REST', async () => {
     const page = await coordinator.get<{ total: number; limit: number; transitions: { to: string }[] }>(
       `/history?peer=${pair.cluster}/server1&limit=1`,
@@ -182,6 +160,9 @@ describe('the operator and monitoring API against a running cluster', () => {
     expect(await coordinator.text('/health/live')).toMatchObject({ status: 200 });
     expect(await coordinator.get('/health/ready')).toEqual({
       status: 'ok',
+      info: { nats: { status: 'up' }, database: { status: 'up' } },
+      error: {},
+      details: { nats: { status: 'up' }, database: { status: 'up' } },
       checks: { nats: true, database: true },
     });
   });

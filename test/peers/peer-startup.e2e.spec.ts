@@ -78,7 +78,7 @@ describe('peer start-up, from source and from the build', () => {
     );
     const peer = OwnedProcess.start(process.execPath, [built, '--config', file], PROJECT_ROOT);
     try {
-      const { connect } = await import('nats');
+      const { connect } = await import('@nats-io/transport-node');
       const nc = await connect({ servers: nats.url });
       const answer = await waitFor('the built peer to answer', async () => {
         const reply = await nc.request('haco.boot.server1.cmd', JSON.stringify({ command: 'ha-heartbeat' }), {

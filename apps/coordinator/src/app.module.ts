@@ -1,14 +1,15 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { Logger } from '@haco/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { BearerGuard } from './common/bearer.guard';
 import { ErrorBodyFilter } from './common/error-body.filter';
+import { schemaValidation } from './common/validation';
 import { CommandsModule } from './commands/commands.module';
-import { ConfigModule } from './config/config.module';
-import type { CoordinatorSettings } from './config/coordinator-config';
+import type pino from 'pino';
 import { IngestModule } from './ingest/ingest.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './monitoring/metrics.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { NatsModule } from './nats/nats.module';
 import { PeersModule } from './peers/peers.module';
@@ -17,13 +18,15 @@ import { StoreModule } from './store/store.module';
 /** The coordinator: the event log and its readers, operator commands, ingest and monitoring. */
 @Module({})
 export class CoordinatorModule {
-  static register(settings: CoordinatorSettings, log: Logger): DynamicModule {
+  static register(config: DynamicModule, logger: pino.Logger): DynamicModule {
     return {
       module: CoordinatorModule,
       imports: [
-        ConfigModule.register(settings, log),
+        config,
+        LoggingModule.register(logger),
         StoreModule,
-        NatsModule.register(settings),
+        MetricsModule,
+        NatsModule.register(),
         IngestModule,
         PeersModule,
         CommandsModule,
@@ -33,6 +36,7 @@ export class CoordinatorModule {
       providers: [
         { provide: APP_GUARD, useClass: BearerGuard },
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
+        { provide: APP_PIPE, useFactory: schemaValidation },
       ],
     };
   }

@@ -1,17 +1,17 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { dirname } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import express from 'express';
-import { jsonLogger, NestJsonLogger } from '@haco/common';
+import { fromPino, NestJsonLogger, pinoLogger } from '@haco/common';
 import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
 import { errorBody } from './common/error-body';
-import { NATS_CONNECTION } from './common/tokens';
+import { NATS_CONNECTION, SETTINGS } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
-import { loadCoordinatorSettings } from './config/coordinator-config';
+import { ConfigModule } from './config/config.module';
+import { serveApiDocument } from './monitoring/api-document';
 import { RefusalsMiddleware } from './monitoring/refusals.middleware';
 
 const HTTP_KEEP_ALIVE_MS = 65_000;
@@ -36,16 +36,16 @@ function bodyParserErrors(
  * an @EventPattern, on the same NATS connection as the ClientProxy that carries commands to peers.
  */
 async function main(): Promise<void> {
-  let settings: CoordinatorSettings;
+  const root = pinoLogger({ service: 'coordinator' });
+  const log = fromPino(root);
+  let config: DynamicModule;
   try {
-    settings = loadCoordinatorSettings(process.argv.slice(2), process.env);
+    config = await ConfigModule.register(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const log = jsonLogger({ service: 'coordinator' });
-  mkdirSync(dirname(settings.database.path), { recursive: true });
-  const app = await NestFactory.create(CoordinatorModule.register(settings, log), {
+  const app = await NestFactory.create(CoordinatorModule.register(config, root), {
     logger: new NestJsonLogger(log),
     bodyParser: false,
   });
@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   app.use(express.json({ limit: '1mb' }));
   app.use(bodyParserErrors);
   app.enableShutdownHooks();
+  serveApiDocument(app);
+  const settings = app.get<CoordinatorSettings>(SETTINGS);
   const nc = app.get<NatsConnection>(NATS_CONNECTION);
   app.connectMicroservice(
     { strategy: new JetStreamIngestServer(nc, { replicas: settings.nats.eventsReplicas, log }) },

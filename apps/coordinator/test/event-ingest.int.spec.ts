@@ -10,6 +10,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { eventSubject } from '@haco/contracts';
+import { silentLogger } from '@haco/common';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { ensureEventsStream, JetStreamIngestServer } from '@haco/nats';
 import { NatsServer } from '../../../tools/harness/nats-server';
@@ -17,10 +18,11 @@ import { waitFor } from '../../../tools/harness/processes';
 import { EVENT_STORE, LOGGER } from '../src/common/tokens';
 import { IngestModule } from '../src/ingest/ingest.module';
 import { IngestStats } from '../src/ingest/ingest-stats';
+import { MetricsModule } from '../src/monitoring/metrics.module';
 
 jest.setTimeout(60_000);
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = silentLogger;
 const at = '2026-11-25T03:00:00.000Z';
 const envelope = (stream: string, seq: number, extra: Partial<EventEnvelope> = {}): EventEnvelope => ({
   schema: 1,
@@ -60,7 +62,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
       exports: [EVENT_STORE, LOGGER],
     })
     class StoreForTest {}
-    @Module({ imports: [StoreForTest, IngestModule] })
+    @Module({ imports: [StoreForTest, MetricsModule, IngestModule] })
     class IngestUnderTest {}
     app = await NestFactory.createMicroservice(IngestUnderTest, {
       strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jsonLogger, NestJsonLogger } from '@haco/common';
+import { streamId } from '@haco/contracts';
 import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
 import { keaControlServer } from './control/kea-control.server';
@@ -37,7 +38,11 @@ function eventsReplicas(value: string | undefined): number {
 }
 
 async function startPeer(settings: PeerSettings, replicas: number): Promise<INestMicroservice> {
-  const log = jsonLogger({ cluster: settings.cluster, peer: settings.ha.thisServerName });
+  const log = jsonLogger({
+    cluster: settings.cluster,
+    peer: settings.ha.thisServerName,
+    stream: streamId(settings.cluster, settings.ha.thisServerName),
+  });
   const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
   const app = await NestFactory.createMicroservice(
     PeerModule.register(settings, log, { eventsReplicas: replicas }),

@@ -123,6 +123,24 @@ describe('peer configuration files', () => {
       'leases.path',
     ],
     [
+      'a misspelled top-level key',
+      { clustr: 'lab', 'high-availability': [relationship] },
+      'unknown setting clustr',
+      '',
+    ],
+    [
+      'a misspelled key in a section',
+      { nats: { server: ['nats://127.0.0.1:4222'] }, 'high-availability': [relationship] },
+      'unknown setting server',
+      'nats',
+    ],
+    [
+      'servers as a string',
+      { nats: { servers: 'nats://127.0.0.1:4222' }, 'high-availability': [relationship] },
+      "'servers' must be a non-empty list of NATS URLs",
+      'nats.servers',
+    ],
+    [
       'a lifetime that is not a positive integer',
       { leases: { 'valid-lifetime': 0 }, 'high-availability': [relationship] },
       "'valid-lifetime' must be a positive integer",

@@ -1,4 +1,4 @@
 export { SerialQueue } from './serial-queue';
-export { jsonLogger } from './json-logger';
+export { fromPino, jsonLogger, pinoLogger, silentLogger } from './json-logger';
 export type { Logger } from './json-logger';
 export { NestJsonLogger } from './nest-logger';

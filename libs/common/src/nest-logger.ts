@@ -4,12 +4,15 @@ import type { Logger } from './json-logger';
 /**
  * Nest's own messages go to the process's one JSON log, so that every line of a process has the same
  * shape. Its 'log' level is the framework's start-up chatter and its transports' routine NATS status lines
- * (ping, reconnect): debug for an operator, dropped with debug and verbose.
+ * (ping, reconnect): debug for an operator. Verbose is dropped.
  */
 export class NestJsonLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  log(): void {}
+  /** Nest's routine lines ("Nest application successfully started", NATS status): debug for an operator. */
+  log(message: unknown, context?: unknown): void {
+    this.logger.debug(text(message), fields(context));
+  }
 
   warn(message: unknown, context?: unknown): void {
     this.logger.warn(text(message), fields(context));
@@ -19,7 +22,9 @@ export class NestJsonLogger implements LoggerService {
     this.logger.error(text(message), fields(rest[rest.length - 1]));
   }
 
-  debug(): void {}
+  debug(message: unknown, context?: unknown): void {
+    this.logger.debug(text(message), fields(context));
+  }
 
   verbose(): void {}
 }

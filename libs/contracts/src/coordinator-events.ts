@@ -39,6 +39,13 @@ export interface CommandFailed {
   readonly error: string;
 }
 
+/** Every event the coordinator writes, as one union: its writer takes nothing else. */
+export type CoordinatorEvent =
+  | ({ readonly type: 'CommandIssued' } & CommandIssued)
+  | ({ readonly type: 'CommandRefused' } & CommandRefused)
+  | ({ readonly type: 'CommandCompleted' } & CommandCompleted)
+  | ({ readonly type: 'CommandFailed' } & CommandFailed);
+
 /** A Kea request may carry the coordinator's command id, so the peer's events link back to the command. */
 export const COMMAND_ID_FIELD = 'haco-command-id';
 

@@ -1,4 +1,9 @@
+import type { HaEventType } from '@haco/ha-core';
 import { HA_STATES } from '@haco/ha-core';
+import type { CoordinatorEventType } from './coordinator-events';
+
+/** Every type an envelope may carry: the one catalogue of event names, peers' and the coordinator's. */
+export type EventType = HaEventType | CoordinatorEventType;
 
 type Check = (data: Record<string, unknown>) => string | null;
 
@@ -16,7 +21,7 @@ const object =
     typeof data[field] === 'object' && data[field] !== null ? null : `'${field}' must be an object`;
 
 /** The fields audit and replay rely on, per event type; other types only need their data to be an object. */
-const REQUIRED: Record<string, Check[]> = {
+const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   ServiceStarted: [object('config')],
   StateTransitioned: [state('from'), state('to'), string('partnerState'), object('cause')],
   StateMachinePaused: [state('state'), string('pause')],
@@ -28,11 +33,29 @@ const REQUIRED: Record<string, Check[]> = {
   HeartbeatFailed: [string('reason')],
   PartnerCallRequested: [object('call'), object('continuation')],
   PartnerCallCompleted: [object('call'), object('outcome')],
+  // The rest carry nothing that audit or replay reads by name.
+  CommunicationObserved: [],
+  PartnerMarkedUnavailable: [],
+  LeaseUpdatesCompleted: [],
+  HeartbeatStarted: [],
+  HeartbeatStopped: [],
+  ScopesServed: [],
+  DhcpServiceSwitched: [],
+  LeaseUpdateSkipped: [],
+  LeaseUpdateQueued: [],
+  LeaseBacklogCleared: [],
+  SyncCompleteNotified: [],
+  Noted: [],
+  CommandIssued: [string('commandId'), string('cluster'), string('peer'), object('request'), string('who')],
+  CommandRefused: [string('commandId'), string('reason')],
+  CommandCompleted: [string('commandId')],
+  CommandFailed: [string('commandId'), string('error')],
 };
 
 /** Why an event's data does not fit its type, or null when it does. */
 export function eventDataError(type: string, data: Record<string, unknown>): string | null {
-  for (const check of REQUIRED[type] ?? []) {
+  const checks: readonly Check[] = Object.hasOwn(REQUIRED, type) ? REQUIRED[type as EventType] : [];
+  for (const check of checks) {
     const problem = check(data);
     if (problem !== null) return `${type}: ${problem}`;
   }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
+import type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
 import { SerialQueue } from '@haco/common';
 import type { HistoryFilter, TransitionDbRow, TransitionRecord } from './transitions';
 import { fromTransitionDbRow, historyWhere } from './transitions';
@@ -10,31 +11,7 @@ import { EventWriter } from './event-writer';
 export type { AppendResult, IngestItem, IngestResult } from './event-writer';
 
 /** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
-export interface StoredEvent extends Omit<EventEnvelope, 'type' | 'data'> {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly position: number;
-  readonly recordedAt: string;
-}
-
-export interface StreamHead {
-  readonly stream: string;
-  readonly lastSeq: number;
-}
-
-export interface HeldBack {
-  readonly stream: string;
-  readonly expectedSeq: number;
-  readonly heldSeqs: readonly number[];
-}
-
-export interface DeadLetter {
-  readonly id: number;
-  readonly receivedAt: string;
-  readonly subject: string;
-  readonly reason: string;
-  readonly payload: string;
-}
+export type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
 
 interface EventRow {
   position: number;
@@ -233,6 +210,15 @@ export class EventStore {
   }
 
   /** Every stream holds exactly its seqs 1..last_seq, so the heads add up to the log without scanning it. */
+  /** How many events of each type one stream holds (an index range of that stream, not the log). */
+  async countTypes(stream: string): Promise<Map<string, number>> {
+    const rows = (await this.dataSource.query(
+      'SELECT type, COUNT(*) AS n FROM events WHERE stream = ? GROUP BY type',
+      [stream],
+    )) as { type: string; n: number }[];
+    return new Map(rows.map((r) => [r.type, r.n]));
+  }
+
   async countEvents(): Promise<number> {
     const rows = (await this.dataSource.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
       n: number | null;

@@ -1,25 +1,13 @@
 import { Controller, Get, HttpException, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { streamId } from '@haco/contracts';
+import { HistoryQuery } from './dto/history.query';
 import type { EventStore } from '@haco/event-store';
 import { exportLines, verifyStoredStream } from '@haco/event-store';
 import type { Projections } from '@haco/event-store';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
-
-const time = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new HttpException({ error: `'${name}' must be an ISO 8601 time` }, 400);
-  return ms;
-};
-
-const count = (name: string, value: string | undefined, fallback: number, max: number): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new HttpException({ error: `'${name}' must be an integer from 0 to ${max}` }, 400);
-  return n;
-};
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
+import { ErrorBody, HistoryResponse, ReplayResponse } from '../common/responses';
 
 /** The audit side: filtered history, a stream's export, and replay verification, all from the log. */
 @Controller()
@@ -29,35 +17,27 @@ export class AuditController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  @ApiOkResponse({ standardSchema: HistoryResponse })
+  @ApiBadRequestResponse({ standardSchema: ErrorBody })
   @Get('history')
-  async history(
-    @Query('peer') peer?: string,
-    @Query('state') state?: string,
-    @Query('since') since?: string,
-    @Query('until') until?: string,
-    @Query('cause') cause?: string,
-    @Query('command') command?: string,
-    @Query('limit') limit?: string,
-    @Query('offset') offset?: string,
-  ) {
-    const from = time('since', since);
-    const to = time('until', until);
-    const take = count('limit', limit, 100, 10_000);
-    const skip = count('offset', offset, 0, Number.MAX_SAFE_INTEGER);
+  async history(@Query({ schema: HistoryQuery }) query: HistoryQuery) {
     const { total, transitions } = await this.projections.history({
-      streams: peer === undefined ? undefined : [peer],
-      state,
-      sinceMs: from,
-      untilMs: to,
-      cause,
-      commandId: command,
-      limit: take,
-      offset: skip,
+      streams: query.peer === undefined ? undefined : [query.peer],
+      state: query.state,
+      sinceMs: query.since,
+      untilMs: query.until,
+      cause: query.cause,
+      commandId: query.command,
+      limit: query.limit,
+      offset: query.offset,
     });
-    return { total, offset: skip, limit: take, transitions };
+    return { total, offset: query.offset, limit: query.limit, transitions };
   }
 
   /** JSON lines, written page by page: a stream of any length without holding it in memory. */
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'the stream as JSON lines, one stored event a line' })
+  @ApiNotFoundResponse({ standardSchema: ErrorBody })
   @Get('streams/:cluster/:peer/export')
   async export(
     @Param('cluster') cluster: string,
@@ -77,6 +57,7 @@ export class AuditController {
     }
   }
 
+  @ApiOkResponse({ standardSchema: ReplayResponse })
   @Get('replay/verify')
   async verify(@Query('stream') stream?: string) {
     const streams = stream !== undefined ? [stream] : await this.projections.peerStreams();

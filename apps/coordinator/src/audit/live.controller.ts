@@ -3,6 +3,7 @@ import { Controller, Headers, HttpException, Inject, Query, Sse } from '@nestjs/
 import { Observable } from 'rxjs';
 import type { EventStore } from '@haco/event-store';
 import { EVENT_STORE } from '../common/tokens';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 
 const POLL_MS = 250;
 const PAGE = 500;
@@ -15,6 +16,8 @@ const PAGE = 500;
 export class LiveController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Server-Sent Events: each stored event, its id the log position' })
   @Sse('events/live')
   live(
     @Headers('last-event-id') lastEventId?: string,

@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { EventStore, StoredEvent } from '@haco/event-store';
-import {
-  COMMAND_ID_FIELD,
-  COMMANDS_STREAM,
-  commandSubject,
-  GUARD_FIELD,
-  isSubjectToken,
-} from '@haco/contracts';
-import type { KeaResponse } from '@haco/ha-core';
-import { isGuardRefusal, readCommandRequest } from '@haco/ha-core';
-import { EVENT_STORE, PEER_COMMANDS } from '../common/tokens';
-
-export interface OperatorCommand {
-  readonly cluster: string;
-  readonly peer: string;
-  /** Kea control-channel JSON: `{"command", "arguments"?}`. */
-  readonly request: unknown;
-  readonly who: string;
-  readonly why: string;
-  /** ha-continue only: the paused state the operator means to release. */
-  readonly guard?: string | null;
-}
+import type { CoordinatorEvent } from '@haco/contracts';
+import { COMMAND_ID_FIELD, COMMANDS_STREAM, commandSubject, GUARD_FIELD } from '@haco/contracts';
+import type { CommandRequest, KeaResponse } from '@haco/ha-core';
+import { isGuardRefusal, isHaCommand } from '@haco/ha-core';
+import type { z } from 'zod';
+import { OperatorCommand } from './dto/operator-command';
+import { HacoMetrics } from '../monitoring/haco-metrics';
+import type { Logger } from '@haco/common';
+import { EVENT_STORE, LOGGER, PEER_COMMANDS } from '../common/tokens';
 
 export interface CommandOutcome {
   readonly commandId: string;
@@ -46,20 +35,45 @@ const PEER_TIMEOUT_MS = 10_000;
  * only then does the operator get the answer.
  */
 @Injectable()
-export class CommandService {
+export class CommandService implements OnModuleInit {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PEER_COMMANDS) private readonly peers: Pick<ClientProxy, 'send'>,
+    @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async issue(command: OperatorCommand): Promise<CommandOutcome | { error: string }> {
-    const problem = this.validate(command);
-    if (problem !== null) return { error: problem };
-    const request = readCommandRequest(command.request);
-    if (typeof request === 'string') return { error: request };
+  /** haco_commands_total starts from what the log holds, once; from then on each outcome counts itself. */
+  async onModuleInit(): Promise<void> {
+    for (const [type, n] of await this.store.countTypes(COMMANDS_STREAM)) {
+      if (type !== 'CommandIssued') this.metrics.commands.inc({ outcome: outcomeLabel(type) }, n);
+    }
+  }
+
+  /** `input` is checked against the one schema of operator commands (OperatorCommand) before anything. */
+  async issue(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | { error: string }> {
+    const stopTimer = this.metrics.commandSeconds.startTimer();
+    const outcome = await this.deliver(input);
+    stopTimer({
+      // Only known names label the series: a typo must not make a series of its own.
+      command: typeof input.command === 'string' && isHaCommand(input.command) ? input.command : 'other',
+      outcome: 'error' in outcome ? 'invalid' : outcome.response.result === 0 ? 'success' : 'error',
+    });
+    return outcome;
+  }
+
+  private async deliver(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | { error: string }> {
+    const parsed = OperatorCommand.safeParse(input);
+    if (!parsed.success) return { error: parsed.error.issues[0].message };
+    const command = parsed.data;
+    const request: CommandRequest =
+      command.arguments === undefined
+        ? { command: command.command }
+        : { command: command.command, arguments: command.arguments };
     const commandId = randomUUID();
     const guard = command.guard ?? null;
-    await this.record(commandId, 'CommandIssued', {
+    await this.record({
+      type: 'CommandIssued',
       commandId,
       cluster: command.cluster,
       peer: command.peer,
@@ -81,23 +95,32 @@ export class CommandService {
       // nats-server answers a subject nobody listens to with an empty "no responders" message.
       const reason = error instanceof EmptyResponseException ? 'no such peer is listening' : errorText(error);
       const text = `peer ${command.cluster}/${command.peer} is unreachable: ${reason}`;
-      await this.record(commandId, 'CommandFailed', { commandId, error: text });
+      await this.record({ type: 'CommandFailed', commandId, error: text });
       return { commandId, response: { result: 1, text } };
     }
     const refused = isGuardRefusal(response);
     await this.record(
-      commandId,
-      refused ? 'CommandRefused' : 'CommandCompleted',
-      refused ? { commandId, reason: response.text } : { commandId, response },
+      refused
+        ? { type: 'CommandRefused', commandId, reason: response.text ?? '' }
+        : { type: 'CommandCompleted', commandId, response },
     );
     return { commandId, response };
   }
 
-  async record(commandId: string, type: string, data: Record<string, unknown>): Promise<void> {
+  /** Appends one of the coordinator's own events to its commands stream, caused by the command. */
+  private async record(event: CoordinatorEvent): Promise<void> {
+    const { type, ...data } = event;
+    if (type !== 'CommandIssued') this.metrics.commands.inc({ outcome: outcomeLabel(type) });
+    this.log.info(`command ${outcomeLabel(type)}`, {
+      commandId: event.commandId,
+      ...(event.type === 'CommandIssued'
+        ? { stream: `${event.cluster}/${event.peer}`, command: event.request.command, who: event.who }
+        : {}),
+    });
     await this.store.appendNext(
       COMMANDS_STREAM,
       { type, data },
-      { id: randomUUID(), at: new Date().toISOString(), causationId: commandId },
+      { id: randomUUID(), at: new Date().toISOString(), causationId: event.commandId },
     );
   }
 
@@ -107,23 +130,11 @@ export class CommandService {
     const outcome = caused.find((e) => e.stream === COMMANDS_STREAM && e.type !== 'CommandIssued') ?? null;
     return { issued: own[0] ?? null, outcome, effects: caused.filter((e) => e.stream !== COMMANDS_STREAM) };
   }
+}
 
-  private validate(command: OperatorCommand): string | null {
-    if (!isSubjectToken(command.cluster)) return `unknown cluster name ${JSON.stringify(command.cluster)}`;
-    if (!isSubjectToken(command.peer)) return `unknown peer name ${JSON.stringify(command.peer)}`;
-    if (typeof command.who !== 'string' || command.who.trim().length === 0)
-      return "'who' must name the operator";
-    if (typeof command.why !== 'string') return "'why' must be a string";
-    if (command.guard !== undefined && command.guard !== null && typeof command.guard !== 'string') {
-      return "'guard' must name the paused state to release";
-    }
-    // Stricter than Kea's own channel on purpose: an operator's malformed arguments never reach a peer.
-    const args = (command.request as { arguments?: unknown } | null)?.arguments;
-    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-      return "'arguments' must be a JSON map";
-    }
-    return null;
-  }
+/** CommandCompleted -> completed: the outcome label of haco_commands_total. */
+function outcomeLabel(type: string): string {
+  return type.replace(/^Command/, '').toLowerCase();
 }
 
 function errorText(error: unknown): string {

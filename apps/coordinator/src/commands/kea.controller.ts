@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { HA_COMMANDS, isHaCommand, isReadOnly } from '@haco/ha-core';
 import type { AccessLevel } from '../common/access.decorator';
 import { Access } from '../common/access.decorator';
@@ -6,6 +6,8 @@ import type { KeaResponse } from '@haco/ha-core';
 import { CommandService } from './command.service';
 import type { Projections } from '@haco/event-store';
 import { PROJECTIONS } from '../common/tokens';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
+import { KeaAnswer, KeaAnswers, KeaRequest } from '../common/responses';
 
 /** status-get and ha-heartbeat (and commands no peer supports) read; every other HA command changes. */
 function keaCommandAccess(body: unknown): AccessLevel {
@@ -29,18 +31,14 @@ export class KeaController {
     @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {}
 
+  @ApiBearerAuth()
+  @ApiOkResponse({ standardSchema: KeaAnswers })
+  @ApiBadRequestResponse({ standardSchema: KeaAnswer })
   @Post()
   @HttpCode(200)
   @Access(keaCommandAccess)
-  async control(@Body() body: unknown): Promise<KeaResponse | KeaResponse[]> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new HttpException({ result: 1, text: 'the request must be a JSON map' }, 400);
-    }
-    const request = body as { command?: unknown; service?: unknown; arguments?: unknown };
+  async control(@Body({ schema: KeaRequest }) request: KeaRequest): Promise<KeaResponse | KeaResponse[]> {
     const wrap = (response: KeaResponse) => (request.service === undefined ? response : [response]);
-    if (typeof request.command !== 'string' || request.command.length === 0) {
-      throw new HttpException({ result: 1, text: "'command' must be a non-empty string" }, 400);
-    }
     const name = request.command;
     if (!(HA_COMMANDS as readonly string[]).includes(name)) {
       return wrap({ result: 2, text: `'${name}' command not supported.` });
@@ -61,7 +59,8 @@ export class KeaController {
     const outcome = await this.commands.issue({
       cluster,
       peer,
-      request: { command: name, ...(request.arguments === undefined ? {} : { arguments: forwarded }) },
+      command: name,
+      ...(request.arguments === undefined ? {} : { arguments: forwarded }),
       who: typeof args['who'] === 'string' ? args['who'] : 'kea-api',
       why: typeof args['why'] === 'string' ? args['why'] : '',
       guard: typeof args['guard'] === 'string' ? args['guard'] : null,

@@ -3,6 +3,7 @@ import { Catch, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@haco/common';
 import { errorBody } from './error-body';
+import { ReportException } from './report.exception';
 import { LOGGER } from './tokens';
 
 /** Every HTTP error in the API's one error body; an unexpected failure is a 500 and a log line. */
@@ -16,6 +17,10 @@ export class ErrorBodyFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     if (response.headersSent) return;
+    if (exception instanceof ReportException) {
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     if (exception instanceof HttpException) {
       response.status(exception.getStatus()).json(errorBody(request, textOf(exception)));
       return;

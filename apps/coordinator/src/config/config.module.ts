@@ -1,21 +1,40 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import type { Logger } from '@haco/common';
-import { LOGGER, SETTINGS } from '../common/tokens';
+import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
+import { SETTINGS } from '../common/tokens';
 import type { CoordinatorSettings } from './coordinator-config';
+import { readCoordinatorSettings } from './coordinator-config';
 
-/** The settings (read and validated before the app is built) and the process's logger, for every module. */
+/**
+ * The coordinator's settings through @nestjs/config: read from `--config FILE` and the environment and
+ * validated as a whole by its schema at boot (a refused setting stops the process before anything
+ * starts), then served to every module as one typed object.
+ */
 @Global()
 @Module({})
 export class ConfigModule {
-  static register(settings: CoordinatorSettings, log: Logger): DynamicModule {
+  /** Rejects, naming the field, when a setting is refused. */
+  static async register(argv: readonly string[]): Promise<DynamicModule> {
+    const config = await NestConfigModule.forRoot({
+      ignoreEnvFile: true,
+      validate: (environment) => ({ ...readCoordinatorSettings(argv, environment) }),
+    });
     return {
       module: ConfigModule,
+      imports: [config],
       providers: [
-        { provide: SETTINGS, useValue: settings },
-        { provide: LOGGER, useValue: log },
+        {
+          provide: SETTINGS,
+          useFactory: (config: ConfigService): CoordinatorSettings => ({
+            nats: config.getOrThrow('nats'),
+            database: config.getOrThrow('database'),
+            http: config.getOrThrow('http'),
+            auth: config.getOrThrow('auth'),
+          }),
+          inject: [ConfigService],
+        },
       ],
-      exports: [SETTINGS, LOGGER],
+      exports: [SETTINGS],
     };
   }
 }

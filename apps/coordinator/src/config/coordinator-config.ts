@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { SynchronousMode } from '@haco/event-store';
 import type { NatsSettings } from '@haco/nats';
+import { settingsError } from './settings-error';
 
 export interface CoordinatorSettings {
   /** NATS, and how many copies of the events stream to ask for (HACO_EVENTS_REPLICAS, 1 to 5). */
@@ -11,56 +13,113 @@ export interface CoordinatorSettings {
   readonly auth: { readonly token: string | null; readonly protectReads: boolean };
 }
 
-export const DEFAULT_SETTINGS: CoordinatorSettings = {
-  nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1 },
-  database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
-  http: { host: '127.0.0.1', port: 8080 },
-  auth: { token: null, protectReads: false },
-};
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
-const SYNCHRONOUS: readonly string[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+/**
+ * Every setting of the coordinator, as the file spells it. Objects are strict: a misspelled key is refused
+ * rather than ignored, and each refusal names the field's path.
+ */
+const SETTINGS_SCHEMA = z
+  .object({
+    nats: z
+      .object({
+        servers: z
+          .array(text('a NATS URL'), { error: 'must be a list of NATS URLs' })
+          .min(1, { error: 'must name at least one NATS server' })
+          .default(['nats://127.0.0.1:4222']),
+        user: text('a user name').optional(),
+        pass: text('a password').optional(),
+        token: text('a token').optional(),
+        credentials: text('the path of a .creds file').optional(),
+        eventsReplicas: z
+          .int({ error: 'must be an integer from 1 to 5' })
+          .min(1, { error: 'must be an integer from 1 to 5' })
+          .max(5, { error: 'must be an integer from 1 to 5' })
+          .default(1),
+      })
+      .strict()
+      .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
+        error: "'user' and 'pass' go together",
+      })
+      .prefault({}),
+    database: z
+      .object({
+        path: text('the path of the SQLite file').default('data/coordinator/events.sqlite'),
+        synchronous: z
+          .enum(['OFF', 'NORMAL', 'FULL', 'EXTRA'], { error: 'must be one of OFF, NORMAL, FULL, EXTRA' })
+          .default('FULL'),
+      })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({
+        host: text('a host name or address').default('127.0.0.1'),
+        port: z
+          .int({ error: 'must be a port number' })
+          .min(0, { error: 'must be a port number' })
+          .max(65535, { error: 'must be a port number' })
+          .default(8080),
+      })
+      .strict()
+      .prefault({}),
+    auth: z
+      .object({
+        token: z.string({ error: 'must be a string' }).nullable().default(null),
+        protectReads: z.boolean({ error: 'must be true or false' }).default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
 
-/** Reads `--config FILE` (JSON with any of nats, database, http); environment variables win over the file. */
-export function loadCoordinatorSettings(argv: string[], env: NodeJS.ProcessEnv): CoordinatorSettings {
+type RawSettings = Record<string, Record<string, unknown>>;
+
+/** The environment variables, each set on its field of the file's shape; they win over the file. */
+const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown][] = [
+  ['HACO_NATS_URL', 'nats', 'servers', (v) => v.split(',')],
+  ['HACO_EVENTS_REPLICAS', 'nats', 'eventsReplicas', (v) => number(v)],
+  ['HACO_DB', 'database', 'path', (v) => v],
+  ['HACO_DB_SYNCHRONOUS', 'database', 'synchronous', (v) => v],
+  ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
+  ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
+  ['HACO_API_TOKEN', 'auth', 'token', (v) => v],
+  ['HACO_PROTECT_READS', 'auth', 'protectReads', (v) => (v === 'true' ? true : v === 'false' ? false : v)],
+];
+
+const number = (value: string): unknown =>
+  value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+
+/**
+ * Reads `--config FILE` (JSON with any of nats, database, http, auth) and the environment, which wins over
+ * the file, and validates the whole before anything starts. Throws one line naming the field.
+ */
+export function readCoordinatorSettings(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): CoordinatorSettings {
   const index = argv.indexOf('--config');
   const file = index >= 0 ? argv[index + 1] : undefined;
-  const raw =
-    file === undefined ? {} : (JSON.parse(readFileSync(file, 'utf8')) as Partial<CoordinatorSettings>);
-  const settings: CoordinatorSettings = {
-    nats: { ...DEFAULT_SETTINGS.nats, ...raw.nats },
-    database: { ...DEFAULT_SETTINGS.database, ...raw.database },
-    http: { ...DEFAULT_SETTINGS.http, ...raw.http },
-    auth: { ...DEFAULT_SETTINGS.auth, ...raw.auth },
-  };
-  const withEnv: CoordinatorSettings = {
-    nats: {
-      ...settings.nats,
-      ...(env.HACO_NATS_URL ? { servers: env.HACO_NATS_URL.split(',') } : {}),
-      ...(env.HACO_EVENTS_REPLICAS ? { eventsReplicas: Number(env.HACO_EVENTS_REPLICAS) } : {}),
-    },
-    database: {
-      path: env.HACO_DB ?? settings.database.path,
-      synchronous: (env.HACO_DB_SYNCHRONOUS as SynchronousMode | undefined) ?? settings.database.synchronous,
-    },
-    http: {
-      host: env.HACO_HTTP_HOST ?? settings.http.host,
-      port: env.HACO_HTTP_PORT ? Number(env.HACO_HTTP_PORT) : settings.http.port,
-    },
-    auth: {
-      token: env.HACO_API_TOKEN ?? settings.auth.token,
-      protectReads:
-        env.HACO_PROTECT_READS !== undefined ? env.HACO_PROTECT_READS === 'true' : settings.auth.protectReads,
-    },
-  };
-  if (!SYNCHRONOUS.includes(withEnv.database.synchronous)) {
-    throw new Error(`database.synchronous must be one of ${SYNCHRONOUS.join(', ')}`);
+  let raw: unknown = {};
+  if (file !== undefined) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    }
   }
-  const replicas = withEnv.nats.eventsReplicas;
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
-    throw new Error('nats.eventsReplicas (HACO_EVENTS_REPLICAS) must be an integer from 1 to 5');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('the configuration must be a JSON object');
+  const merged: RawSettings = { ...(raw as RawSettings) };
+  for (const [name, section, key, parse] of ENVIRONMENT) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const current = merged[section];
+    merged[section] = {
+      ...(typeof current === 'object' && current !== null ? current : {}),
+      [key]: parse(value),
+    };
   }
-  if (!Number.isInteger(withEnv.http.port) || withEnv.http.port < 0 || withEnv.http.port > 65535) {
-    throw new Error('http.port must be a port number');
-  }
-  return withEnv;
+  const parsed = SETTINGS_SCHEMA.safeParse(merged);
+  if (!parsed.success) throw new Error(settingsError(parsed.error));
+  return parsed.data;
 }

@@ -6,6 +6,7 @@ import { ingestItems } from '@haco/event-store';
 import type { IngestBatch } from '@haco/nats';
 import { INGEST_BATCH_PATTERN } from '@haco/nats';
 import { EVENT_STORE, LOGGER } from '../common/tokens';
+import { HacoMetrics } from '../monitoring/haco-metrics';
 import { IngestStats } from './ingest-stats';
 
 /**
@@ -18,12 +19,15 @@ export class IngestController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IngestStats) private readonly stats: IngestStats,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
   ) {}
 
   @EventPattern(INGEST_BATCH_PATTERN)
   async commit(@Payload() batch: IngestBatch): Promise<void> {
     const items = batch.messages.flatMap((message) => ingestItems(message.subject, message.text));
+    const stopTimer = this.metrics.ingestCommitSeconds.startTimer();
     const results = await this.store.ingest(items, batch.receivedAt);
+    stopTimer();
     results.forEach((result, index) => {
       this.stats.count(result);
       if (result.outcome === 'held') {

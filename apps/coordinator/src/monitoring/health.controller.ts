@@ -1,44 +1,73 @@
-import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Access } from '../common/access.decorator';
 import type { EventStore } from '@haco/event-store';
+import { Access } from '../common/access.decorator';
+import { ReportException } from '../common/report.exception';
 import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { LiveResponse, ReadyResponse } from '../common/responses';
+
+/** A check that takes longer than this is down: a disconnected client would wait for its reconnect. */
+const CHECK_TIMEOUT_MS = 1_000;
 
 /**
- * Liveness and readiness for orchestrators. Readiness is NATS connected and the database writable; a
- * paused peer is an operator's choice, not a failure, and never makes the coordinator unhealthy.
+ * Liveness and readiness for orchestrators, through @nestjs/terminus. Readiness is NATS answering a round
+ * trip and the database writable; a paused peer is an operator's choice, not a failure, and never makes
+ * the coordinator unhealthy. The body is terminus's, plus `checks` (each check as true or false).
  */
 @Controller('health')
 @Access('public')
 export class HealthController {
   constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  @ApiOkResponse({ standardSchema: LiveResponse })
   @Get('live')
   live() {
     return { status: 'ok' };
   }
 
+  @ApiOkResponse({ standardSchema: ReadyResponse })
+  @ApiServiceUnavailableResponse({ standardSchema: ReadyResponse })
   @Get('ready')
   async ready() {
-    const nats = !this.nc.isClosed() && !this.nc.isDraining() && (await this.natsAnswers());
-    const database = await this.store.writable();
-    const body = { status: nats && database ? 'ok' : 'unavailable', checks: { nats, database } };
-    if (!nats || !database) throw new HttpException(body, 503);
-    return body;
+    try {
+      return withChecks(await this.health.check([() => this.nats(), () => this.database()]));
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new ReportException(withChecks(error.getResponse() as HealthCheckResult), 503);
+      }
+      throw error;
+    }
   }
 
-  /** A round trip to the server within a second; a disconnected client would wait for the reconnect. */
-  private natsAnswers(): Promise<boolean> {
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_000).unref());
-    return Promise.race([
-      this.nc.flush().then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
+  private nats() {
+    return this.indicators
+      .check('nats')
+      .attempt(async () => {
+        if (this.nc.isClosed() || this.nc.isDraining()) throw new Error('the connection is closed');
+        await this.nc.flush();
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
   }
+
+  private database() {
+    return this.indicators
+      .check('database')
+      .attempt(async () => {
+        if (!(await this.store.writable())) throw new Error('the database is not writable');
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
+  }
+}
+
+function withChecks(result: HealthCheckResult) {
+  const up = (name: string) => result.details[name]?.status === 'up';
+  return { ...result, checks: { nats: up('nats'), database: up('database') } };
 }

@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { IngestModule } from '../ingest/ingest.module';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
-import { OpenApiController } from './openapi.controller';
-import { RefusalCounter } from './refusal-counter';
+import { FleetMetrics } from './fleet-metrics';
 import { RefusalsMiddleware } from './refusals.middleware';
 
 /** What monitoring systems read: Prometheus metrics, health, the API document; refusals counted. */
 @Module({
-  imports: [IngestModule],
-  controllers: [MetricsController, HealthController, OpenApiController],
-  providers: [RefusalCounter, RefusalsMiddleware],
-  exports: [RefusalCounter, RefusalsMiddleware],
+  imports: [IngestModule, TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  controllers: [MetricsController, HealthController],
+  providers: [FleetMetrics, RefusalsMiddleware],
+  exports: [RefusalsMiddleware],
 })
 export class MonitoringModule {}

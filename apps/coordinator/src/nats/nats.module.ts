@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { natsConnectionOptions } from '@haco/nats';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
-import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
+import { NATS_CONNECTION, PEER_COMMANDS, SETTINGS } from '../common/tokens';
 
 /**
  * The coordinator's NATS: a ClientProxy that sends Kea commands to peers in Kea's plain JSON, and its
@@ -15,19 +15,22 @@ import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
 @Global()
 @Module({})
 export class NatsModule {
-  static register(settings: CoordinatorSettings): DynamicModule {
+  static register(): DynamicModule {
     return {
       module: NatsModule,
       imports: [
-        ClientsModule.register([
+        ClientsModule.registerAsync([
           {
             name: PEER_COMMANDS,
-            transport: Transport.NATS,
-            options: {
-              ...natsConnectionOptions(settings.nats, 'haco-coordinator'),
-              serializer: new KeaRequestSerializer(),
-              deserializer: new KeaAnswerDeserializer(),
-            },
+            useFactory: (settings: CoordinatorSettings) => ({
+              transport: Transport.NATS,
+              options: {
+                ...natsConnectionOptions(settings.nats, 'haco-coordinator'),
+                serializer: new KeaRequestSerializer(),
+                deserializer: new KeaAnswerDeserializer(),
+              },
+            }),
+            inject: [SETTINGS],
           },
         ]),
       ],

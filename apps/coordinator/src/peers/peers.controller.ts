@@ -1,8 +1,19 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { streamId } from '@haco/contracts';
+import { DeadLettersQuery, PeerViewQuery } from './dto/peer.query';
 import type { Projections } from '@haco/event-store';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
 import type { EventStore } from '@haco/event-store';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import {
+  ClustersResponse,
+  DeadLettersResponse,
+  ErrorBody,
+  GapsResponse,
+  PeerHistoryResponse,
+  PeerViewSchema,
+  PeersResponse,
+} from '../common/responses';
 
 @Controller()
 export class PeersController {
@@ -11,6 +22,7 @@ export class PeersController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
+  @ApiOkResponse({ standardSchema: ClustersResponse })
   @Get('clusters')
   async clusters() {
     const byCluster = new Map<string, { peers: string[]; paused: string[] }>();
@@ -23,21 +35,28 @@ export class PeersController {
     return { clusters: [...byCluster].map(([name, c]) => ({ name, ...c })) };
   }
 
+  @ApiOkResponse({ standardSchema: PeersResponse })
   @Get('peers')
   async peers() {
     return { peers: await this.projections.peers() };
   }
 
+  @ApiOkResponse({ standardSchema: PeerViewSchema })
+  @ApiBadRequestResponse({ standardSchema: ErrorBody })
+  @ApiNotFoundResponse({ standardSchema: ErrorBody })
   @Get('peers/:cluster/:peer')
-  async peer(@Param('cluster') cluster: string, @Param('peer') peer: string, @Query('at') at?: string) {
-    if (at !== undefined && Number.isNaN(Date.parse(at)))
-      throw new HttpException({ error: "'at' must be an ISO 8601 time" }, 400);
+  async peer(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Query({ schema: PeerViewQuery }) { at }: PeerViewQuery,
+  ) {
     const view = await this.projections.peer(streamId(cluster, peer), at);
     if (view === null)
       throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
     return view;
   }
 
+  @ApiOkResponse({ standardSchema: PeerHistoryResponse })
   @Get('peers/:cluster/:peer/history')
   async history(@Param('cluster') cluster: string, @Param('peer') peer: string) {
     const { transitions } = await this.projections.history({
@@ -49,17 +68,15 @@ export class PeersController {
   }
 
   /** Streams with events held back behind a gap: never papered over, always shown. */
+  @ApiOkResponse({ standardSchema: GapsResponse })
   @Get('gaps')
   async gaps() {
     return { gaps: await this.store.heldBack() };
   }
 
+  @ApiOkResponse({ standardSchema: DeadLettersResponse })
   @Get('dead-letters')
-  async deadLetters(@Query('limit') limit?: string) {
-    const count = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
-      throw new HttpException({ error: "'limit' must be an integer from 1 to 10000" }, 400);
-    }
-    return { deadLetters: await this.store.deadLetters(count) };
+  async deadLetters(@Query({ schema: DeadLettersQuery }) { limit }: DeadLettersQuery) {
+    return { deadLetters: await this.store.deadLetters(limit) };
   }
 }

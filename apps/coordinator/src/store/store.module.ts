@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -21,8 +23,10 @@ class StoreShutdown implements OnApplicationShutdown {
   providers: [
     {
       provide: DATA_SOURCE,
-      useFactory: (settings: CoordinatorSettings) =>
-        openDataSource({ path: settings.database.path, synchronous: settings.database.synchronous }),
+      useFactory: (settings: CoordinatorSettings) => {
+        mkdirSync(dirname(settings.database.path), { recursive: true });
+        return openDataSource({ path: settings.database.path, synchronous: settings.database.synchronous });
+      },
       inject: [SETTINGS],
     },
     { provide: EVENT_STORE, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DATA_SOURCE] },

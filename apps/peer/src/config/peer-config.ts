@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { HaConfig } from '@haco/ha-core';
 import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
@@ -54,14 +55,86 @@ export const DEFAULT_NATS_SERVER = 'nats://127.0.0.1:4222';
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What must be true of each setting beside the HA relationship, with the texts a user reads. */
+const positiveInteger = (name: string) =>
+  z
+    .int({ error: `'${name}' must be a positive integer` })
+    .min(1, { error: `'${name}' must be a positive integer` })
+    .max(0xffffffff, { error: `'${name}' must be a positive integer` });
+const setting = (name: string) => z.string({ error: `'${name}' must be a string` });
+const SUBJECT_TOKEN = (name: string) =>
+  z.custom<string>((value) => subjectTokenError(`'${name}'`, value) === null, {
+    error: (issue) => subjectTokenError(`'${name}'`, issue.input) ?? `'${name}' is not valid`,
+  });
+
+const NATS_SCHEMA = z
+  .object(
+    {
+      servers: z
+        .array(z.string().min(1), { error: "'servers' must be a non-empty list of NATS URLs" })
+        .min(1, { error: "'servers' must be a non-empty list of NATS URLs" })
+        .default([DEFAULT_NATS_SERVER]),
+      user: setting('user').optional(),
+      pass: setting('pass').optional(),
+      token: setting('token').optional(),
+      credentials: setting('credentials').optional(),
+    },
+    { error: "'nats' must be a map" },
+  )
+  .strict()
+  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
+    error: "'user' and 'pass' go together",
+  });
+
+const LEASES_SCHEMA = z
+  .object(
+    {
+      store: z.unknown().refine((store) => store === undefined || store === 'memory' || store === 'sqlite', {
+        error: (issue) => `unsupported lease store ${JSON.stringify(issue.input)} (memory or sqlite)`,
+      }),
+      path: z.unknown().optional(),
+      pool: z.unknown().optional(),
+      'valid-lifetime': positiveInteger('valid-lifetime').optional(),
+      'subnet-id': positiveInteger('subnet-id').optional(),
+    },
+    { error: "'leases' must be a map" },
+  )
+  .strict();
+
+/**
+ * The peer's file. Strict: a misspelled key is refused, not ignored. `high-availability` (or the HA hook's
+ * parameters inside `Dhcp4`) is read by Kea's own parser, with Kea's texts; `Dhcp4` is Kea's to define.
+ */
+const PEER_SCHEMA = z
+  .object(
+    {
+      cluster: SUBJECT_TOKEN('cluster').default('default'),
+      nats: NATS_SCHEMA.optional(),
+      leases: LEASES_SCHEMA.optional(),
+      'data-dir': z
+        .string({ error: "'data-dir' must be a non-empty string" })
+        .min(1, { error: "'data-dir' must be a non-empty string" })
+        .optional(),
+      'outbox-archive': z.boolean({ error: "'outbox-archive' must be a boolean" }).default(false),
+      'high-availability': z.unknown().optional(),
+      Dhcp4: z.unknown().optional(),
+    },
+    { error: 'the configuration must be a JSON object' },
+  )
+  .strict();
+
+type PeerFile = z.infer<typeof PEER_SCHEMA>;
+
 /**
  * Reads a peer configuration: `{"cluster", "nats", "high-availability", "leases"}`, or a whole Kea
  * `Dhcp4` configuration whose HA hook library carries the `high-availability` parameters (with
  * `cluster`, `nats` and `leases` beside `Dhcp4`).
  */
 export function readPeerSettings(raw: unknown): PeerSettings {
-  if (!isMap(raw)) throw new PeerConfigError('the configuration must be a JSON object', '');
-  const { value: haValue, path: haPath } = locateHighAvailability(raw);
+  const parsed = PEER_SCHEMA.safeParse(raw);
+  if (!parsed.success) throw configError(parsed.error);
+  const file = parsed.data;
+  const { value: haValue, path: haPath } = locateHighAvailability(file);
   let ha: HaConfig;
   try {
     ha = parseHaConfig(haValue);
@@ -69,30 +142,32 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     if (error instanceof HaConfigError) throw new PeerConfigError(error.keaText, `${haPath}${error.path}`);
     throw error;
   }
-  const cluster = raw['cluster'] ?? 'default';
-  const clusterError = subjectTokenError("'cluster'", cluster);
-  if (clusterError !== null) throw new PeerConfigError(clusterError, 'cluster');
   const nameError = subjectTokenError("'this-server-name'", ha.thisServerName);
   if (nameError !== null) throw new PeerConfigError(nameError, `${haPath}[0].this-server-name`);
-  const dataDir = raw['data-dir'] ?? `data/${cluster as string}/${ha.thisServerName}`;
-  if (typeof dataDir !== 'string' || dataDir.length === 0) {
-    throw new PeerConfigError("'data-dir' must be a non-empty string", 'data-dir');
-  }
-  const outboxArchive = raw['outbox-archive'] ?? false;
-  if (typeof outboxArchive !== 'boolean') {
-    throw new PeerConfigError("'outbox-archive' must be a boolean", 'outbox-archive');
-  }
   return {
-    cluster: cluster as string,
-    outboxArchive,
-    nats: readNats(raw['nats']),
+    cluster: file.cluster,
+    outboxArchive: file['outbox-archive'],
+    nats: file.nats ?? { servers: [DEFAULT_NATS_SERVER] },
     ha,
-    leases: readLeases(raw['leases'], leaseDefaults(raw['Dhcp4'])),
-    dataDir,
+    leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),
+    dataDir: file['data-dir'] ?? `data/${file.cluster}/${ha.thisServerName}`,
   };
 }
 
-function locateHighAvailability(raw: Json): { value: unknown; path: string } {
+/** The first problem zod found, as the refusal a user reads: the reason and the field's path. */
+function configError(error: z.ZodError): PeerConfigError {
+  const issue = error.issues[0];
+  const path = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return new PeerConfigError(
+      `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`,
+      path,
+    );
+  }
+  return new PeerConfigError(issue.message, path);
+}
+
+function locateHighAvailability(raw: PeerFile): { value: unknown; path: string } {
   if (raw['high-availability'] !== undefined)
     return { value: raw['high-availability'], path: 'high-availability' };
   const dhcp4 = raw['Dhcp4'];
@@ -113,30 +188,6 @@ function locateHighAvailability(raw: Json): { value: unknown; path: string } {
   return { value: parameters['high-availability'], path: `${path}.high-availability` };
 }
 
-function readNats(value: unknown): NatsSettings {
-  if (value === undefined) return { servers: [DEFAULT_NATS_SERVER] };
-  if (!isMap(value)) throw new PeerConfigError("'nats' must be a map", 'nats');
-  const servers = value['servers'] ?? [DEFAULT_NATS_SERVER];
-  if (
-    !Array.isArray(servers) ||
-    servers.length === 0 ||
-    !servers.every((s) => typeof s === 'string' && s.length > 0)
-  ) {
-    throw new PeerConfigError("'servers' must be a non-empty list of NATS URLs", 'nats.servers');
-  }
-  const settings: { -readonly [K in keyof NatsSettings]: NatsSettings[K] } = { servers };
-  for (const key of ['user', 'pass', 'token', 'credentials'] as const) {
-    const field = value[key];
-    if (field === undefined) continue;
-    if (typeof field !== 'string') throw new PeerConfigError(`'${key}' must be a string`, `nats.${key}`);
-    settings[key] = field;
-  }
-  if ((settings.user === undefined) !== (settings.pass === undefined)) {
-    throw new PeerConfigError("'user' and 'pass' go together", 'nats');
-  }
-  return settings;
-}
-
 function readPool(value: unknown): AddressPool {
   if (value === undefined) return DEFAULT_POOL;
   const match = typeof value === 'string' ? /^\s*([\d.]+)\s*-\s*([\d.]+)\s*$/.exec(value) : null;
@@ -153,7 +204,7 @@ interface LeaseDefaults {
   readonly validLifetime: number;
 }
 
-/** A whole Kea Dhcp4 configuration gives the lifetime and the first subnet's id; otherwise Kea's defaults. */
+/** A whole Kea Dhcp4 configuration gives the lifetime and the first subnet's id; otherwise haco's defaults. */
 function leaseDefaults(dhcp4: unknown): LeaseDefaults {
   const config = isMap(dhcp4) ? dhcp4 : {};
   const subnets = Array.isArray(config['subnet4']) ? config['subnet4'] : [];
@@ -163,36 +214,18 @@ function leaseDefaults(dhcp4: unknown): LeaseDefaults {
   return { subnetId, validLifetime: typeof lifetime === 'number' ? lifetime : DEFAULT_VALID_LIFETIME };
 }
 
-function positiveInteger(value: unknown, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0xffffffff) {
-    throw new PeerConfigError(`'${path.split('.').pop()}' must be a positive integer`, path);
+function readLeases(
+  value: z.infer<typeof LEASES_SCHEMA> | undefined,
+  defaults: LeaseDefaults,
+): LeaseStoreSettings {
+  const common = {
+    pool: readPool(value?.pool),
+    subnetId: value?.['subnet-id'] ?? defaults.subnetId,
+    validLifetime: value?.['valid-lifetime'] ?? defaults.validLifetime,
+  };
+  if (value?.store !== 'sqlite') return { store: 'memory', ...common };
+  if (typeof value.path !== 'string' || value.path.length === 0) {
+    throw new PeerConfigError("a sqlite lease store needs a 'path'", 'leases.path');
   }
-  return value;
-}
-
-function readLeases(value: unknown, defaults: LeaseDefaults): LeaseStoreSettings {
-  if (value === undefined) return { store: 'memory', pool: DEFAULT_POOL, ...defaults };
-  if (!isMap(value)) throw new PeerConfigError("'leases' must be a map", 'leases');
-  const pool = readPool(value['pool']);
-  const subnetId = positiveInteger(value['subnet-id'], defaults.subnetId, 'leases.subnet-id');
-  const validLifetime = positiveInteger(
-    value['valid-lifetime'],
-    defaults.validLifetime,
-    'leases.valid-lifetime',
-  );
-  const common = { pool, subnetId, validLifetime };
-  const store = value['store'] ?? 'memory';
-  if (store === 'memory') return { store, ...common };
-  if (store === 'sqlite') {
-    const path = value['path'];
-    if (typeof path !== 'string' || path.length === 0) {
-      throw new PeerConfigError("a sqlite lease store needs a 'path'", 'leases.path');
-    }
-    return { store, path, ...common };
-  }
-  throw new PeerConfigError(
-    `unsupported lease store ${JSON.stringify(store)} (memory or sqlite)`,
-    'leases.store',
-  );
+  return { store: 'sqlite', path: value.path, ...common };
 }

@@ -17,10 +17,12 @@ export class KeaLogWriter implements DecisionListener, OnModuleInit {
     this.runner.listen(this);
   }
 
-  onDecided({ before, events }: Decided): void {
+  onDecided({ before, events, causationId, commandId }: Decided): void {
     let machine = before;
+    // Each line names what caused it: the command (and so the operator's command in the log), or the decision.
+    const cause = commandId === null ? { causationId } : { commandId, correlationId: commandId };
     for (const event of events) {
-      for (const line of keaLogLines(event, machine)) this.log.info(line.text, { kea: line.id });
+      for (const line of keaLogLines(event, machine)) this.log.info(line.text, { kea: line.id, ...cause });
       machine = evolve(machine, event);
     }
   }

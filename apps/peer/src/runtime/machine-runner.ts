@@ -10,6 +10,10 @@ import { IDS, PEER_SETTINGS } from './tokens';
 
 /** What one decision produced: the state before it, its events and the effects they call for. */
 export interface Decided {
+  /** What the events were caused by: the command's id for a command, else the decision's own id. */
+  readonly causationId: string;
+  /** Set when an operator's or a peer's command caused the decision. */
+  readonly commandId: string | null;
   readonly before: HaMachineState | null;
   readonly events: readonly HaEvent[];
   readonly effects: readonly Effect[];
@@ -75,17 +79,24 @@ export class MachineRunner {
     if (!this.accepting) return [];
     const before = this.service.state;
     const events = this.service.handle(input);
-    this.record(events, input, causationId);
-    const decided: Decided = { before, events, effects: effectsOf(before, events) };
+    const cause = causationId ?? (input.type === 'command' ? input.commandId : this.ids.next());
+    this.record(events, input, cause);
+    const commandId = input.type === 'command' ? input.commandId : null;
+    const decided: Decided = {
+      causationId: cause,
+      commandId,
+      before,
+      events,
+      effects: effectsOf(before, events),
+    };
     for (const listener of this.listeners) listener.onDecided(decided);
     return events;
   }
 
-  private record(events: readonly HaEvent[], input: HaInput, causationId: string | null): void {
+  private record(events: readonly HaEvent[], input: HaInput, cause: string): void {
     // The envelope carries the input's own time, so that replay decides on exactly what the peer saw.
     const at = new Date(input.at).toISOString();
     const stream = streamId(this.settings.cluster, this.settings.ha.thisServerName);
-    const cause = causationId ?? (input.type === 'command' ? input.commandId : this.ids.next());
     const first = this.outbox.nextSeq();
     this.outbox.append(
       events.map((event, index) =>

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * What the API answers, as schemas: @nestjs/swagger documents each route with them (served at
+ * /openapi.json), and the API document test checks real answers against that document.
+ */
+export const ErrorBody = z.object({ error: z.string() }).meta({ id: 'ErrorBody' });
+export const KeaAnswer = z
+  .object({ result: z.int(), text: z.string().optional(), arguments: z.unknown().optional() })
+  .meta({ id: 'KeaAnswer' });
+
+export const StoredEventSchema = z
+  .object({
+    schema: z.literal(1),
+    id: z.string(),
+    stream: z.string(),
+    seq: z.int(),
+    type: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    at: z.string(),
+    causationId: z.string().nullable(),
+    correlationId: z.string().nullable(),
+    position: z.int(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: 'StoredEvent' });
+
+export const PeerViewSchema = z
+  .object({
+    cluster: z.string(),
+    peer: z.string(),
+    mode: z.string(),
+    role: z.string(),
+    state: z.string(),
+    paused: z.boolean(),
+    pausedSince: z.string().nullable(),
+    partner: z.object({ state: z.string(), scopes: z.array(z.string()) }),
+    scopes: z.array(z.string()),
+    lastHeartbeatAt: z.string().nullable(),
+    stateSince: z.string().nullable(),
+    lastSeq: z.int(),
+    transitions: z.int(),
+  })
+  .meta({ id: 'PeerView' });
+
+export const TransitionSchema = z
+  .object({
+    cluster: z.string(),
+    peer: z.string(),
+    seq: z.int(),
+    at: z.string(),
+    from: z.string(),
+    to: z.string(),
+    partnerState: z.string(),
+    cause: z.string(),
+    commandId: z.string().nullable(),
+    durationInPreviousMs: z.number().nullable(),
+  })
+  .meta({ id: 'Transition' });
+
+export const PeersResponse = z.object({ peers: z.array(PeerViewSchema) });
+export const ClustersResponse = z.object({
+  clusters: z.array(z.object({ name: z.string(), peers: z.array(z.string()), paused: z.array(z.string()) })),
+});
+export const PeerHistoryResponse = z.object({ transitions: z.array(TransitionSchema) });
+export const HistoryResponse = z.object({
+  total: z.int(),
+  offset: z.int(),
+  limit: z.int(),
+  transitions: z.array(TransitionSchema),
+});
+export const GapsResponse = z.object({
+  gaps: z.array(z.object({ stream: z.string(), expectedSeq: z.int(), heldSeqs: z.array(z.int()) })),
+});
+export const DeadLettersResponse = z.object({
+  deadLetters: z.array(
+    z.object({
+      id: z.int(),
+      receivedAt: z.string(),
+      subject: z.string(),
+      reason: z.string(),
+      payload: z.string(),
+    }),
+  ),
+});
+export const CommandAnswer = KeaAnswer.extend({ commandId: z.string() });
+export const CommandRecordResponse = z.object({
+  issued: StoredEventSchema.nullable(),
+  outcome: StoredEventSchema.nullable(),
+  effects: z.array(StoredEventSchema),
+});
+export const ReplayResponse = z.object({
+  verified: z.boolean(),
+  streams: z.array(z.object({ stream: z.string(), verified: z.boolean() }).loose()),
+});
+export const LiveResponse = z.object({ status: z.literal('ok') });
+export const ReadyResponse = z
+  .object({
+    status: z.string(),
+    checks: z.object({ nats: z.boolean(), database: z.boolean() }),
+  })
+  .loose();
+
+/** Kea's control channel: a request, and its answer (a list when the request names a `service`). */
+export const KeaRequest = z
+  .object(
+    {
+      command: z
+        .string({ error: "'command' must be a non-empty string" })
+        .min(1, { error: "'command' must be a non-empty string" }),
+      /** Kea's list of services; haco answers with a list whenever one is named. */
+      service: z.unknown().optional(),
+      arguments: z.unknown().optional(),
+    },
+    { error: 'the request must be a JSON map' },
+  )
+  .meta({ id: 'KeaRequest' });
+export type KeaRequest = z.output<typeof KeaRequest>;
+export const KeaAnswers = z.union([KeaAnswer, z.array(KeaAnswer)]);

@@ -1,0 +1,132 @@
+import type { OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { EVENTS_STREAM } from '@haco/contracts';
+import type { EventStore, PeerView, Projections } from '@haco/event-store';
+import { HA_STATES } from '@haco/ha-core';
+import { INGEST_CONSUMER } from '@haco/nats';
+import { EVENT_STORE, NATS_CONNECTION, PROJECTIONS } from '../common/tokens';
+import { IngestStats } from '../ingest/ingest-stats';
+import { HacoMetrics } from './haco-metrics';
+
+const who = (p: PeerView) => ({ cluster: p.cluster, peer: p.peer });
+const secondsSince = (iso: string | null, now: number) =>
+  iso === null ? NaN : (now - Date.parse(iso)) / 1000;
+
+/**
+ * The series read off the fleet at scrape time: the peers' views (kept folded by the projections, so a
+ * scrape folds only what came since the last), the store's counts and JetStream's backlog.
+ */
+@Injectable()
+export class FleetMetrics implements OnModuleInit {
+  constructor(
+    @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(IngestStats) private readonly ingest: IngestStats,
+  ) {}
+
+  onModuleInit(): void {
+    const registers = [this.metrics.registry];
+    const peers = () => this.projections.peers();
+    const peerGauge = (name: string, help: string, value: (p: PeerView, now: number) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['cluster', 'peer'],
+        registers,
+        async collect() {
+          this.reset();
+          const now = Date.now();
+          for (const p of await peers()) this.set(who(p), value(p, now));
+        },
+      });
+    new Gauge({
+      name: 'haco_peer_state',
+      help: 'HA state of each peer: 1 for the state it is in, 0 for the others.',
+      labelNames: ['cluster', 'peer', 'state'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const p of await peers())
+          for (const state of HA_STATES) this.set({ ...who(p), state }, p.state === state ? 1 : 0);
+      },
+    });
+    peerGauge('haco_peer_paused', 'Whether the peer\u2019s state machine is paused.', (p) =>
+      p.paused ? 1 : 0,
+    );
+    peerGauge('haco_peer_state_seconds', 'Seconds the peer has been in its current state.', (p, now) =>
+      secondsSince(p.stateSince, now),
+    );
+    new Counter({
+      name: 'haco_peer_transitions_total',
+      help: 'State transitions of the peer.',
+      labelNames: ['cluster', 'peer'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const p of await peers()) this.inc(who(p), p.transitions);
+      },
+    });
+    peerGauge(
+      'haco_peer_heartbeat_age_seconds',
+      'Seconds since the peer last recorded a heartbeat outcome.',
+      (p, now) => secondsSince(p.lastHeartbeatAt, now),
+    );
+    this.storeAndIngest();
+  }
+
+  private storeAndIngest(): void {
+    const registers = [this.metrics.registry];
+    const { store, ingest } = this;
+    const pending = () => this.pendingMessages();
+    new Gauge({
+      name: 'haco_ingest_pending_messages',
+      help: 'Events in JetStream not yet committed to the store.',
+      registers,
+      async collect() {
+        this.set(await pending());
+      },
+    });
+    new Gauge({
+      name: 'haco_ingest_lag_seconds',
+      help: 'Seconds since the last commit while events are waiting (0 when nothing waits).',
+      registers,
+      async collect() {
+        const waiting = await pending();
+        const last = ingest.lastCommitAt;
+        this.set(waiting > 0 && last !== null ? (Date.now() - last) / 1000 : 0);
+      },
+    });
+    new Counter({
+      name: 'haco_events_stored_total',
+      help: 'Events in the store.',
+      registers,
+      async collect() {
+        this.reset();
+        this.inc(await store.countEvents());
+      },
+    });
+    new Counter({
+      name: 'haco_dead_letters_total',
+      help: 'Messages refused into the dead-letter table.',
+      registers,
+      async collect() {
+        this.reset();
+        this.inc((await store.deadLetters(1))[0]?.id ?? 0);
+      },
+    });
+  }
+
+  private async pendingMessages(): Promise<number> {
+    try {
+      const info = await (await jetstreamManager(this.nc)).consumers.info(EVENTS_STREAM, INGEST_CONSUMER);
+      return info.num_pending + info.num_ack_pending;
+    } catch {
+      return NaN;
+    }
+  }
+}

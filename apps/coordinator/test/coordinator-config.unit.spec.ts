@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCoordinatorSettings } from '../src/config/coordinator-config';
+
+describe('coordinator settings, validated as a whole at boot', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'haco-coordinator-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const withFile = (content: unknown) => {
+    const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(content));
+    return ['--config', file];
+  };
+
+  it('reads the defaults when nothing is given', () => {
+    expect(readCoordinatorSettings([], {})).toEqual({
+      nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1 },
+      database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
+      http: { host: '127.0.0.1', port: 8080 },
+      auth: { token: null, protectReads: false },
+    });
+  });
+
+  it('lets the environment win over the file', () => {
+    const settings = readCoordinatorSettings(
+      withFile({ http: { port: 9000 }, database: { path: 'a.sqlite' } }),
+      {
+        HACO_HTTP_PORT: '9100',
+        HACO_NATS_URL: 'nats://a:4222,nats://b:4222',
+        HACO_PROTECT_READS: 'true',
+      },
+    );
+    expect(settings.http.port).toBe(9100);
+    expect(settings.database.path).toBe('a.sqlite');
+    expect(settings.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
+    expect(settings.auth.protectReads).toBe(true);
+  });
+
+  it.each<[string, unknown, Record<string, string>, RegExp]>([
+    [
+      'servers as a string',
+      { nats: { servers: 'nats://127.0.0.1:4222' } },
+      {},
+      /^nats\.servers must be a list of NATS URLs$/,
+    ],
+    ['a misspelled section', { databse: { path: 'x.sqlite' } }, {}, /^unknown setting: databse$/],
+    ['a misspelled key', { database: { paht: 'x.sqlite' } }, {}, /^unknown setting in database: paht$/],
+    ['a port out of range', { http: { port: 70000 } }, {}, /^http\.port must be a port number$/],
+    [
+      'a bad port from the environment',
+      {},
+      { HACO_HTTP_PORT: 'eighty' },
+      /^http\.port must be a port number$/,
+    ],
+    [
+      'an unknown synchronous mode',
+      {},
+      { HACO_DB_SYNCHRONOUS: 'SOMETIMES' },
+      /^database\.synchronous must be one of/,
+    ],
+    [
+      'too many replicas',
+      {},
+      { HACO_EVENTS_REPLICAS: '9' },
+      /^nats\.eventsReplicas must be an integer from 1 to 5$/,
+    ],
+    ['a user without a password', { nats: { user: 'peer' } }, {}, /^nats 'user' and 'pass' go together$/],
+    [
+      'protectReads as text',
+      { auth: { protectReads: 'yes' } },
+      {},
+      /^auth\.protectReads must be true or false$/,
+    ],
+  ])('refuses %s, naming the field', (_label, file, env, message) => {
+    expect(() => readCoordinatorSettings(withFile(file), env)).toThrow(message);
+  });
+
+  it('refuses a file that is not JSON, saying which', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"nats": ');
+    expect(() => readCoordinatorSettings(['--config', file], {})).toThrow(/^cannot read .*broken\.json/);
+  });
+});

@@ -1,0 +1,90 @@
+import { answerChecker, routesOf } from '../../tools/harness/api-document';
+import type { ApiDocument } from '../../tools/harness/api-document';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import type { PeerPair } from '../../tools/harness/peer-cluster';
+import { PausedCluster } from '../support/paused-cluster';
+
+jest.setTimeout(120_000);
+
+/**
+ * The OpenAPI document is generated from the controllers (@nestjs/swagger): it must list every route, and
+ * every answer the coordinator gives, good or refused, must fit the schema it documents for that status.
+ */
+describe('the API document against a running cluster', () => {
+  let cluster: PausedCluster;
+  let coordinator: CoordinatorProcess;
+  let pair: PeerPair;
+
+  beforeAll(async () => {
+    cluster = await PausedCluster.start('haco-api-doc-');
+    ({ coordinator, pair } = cluster);
+  });
+  afterAll(async () => cluster.destroy());
+
+  it('serves a Swagger UI page beside it', async () => {
+    const page = await fetch(`${coordinator.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui');
+  });
+
+  it('serves an OpenAPI document generated from the controllers, and every answer fits it', async () => {
+    const doc = await coordinator.get<ApiDocument>('/openapi.json');
+    expect(doc.openapi).toMatch(/^3\./);
+    // Every route the coordinator has, with the methods it answers.
+    expect(routesOf(doc)).toEqual(
+      [
+        'GET /clusters',
+        'GET /commands/{id}',
+        'GET /dead-letters',
+        'GET /events/live',
+        'GET /gaps',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /history',
+        'GET /metrics',
+        'GET /peers',
+        'GET /peers/{cluster}/{peer}',
+        'GET /peers/{cluster}/{peer}/history',
+        'GET /replay/verify',
+        'GET /streams/{cluster}/{peer}/export',
+        'POST /',
+        'POST /peers/{cluster}/{peer}/commands',
+      ].sort(),
+    );
+    const check = answerChecker(doc);
+    const sample = (path: string) =>
+      path
+        .replace('{cluster}', pair.cluster)
+        .replace('{peer}', 'server1')
+        .replace('{id}', '00000000-0000-0000-0000-000000000000');
+    const auth = { authorization: `Bearer ${CoordinatorProcess.TOKEN}`, 'content-type': 'application/json' };
+    const checked: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      if (!('get' in methods)) continue;
+      const response = await fetch(`${coordinator.url}${sample(path)}`, { headers: auth });
+      if (!(response.headers.get('content-type') ?? '').includes('application/json')) {
+        await response.body?.cancel();
+        continue;
+      }
+      checked.push(path);
+      expect(check('get', path, response.status, await response.json())).toEqual([]);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(10);
+    const posts: [string, unknown][] = [
+      ['/', { command: 'status-get' }],
+      ['/', { command: 'status-get', service: ['dhcp4'] }],
+      ['/', { command: 5 }],
+      [`/peers/${pair.cluster}/server1/commands`, { command: 'status-get', who: 'api test' }],
+      [`/peers/${pair.cluster}/server1/commands`, { command: 'status-get' }],
+    ];
+    for (const [path, body] of posts) {
+      const response = await fetch(`${coordinator.url}${path}`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(body),
+      });
+      const template = path === '/' ? '/' : '/peers/{cluster}/{peer}/commands';
+      expect(check('post', template, response.status, await response.json())).toEqual([]);
+    }
+  });
+});
