@@ -157,12 +157,13 @@ describe('the operator and monitoring API against a running cluster', () => {
   });
 
   it('stays healthy while a peer is paused', async () => {
+    const up = { status: 'up', responseTime: expect.any(Number) as number };
     expect(await coordinator.text('/health/live')).toMatchObject({ status: 200 });
     expect(await coordinator.get('/health/ready')).toEqual({
       status: 'ok',
-      info: { nats: { status: 'up' }, database: { status: 'up' } },
+      info: { nats: up, database: up },
       error: {},
-      details: { nats: { status: 'up' }, database: { status: 'up' } },
+      details: { nats: up, database: up },
       checks: { nats: true, database: true },
     });
   });

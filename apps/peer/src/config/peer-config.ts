@@ -89,9 +89,12 @@ const NATS_SCHEMA = z
 const LEASES_SCHEMA = z
   .object(
     {
-      store: z.unknown().refine((store) => store === undefined || store === 'memory' || store === 'sqlite', {
-        error: (issue) => `unsupported lease store ${JSON.stringify(issue.input)} (memory or sqlite)`,
-      }),
+      store: z
+        .unknown()
+        .refine((store) => store === undefined || store === 'memory' || store === 'sqlite', {
+          error: (issue) => `unsupported lease store ${JSON.stringify(issue.input)} (memory or sqlite)`,
+        })
+        .optional(),
       path: z.unknown().optional(),
       pool: z.unknown().optional(),
       'valid-lifetime': positiveInteger('valid-lifetime').optional(),
