@@ -182,6 +182,41 @@ describe('the operator and monitoring API against a running cluster', () => {
     expect(body).toMatch(/haco_peer_transitions_total\{[^}]*peer="server1"\} [1-9]/);
     expect(body).toMatch(/^haco_ingest_lag_seconds \d/m);
     expect(body).toMatch(/^haco_dead_letters_total \d/m);
+    // prom-client: histograms of ingest commits, commands and HTTP requests, and Node's own metrics.
+    expect(body).toMatch(/^haco_ingest_commit_duration_seconds_count [1-9]/m);
+    expect(body).toContain('# TYPE haco_command_duration_seconds histogram');
+    expect(body).toMatch(
+      /^haco_http_request_duration_seconds_count\{method="GET",route="\/peers",status="200"\} [1-9]/m,
+    );
+    expect(body).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(body).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+  });
+
+  it('logs what a request causes with its correlation id, and answers it in X-Request-Id', async () => {
+    const response = await fetch(`${coordinator.url}/peers/${pair.cluster}/server1/commands`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${CoordinatorProcess.TOKEN}`,
+        'content-type': 'application/json',
+        'x-request-id': 'corr-test-1',
+      },
+      body: JSON.stringify({ command: 'status-get', who: 'log test' }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('corr-test-1');
+    const { commandId } = (await response.json()) as { commandId: string };
+    const lines = coordinator
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const issued = lines.find((l) => l['message'] === 'command issued' && l['commandId'] === commandId);
+    expect(issued).toMatchObject({
+      level: 'info',
+      correlationId: 'corr-test-1',
+      stream: `${pair.cluster}/server1`,
+    });
+    const fresh = await fetch(`${coordinator.url}/peers`);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('continues the pair through the Kea endpoint with the token, and counts the command', async () => {
@@ -197,6 +232,17 @@ describe('the operator and monitoring API against a running cluster', () => {
     });
     expect(answer.body).toEqual({ result: 0, text: 'HA state machine continues.' });
     await pair.waitForState('server1', 'load-balancing');
+    // The peer's own lines: each names its stream, and those the command caused name the command.
+    const peerLines = (pair.processes.get('server1')?.output ?? [])
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(peerLines.every((line) => line['stream'] === `${pair.cluster}/server1`)).toBe(true);
+    expect(peerLines.find((line) => line['kea'] === 'HA_STATE_MACHINE_CONTINUED')).toMatchObject({
+      commandId: expect.any(String),
+      correlationId: expect.any(String),
+    });
     expect((await coordinator.text('/metrics')).body).toMatch(
       /haco_commands_total\{outcome="completed"\} [1-9]/,
     );
