@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, check the core against the conformance examples, then run a local
-# cluster (nats-server + a load-balancing pair of peers) until Ctrl-C. The coordinator joins it in issue 4.
+# cluster (nats-server, the coordinator and a load-balancing pair of peers) until Ctrl-C or SIGTERM. The last
+# step replaces this shell with the cluster's own node process (no npm or npx in between), so that a signal
+# sent to the pid that started it reaches the program that stops every child.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v nats-server >/dev/null 2>&1; then
@@ -14,8 +16,8 @@ if [ ! -d node_modules ]; then
 fi
 if [ -f ../shared/CONFORMANCE.md ]; then
   examples=$(mktemp)
-  trap 'rm -f "$examples"' EXIT
   awk '/^```json$/{grab=1; next} /^```$/{grab=0} grab' ../shared/CONFORMANCE.md > "$examples"
-  npm run --silent conformance -- "$examples" | npx tsx scripts/check-conformance.ts "$examples" - "CONFORMANCE.md examples"
+  node --import tsx apps/cli/src/conformance/main.ts "$examples" | node --import tsx scripts/check-conformance.ts "$examples" - "CONFORMANCE.md examples"
+  rm -f "$examples"
 fi
-exec npx tsx scripts/local-cluster.ts
+exec node --import tsx scripts/local-cluster.ts

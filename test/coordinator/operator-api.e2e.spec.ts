@@ -6,6 +6,10 @@ import { NatsServer } from '../../tools/harness/nats-server';
 import { PausedCluster } from '../support/paused-cluster';
 import type { PeerPair } from '../../tools/harness/peer-cluster';
 
+/*
+ * Longer than 250 lines because it walks one running cluster through the operator API in order, from its
+ * paused start to its continue, each test building on the state the one before left.
+ */
 jest.setTimeout(120_000);
 
 describe('the operator and monitoring API against a running cluster', () => {

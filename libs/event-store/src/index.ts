@@ -8,3 +8,4 @@ export * from './export-lines';
 export * from './ingest-items';
 export * from './projections/peer-view.projection';
 export { MIGRATIONS } from './migrations';
+export * from './projections/peer-liveness';

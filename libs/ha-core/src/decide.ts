@@ -4,7 +4,7 @@ import { leaseUpdateRoute } from './lease-updates';
 import { otherServers } from './topology';
 import { Decision } from './machine/decision';
 import { scheduleHeartbeat } from './machine/entry-actions';
-import type { HaEvent } from './machine/events';
+import type { HaEvent, RestartKind } from './machine/events';
 import type { HaInput } from './machine/inputs';
 import type { PartnerCallOutcome } from './machine/partner-calls';
 import type { CommunicationView, HaMachineState } from './machine/machine-state';
@@ -24,8 +24,10 @@ export interface DecideOptions {
  */
 export function decide(state: HaMachineState | null, input: HaInput, options: DecideOptions = {}): HaEvent[] {
   const runMode = options.runMode ?? 'cascade';
-  if (input.type === 'start') return start(input.config, input.at, runMode);
+  if (input.type === 'start') return start(input.config, input.at, runMode, input.restart);
   if (state === null) throw new Error(`the HA service has not started; '${input.type}' cannot be decided`);
+  // A clean stop ends the run whatever the machine waits for: the process is going.
+  if (input.type === 'stop') return [{ type: 'ServiceStopped', reason: input.reason }];
   const d = new Decision(state, input.at);
   if (state.pendingCall !== null && input.type !== 'partner-call-completed' && input.type !== 'command') {
     throw new Error(
@@ -90,10 +92,15 @@ export function completePartnerCall(d: Decision, outcome: PartnerCallOutcome): v
   }
 }
 
-function start(config: HaMachineState['config'], at: number, runMode: RunMode): HaEvent[] {
+function start(
+  config: HaMachineState['config'],
+  at: number,
+  runMode: RunMode,
+  restart: RestartKind | undefined,
+): HaEvent[] {
   // initialMachineState is what ServiceStarted folds to, so the event is recorded without re-applying it.
   const d = new Decision(initialMachineState(config), at);
-  d.events.push({ type: 'ServiceStarted', config });
+  d.events.push({ type: 'ServiceStarted', config, ...(restart === undefined ? {} : { restart }) });
   const pause = pauseOnEntry(d.state);
   if (pause !== null) d.emit(pause);
   runModel(d, 'start', runMode);

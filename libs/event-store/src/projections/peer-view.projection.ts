@@ -1,10 +1,12 @@
-import type { HaEvent, HaMachineState } from '@haco/ha-core';
+import type { HaEvent, HaMachineState, RestartKind } from '@haco/ha-core';
 import { assertNever, causeText, evolve } from '@haco/ha-core';
 import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';
 import { streamPages } from '../stream-pages';
 import type { HistoryFilter, TransitionRecord } from '../transitions';
 import { splitStream } from '../transitions';
+import type { PeerStatus } from './peer-liveness';
+import { livenessAt } from './peer-liveness';
 
 export interface PeerView {
   readonly cluster: string;
@@ -21,6 +23,12 @@ export interface PeerView {
   readonly lastSeq: number;
   /** Transitions to a different state over the whole stream. */
   readonly transitions: number;
+  /** The peer's process: up, unreachable (its heartbeats stopped) or stopped (cleanly), and since when. */
+  readonly status: PeerStatus;
+  readonly statusSince: string | null;
+  /** When its current (or last) run started, and whether that was a restart after a clean stop or a crash. */
+  readonly startedAt: string | null;
+  readonly restart: RestartKind | null;
 }
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
@@ -35,6 +43,9 @@ export class PeerFold {
   private pausedSince: string | null = null;
   private lastHeartbeatAt: string | null = null;
   private enteredAt: string | null = null;
+  private startedAt: string | null = null;
+  private restart: RestartKind | null = null;
+  private stoppedAt: string | null = null;
   private transitions = 0;
   lastSeq = 0;
 
@@ -52,7 +63,13 @@ export class PeerFold {
     switch (event.type) {
       case 'ServiceStarted':
         this.enteredAt = stored.at;
+        this.startedAt = stored.at;
+        this.restart = event.restart ?? null;
+        this.stoppedAt = null;
         this.pausedSince = null;
+        return null;
+      case 'ServiceStopped':
+        this.stoppedAt = stored.at;
         return null;
       case 'StateMachinePaused':
         this.pausedSince ??= stored.at;
@@ -107,10 +124,17 @@ export class PeerFold {
     }
   }
 
-  view(): PeerView | null {
+  /** The peer as of `nowMs` (its liveness is judged at that moment). */
+  view(nowMs: number): PeerView | null {
     const machine = this.machine;
     if (machine === null) return null;
     const { cluster, peer } = splitStream(this.stream);
+    const trace = {
+      startedAt: this.startedAt,
+      restart: this.restart,
+      stoppedAt: this.stoppedAt,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+    };
     return {
       cluster,
       peer,
@@ -125,6 +149,9 @@ export class PeerFold {
       stateSince: this.enteredAt,
       lastSeq: this.lastSeq,
       transitions: this.transitions,
+      ...livenessAt(machine, trace, nowMs),
+      startedAt: this.startedAt,
+      restart: this.restart,
     };
   }
 }
@@ -139,7 +166,7 @@ export async function peerViewAt(
   for await (const page of streamPages(store, stream)) {
     for (const stored of page) if (Date.parse(stored.at) <= untilMs) fold.apply(stored);
   }
-  return fold.view();
+  return fold.view(untilMs);
 }
 
 const FOLD_PAGE = 10_000;
@@ -151,7 +178,11 @@ const FOLD_PAGE = 10_000;
 export class Projections {
   private readonly folds = new Map<string, PeerFold>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** The time a view is judged at (liveness): the clock, unless a caller replays another. */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async peerStreams(): Promise<string[]> {
     return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
@@ -169,7 +200,7 @@ export class Projections {
       for (const stored of events) fold.apply(stored);
       if (events.length < FOLD_PAGE) break;
     }
-    return fold.view();
+    return fold.view(this.now());
   }
 
   async peers(): Promise<PeerView[]> {

@@ -12,5 +12,7 @@ export function projectPeer(
     const record = fold.apply(stored);
     if (record !== null) history.push(record);
   }
-  return { view: fold.view(), history };
+  // Judged as of its last event, as a view at that time is.
+  const last = events[events.length - 1];
+  return { view: fold.view(last === undefined ? 0 : Date.parse(last.at)), history };
 }

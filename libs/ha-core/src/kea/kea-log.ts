@@ -62,6 +62,7 @@ export function keaLogLines(event: HaEvent, before: HaMachineState | null): KeaL
     case 'PartnerCallCompleted':
     case 'CommandReceived':
     case 'CommandAnswered':
+    case 'ServiceStopped':
       return [];
     default:
       return assertNever(event, 'event');

@@ -46,6 +46,7 @@ export function effectsOf(before: HaMachineState | null, events: readonly HaEven
         heartbeatCycle = true;
         break;
       case 'HeartbeatStopped':
+      case 'ServiceStopped':
         effects.push({ kind: 'cancel-heartbeat' });
         heartbeatCycle = false;
         break;

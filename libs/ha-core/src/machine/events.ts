@@ -33,9 +33,13 @@ export const HA_EVENT_TYPES = [
   'CommandReceived',
   'CommandAnswered',
   'Noted',
+  'ServiceStopped',
 ] as const;
 
 export type HaEventType = (typeof HA_EVENT_TYPES)[number];
+
+/** How a service started again: the peer's previous run ended in a clean stop, or did not (a crash). */
+export type RestartKind = 'after-clean-stop' | 'after-crash';
 
 /** Why a state changed: a handler rule reacting to a trigger, or an operator or peer command. */
 export type TransitionCause =
@@ -67,7 +71,14 @@ export type NoteId =
   | 'HA_LEASES_BACKLOG_NOTHING_TO_SEND';
 
 export type HaEvent =
-  | { readonly type: 'ServiceStarted'; readonly config: HaConfig }
+  | {
+      readonly type: 'ServiceStarted';
+      readonly config: HaConfig;
+      /** Set when the peer ran before: after its own clean stop, or after a crash (its log ended without one). */
+      readonly restart?: RestartKind;
+    }
+  /** The peer's process stopped cleanly (a signal, an operator): nothing is decided after it. */
+  | { readonly type: 'ServiceStopped'; readonly reason: string }
   | { readonly type: 'CommunicationObserved'; readonly communication: CommunicationView }
   | {
       readonly type: 'HeartbeatSucceeded';

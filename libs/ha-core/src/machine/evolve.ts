@@ -121,6 +121,7 @@ export function evolve(state: HaMachineState | null, event: HaEvent): HaMachineS
       return event.note === 'HA_HIGH_CLOCK_SKEW' ? { ...state, lastClockSkewWarningAt: event.at } : state;
     case 'CommandReceived':
     case 'CommandAnswered':
+    case 'ServiceStopped':
       return state;
     default:
       return assertNever(event, 'event');

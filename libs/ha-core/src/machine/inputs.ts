@@ -1,5 +1,6 @@
 import type { HaConfig } from '../config/types';
 import type { HeartbeatResult } from '../observe/heartbeat-answer';
+import type { RestartKind } from './events';
 import type { CommunicationView } from './machine-state';
 import type { PartnerCallOutcome } from './partner-calls';
 
@@ -8,8 +9,10 @@ import type { PartnerCallOutcome } from './partner-calls';
  * epoch) because the machine has no clock of its own.
  */
 export type HaInput =
-  /** A new HA service (process start or successful reconfiguration). */
-  | { readonly type: 'start'; readonly at: number; readonly config: HaConfig }
+  /** A new HA service (process start or successful reconfiguration); `restart` says how the last run ended. */
+  | { readonly type: 'start'; readonly at: number; readonly config: HaConfig; readonly restart?: RestartKind }
+  /** The peer's process is stopping cleanly; `reason` says why (a signal). */
+  | { readonly type: 'stop'; readonly at: number; readonly reason: string }
   /** A heartbeat to the partner completed, well or not; communication as measured at that moment. */
   | {
       readonly type: 'heartbeat-completed';

@@ -152,7 +152,14 @@ export function inputOf(group: readonly RecordedEvent[], state: HaMachineState |
   const afterObservation = observed === undefined ? first : events[1];
   switch (afterObservation?.type) {
     case 'ServiceStarted':
-      return { type: 'start', at, config: afterObservation.config };
+      return {
+        type: 'start',
+        at,
+        config: afterObservation.config,
+        ...(afterObservation.restart === undefined ? {} : { restart: afterObservation.restart }),
+      };
+    case 'ServiceStopped':
+      return { type: 'stop', at, reason: afterObservation.reason };
     case 'CommandReceived':
       return {
         type: 'command',

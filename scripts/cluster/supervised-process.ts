@@ -1,0 +1,88 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BoundedLogFile } from './log-file';
+
+export interface ProcessSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Record<string, string>;
+  readonly cwd: string;
+  readonly logFile: string;
+}
+
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+/** A process that ran this long before it died is restarted after the shortest wait again. */
+const STABLE_MS = 60_000;
+/** How long a stopping process gets before it is killed. */
+const STOP_GRACE_MS = 8_000;
+
+/**
+ * One process of the main job: its output goes to its own log file (not to memory), each line handed to
+ * `onLine` too; when it dies unasked it is logged and started again with a growing backoff. `stop` ends it
+ * by its own pid, SIGTERM first and SIGKILL after a grace period.
+ */
+export class SupervisedProcess {
+  private child: ChildProcess | null = null;
+  private stopping = false;
+  private backoff = BACKOFF_MIN_MS;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly log: BoundedLogFile;
+  restarts = 0;
+
+  constructor(
+    private readonly spec: ProcessSpec,
+    private readonly onLine: (process: string, line: string) => void,
+    private readonly onEvent: (message: string) => void,
+  ) {
+    this.log = new BoundedLogFile(spec.logFile);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const startedAt = Date.now();
+    const child = spawn(this.spec.command, [...this.spec.args], {
+      cwd: this.spec.cwd,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.log.write(`${line}\n`);
+        this.onLine(this.spec.name, line);
+      });
+    }
+    child.once('exit', (code, signal) => {
+      this.child = null;
+      if (this.stopping) return;
+      if (Date.now() - startedAt > STABLE_MS) this.backoff = BACKOFF_MIN_MS;
+      const how = signal === null ? `exit status ${code}` : `signal ${signal}`;
+      this.onEvent(`${this.spec.name} died (${how}); restarting it in ${this.backoff / 1000} s`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.restarts += 1;
+        this.start();
+      }, this.backoff);
+      this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2);
+    });
+  }
+
+  /** Ends the process (and any restart waiting); resolves once it has exited. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(killer);
+  }
+}
