@@ -38,6 +38,7 @@ describe('the API document against a running cluster', () => {
         'GET /dead-letters',
         'GET /events/live',
         'GET /gaps',
+        'GET /health/fleet',
         'GET /health/live',
         'GET /health/ready',
         'GET /history',

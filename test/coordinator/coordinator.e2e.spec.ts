@@ -141,15 +141,28 @@ describe('the coordinator as a real process', () => {
       const effect = record.effects.find((e) => e.type === 'StateMachineContinued')!;
       expect(record.issued.position).toBeLessThan(effect.position);
 
-      const lost = await coordinator.post<{ commandId: string; result: number; text: string }>(
+      // A peer the log has never heard of: refused as unknown, and nothing is recorded.
+      const commandsBefore = await countCommands(coordinator);
+      const unknown = await coordinator.post<{ result: number; text: string }>(
         `/peers/${pair.cluster}/server7/commands`,
         { command: 'ha-continue', who: 'bob', why: 'test' },
+      );
+      expect(unknown).toEqual({
+        status: 404,
+        body: { result: 1, text: `no peer ${pair.cluster}/server7 is known to the coordinator` },
+      });
+      expect(await countCommands(coordinator)).toBe(commandsBefore);
+
+      await pair.waitForState('server1', 'load-balancing');
+      // A known peer that is gone: the command is recorded, and so is its failure.
+      await pair.processes.get('server2')!.stop('SIGKILL');
+      const lost = await coordinator.post<{ commandId: string; result: number; text: string }>(
+        `/peers/${pair.cluster}/server2/commands`,
+        { command: 'status-get', who: 'bob', why: 'test' },
       );
       expect(lost.body).toMatchObject({ result: 1, text: expect.stringContaining('unreachable') });
       const failed = await coordinator.get<{ outcome: { type: string } }>(`/commands/${lost.body.commandId}`);
       expect(failed.outcome.type).toBe('CommandFailed');
-
-      await pair.waitForState('server1', 'load-balancing');
       const peers = await coordinator.get<{ peers: { peer: string; state: string }[] }>('/peers');
       expect(peers.peers.filter((p) => p.peer === 'server1').length).toBeGreaterThan(0);
       const history = await waitFor('the history up to load-balancing', async () => {
@@ -238,3 +251,10 @@ describe('the coordinator as a real process', () => {
     });
   });
 });
+
+/** How many events the coordinator's commands stream holds, from its export. */
+async function countCommands(coordinator: CoordinatorProcess): Promise<number> {
+  const response = await fetch(`${coordinator.url}/streams/_coordinator/commands/export`);
+  if (response.status === 404) return 0;
+  return (await response.text()).split('\n').filter((line) => line.trim().length > 0).length;
+}

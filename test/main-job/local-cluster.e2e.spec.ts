@@ -25,9 +25,16 @@ const alive = (pid: number): boolean => {
 };
 
 /** The main job as `bash scripts/start.sh` ends up running it: its own node process, its pid ours to signal. */
-function startMainJob(dataDir: string, httpPort: number): { child: ChildProcess; output: () => string } {
+function startMainJob(
+  dataDir: string,
+  httpPort: number,
+  command: [string, string[]] = [
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'local-cluster.ts')],
+  ],
+): { child: ChildProcess; output: () => string } {
   const child = own(
-    spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'local-cluster.ts')], {
+    spawn(command[0], command[1], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, HACO_DATA_DIR: dataDir, HACO_HTTP_PORT: String(httpPort), HACO_API_TOKEN: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,6 +107,22 @@ describe('the main job', () => {
     const all = { ...pids, peers: [pids.peers[0], ...(await currentPeerPids(dataDir, restarted))] };
     expect(await stopped(job.child, 'SIGINT', all)).toBeLessThan(30_000);
     expect(job.child.exitCode).toBe(0);
+  });
+
+  it('is what bash scripts/start.sh runs: SIGTERM to the pid it started stops every child', async () => {
+    const job = startMainJob(dataDir, await freePort(), [
+      'bash',
+      [join(PROJECT_ROOT, 'scripts', 'start.sh')],
+    ]);
+    await waitFor(
+      'the banner',
+      async () => (job.output().includes('Ctrl-C stops everything') ? true : undefined),
+      180_000,
+    );
+    const pids = pidsOf();
+    // start.sh ends by replacing itself with the cluster's node process: the pid we hold is that process.
+    expect(pids.main).toBe(job.child.pid);
+    expect(await stopped(job.child, 'SIGTERM', pids)).toBeLessThan(30_000);
   });
 
   it('keeps its token and NATS port across runs, and stops them all on SIGTERM', async () => {

@@ -97,4 +97,38 @@ describe('peer start-up, from source and from the build', () => {
     }
     expect(await peer.exit()).toBe(0);
   });
+
+  it('stops within a bounded time on SIGTERM even while NATS is unreachable', async () => {
+    const nats = await NatsServer.start();
+    const file = join(dir, 'lonely.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cluster: 'lonely',
+        'data-dir': join(dir, 'lonely'),
+        nats: { servers: [nats.url] },
+        'high-availability': [relationship],
+      }),
+    );
+    const peer = OwnedProcess.startTs(
+      join(PROJECT_ROOT, 'apps/peer/src/main.ts'),
+      ['--config', file],
+      PROJECT_ROOT,
+    );
+    try {
+      await waitFor('the peer to start', async () =>
+        peer.output.join('').includes('peer started') ? true : undefined,
+      );
+    } finally {
+      await nats.destroy();
+    }
+    await waitFor('the peer to lose NATS', async () =>
+      peer.output.join('').includes('nats disconnect') ? true : undefined,
+    );
+    const started = Date.now();
+    process.kill(peer.pid, 'SIGTERM');
+    const code = await peer.exit();
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(code).toBe(0);
+  });
 });

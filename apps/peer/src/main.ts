@@ -8,6 +8,7 @@ import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
 import { keaControlServer } from './control/kea-control.server';
 import { PeerModule } from './peer.module';
+import { PeerLifecycle } from './runtime/peer-lifecycle';
 
 const USAGE = 'usage: npm run peer -- --config FILE [--config FILE ...]';
 /** A stop must end even when NATS is gone and nothing can be flushed: Kea stops at once too. */
@@ -80,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       log.warn('stop deadline passed; exiting', { deadlineMs: STOP_DEADLINE_MS });
       process.exit(0);
     }, STOP_DEADLINE_MS).unref();
+    for (const app of apps) app.get(PeerLifecycle).stopReason = signal;
     void Promise.allSettled(apps.map((app) => app.close())).finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -35,7 +35,12 @@ export class Outbox {
     this.cursorFile = join(directory, 'published.seq');
     this.archiveFile = options.archive ? join(directory, 'archive.jsonl') : null;
     this.recover();
+    this.previousLastType =
+      this.lastLine === null ? null : (JSON.parse(this.lastLine) as { type: string }).type;
   }
+
+  /** The type of the last event recorded before this run, or null for a peer that never ran. */
+  readonly previousLastType: string | null;
 
   /** The sequence number the next event gets: gap-free from 1 over the peer's whole history. */
   nextSeq(): number {

@@ -19,7 +19,8 @@ function render(peers: readonly PeerView[], json: boolean): string {
     ['PEER', 'STATE', 'PAUSED', 'IN STATE', 'PARTNER', 'SCOPES', 'HEARTBEAT'],
     peers.map((p) => [
       `${p.cluster}/${p.peer}`,
-      p.state,
+      // A peer that is not up keeps its last reported state, marked as what it is now.
+      p.status === 'up' ? p.state : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
       p.paused ? `yes, ${ago(p.pausedSince, now)}` : 'no',
       ago(p.stateSince, now).replace(' ago', ''),
       p.partner.state,

@@ -9,6 +9,8 @@ export interface PeerView {
   scopes: string[];
   lastHeartbeatAt: string | null;
   stateSince: string | null;
+  status: 'up' | 'unreachable' | 'stopped';
+  statusSince: string | null;
 }
 
 export interface Transition {

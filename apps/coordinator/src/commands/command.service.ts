@@ -20,6 +20,12 @@ export interface CommandOutcome {
   readonly response: KeaResponse;
 }
 
+/** A command refused before it was recorded: invalid, or for a peer the log has never heard of. */
+export interface CommandRefusal {
+  readonly error: string;
+  readonly unknownPeer?: boolean;
+}
+
 export interface CommandRecord {
   readonly issued: StoredEvent | null;
   readonly outcome: StoredEvent | null;
@@ -51,7 +57,7 @@ export class CommandService implements OnModuleInit {
   }
 
   /** `input` is checked against the one schema of operator commands (OperatorCommand) before anything. */
-  async issue(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | { error: string }> {
+  async issue(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
     const stopTimer = this.metrics.commandSeconds.startTimer();
     const outcome = await this.deliver(input);
     stopTimer({
@@ -62,10 +68,15 @@ export class CommandService implements OnModuleInit {
     return outcome;
   }
 
-  private async deliver(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | { error: string }> {
+  private async deliver(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
     const parsed = OperatorCommand.safeParse(input);
     if (!parsed.success) return { error: parsed.error.issues[0].message };
     const command = parsed.data;
+    // A command to a peer the log has never heard of is refused before it is recorded: nothing happened.
+    const stream = `${command.cluster}/${command.peer}`;
+    if ((await this.store.readStream(stream, 1, 1)).length === 0) {
+      return { error: `no peer ${stream} is known to the coordinator`, unknownPeer: true };
+    }
     const request: CommandRequest =
       command.arguments === undefined
         ? { command: command.command }

@@ -21,6 +21,7 @@ export class CommandsController {
   @ApiCreatedResponse({ standardSchema: CommandAnswer })
   @ApiBadRequestResponse({ standardSchema: KeaAnswer })
   @ApiUnauthorizedResponse({ standardSchema: KeaAnswer })
+  @ApiNotFoundResponse({ standardSchema: KeaAnswer })
   @Post('peers/:cluster/:peer/commands')
   @Access('change')
   async command(
@@ -29,7 +30,8 @@ export class CommandsController {
     @Body({ schema: CommandBody }) body: CommandBody,
   ) {
     const outcome = await this.commands.issue({ cluster, peer, ...body });
-    if ('error' in outcome) throw new HttpException({ result: 1, text: outcome.error }, 400);
+    if ('error' in outcome)
+      throw new HttpException({ result: 1, text: outcome.error }, outcome.unknownPeer ? 404 : 400);
     return { commandId: outcome.commandId, ...outcome.response };
   }
 

@@ -40,6 +40,10 @@ export const PeerViewSchema = z
     stateSince: z.string().nullable(),
     lastSeq: z.int(),
     transitions: z.int(),
+    status: z.enum(['up', 'unreachable', 'stopped']),
+    statusSince: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    restart: z.enum(['after-clean-stop', 'after-crash']).nullable(),
   })
   .meta({ id: 'PeerView' });
 
@@ -94,6 +98,16 @@ export const ReplayResponse = z.object({
   streams: z.array(z.object({ stream: z.string(), verified: z.boolean() }).loose()),
 });
 export const LiveResponse = z.object({ status: z.literal('ok') });
+export const FleetResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  peers: z.int(),
+  unreachable: z.array(
+    z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
+  ),
+  stopped: z.array(
+    z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
+  ),
+});
 export const ReadyResponse = z
   .object({
     status: z.string(),

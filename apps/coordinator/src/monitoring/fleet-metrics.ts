@@ -55,6 +55,11 @@ export class FleetMetrics implements OnModuleInit {
           for (const state of HA_STATES) this.set({ ...who(p), state }, p.state === state ? 1 : 0);
       },
     });
+    peerGauge(
+      'haco_peer_up',
+      'Whether the peer is up: 0 once its heartbeats stopped for longer than max-response-delay, or it stopped.',
+      (p) => (p.status === 'up' ? 1 : 0),
+    );
     peerGauge('haco_peer_paused', 'Whether the peer\u2019s state machine is paused.', (p) =>
       p.paused ? 1 : 0,
     );

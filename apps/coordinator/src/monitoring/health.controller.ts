@@ -2,12 +2,12 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { EventStore } from '@haco/event-store';
+import type { EventStore, Projections } from '@haco/event-store';
 import { Access } from '../common/access.decorator';
 import { ReportException } from '../common/report.exception';
-import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
+import { EVENT_STORE, NATS_CONNECTION, PROJECTIONS } from '../common/tokens';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import { LiveResponse, ReadyResponse } from '../common/responses';
+import { FleetResponse, LiveResponse, ReadyResponse } from '../common/responses';
 
 /** A check that takes longer than this is down: a disconnected client would wait for its reconnect. */
 const CHECK_TIMEOUT_MS = 1_000;
@@ -25,6 +25,7 @@ export class HealthController {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {}
 
   @ApiOkResponse({ standardSchema: LiveResponse })
@@ -45,6 +46,28 @@ export class HealthController {
       }
       throw error;
     }
+  }
+
+  /**
+   * The fleet as the log tells it: which peers are unreachable or stopped. About the peers, not the
+   * coordinator: always 200, so that an orchestrator never restarts the coordinator for a dead peer.
+   */
+  @Get('fleet')
+  @ApiOkResponse({ standardSchema: FleetResponse })
+  async fleet() {
+    const peers = await this.projections.peers();
+    const listed = (status: string) =>
+      peers
+        .filter((p) => p.status === status)
+        .map((p) => ({ cluster: p.cluster, peer: p.peer, state: p.state, since: p.statusSince }));
+    const unreachable = listed('unreachable');
+    const stopped = listed('stopped');
+    return {
+      status: unreachable.length + stopped.length === 0 ? 'ok' : 'degraded',
+      peers: peers.length,
+      unreachable,
+      stopped,
+    };
   }
 
   private nats() {

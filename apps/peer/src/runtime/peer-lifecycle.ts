@@ -2,7 +2,8 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
-import { ensureEventsStream } from '@haco/nats';
+import { ensureEventsStream, Outbox } from '@haco/nats';
+import type { RestartKind } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import { DhcpReenableTimer } from '../effects/dhcp-reenable-timer';
 import { HeartbeatLoop } from '../effects/heartbeat-loop';
@@ -33,6 +34,7 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EVENTS_REPLICAS) private readonly replicas: number,
+    @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
   onDecided(_decided: Decided): void {
@@ -44,15 +46,27 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     await ensureEventsStream(this.nc, this.replicas).catch((error: Error) =>
       this.log.warn('could not ensure the events stream yet', { error: error.message }),
     );
+    const restart = restartKind(this.outbox.previousLastType);
     await this.runner.turn(() =>
-      this.runner.submit({ type: 'start', at: this.clock.now(), config: this.settings.ha }),
+      this.runner.submit({
+        type: 'start',
+        at: this.clock.now(),
+        config: this.settings.ha,
+        ...(restart === undefined ? {} : { restart }),
+      }),
     );
     this.publisher.kick();
     const machine = this.runner.state;
     this.log.info('peer started', { state: machine?.state, paused: machine?.paused });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Why the peer stops (the signal main.ts received), recorded in its ServiceStopped. */
+  stopReason = 'shutdown';
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    // The stop is the run's last decision: recorded, so the next start knows it was clean.
+    const reason = signal ?? this.stopReason;
+    await this.runner.turn(() => this.runner.submit({ type: 'stop', at: this.clock.now(), reason }));
     this.runner.close();
     this.heartbeat.stop();
     this.reenable.stop();
@@ -65,4 +79,10 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     this.publisher.stop();
     this.leases.close?.();
   }
+}
+
+/** How this run starts, from the last event of the one before: none, a clean stop, or anything else (a crash). */
+function restartKind(previousLastType: string | null): RestartKind | undefined {
+  if (previousLastType === null) return undefined;
+  return previousLastType === 'ServiceStopped' ? 'after-clean-stop' : 'after-crash';
 }
