@@ -34,6 +34,7 @@ describe('the API document against a running cluster', () => {
     expect(routesOf(doc)).toEqual(
       [
         'GET /clusters',
+        'GET /commands',
         'GET /commands/{id}',
         'GET /dead-letters',
         'GET /events/live',

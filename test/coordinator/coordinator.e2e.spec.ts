@@ -40,6 +40,10 @@ const replayCli = (args: string[]) =>
     encoding: 'utf8',
   });
 
+/*
+ * Longer than 250 lines because each case drives the one coordinator process through kills, commands and
+ * a tampered store, with the checks each needs beside it.
+ */
 describe('the coordinator as a real process', () => {
   let nats: NatsServer;
   let nc: NatsConnection;

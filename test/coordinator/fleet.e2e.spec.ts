@@ -30,7 +30,9 @@ describe('a dead peer does not look alive', () => {
 
   beforeAll(async () => {
     nats = await NatsServer.start();
-    coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'));
+    coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'), {
+      HACO_SSE_KEEPALIVE_MS: '300',
+    });
     pair = new PeerPair(nats);
     pair.startBoth();
     await pair.waitForState('server1', 'load-balancing');
@@ -100,5 +102,23 @@ describe('a dead peer does not look alive', () => {
       unreachable: [],
       stopped: [],
     });
+  });
+
+  it('keeps a quiet live stream open with SSE comment lines', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${coordinator.url}/events/live?stream=${pair.cluster}/nobody`, {
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    let text = '';
+    const started = Date.now();
+    while (!text.includes(': keep-alive\n\n') && Date.now() - started < 5_000) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toContain(': keep-alive\n\n');
+    expect(text).not.toContain('data:');
   });
 });

@@ -151,6 +151,49 @@ describe('the haco CLI against a running cluster', () => {
     }
   });
 
+  it('lists every command, so "who released server1, and when" is one command', () => {
+    const table = haco([
+      'commands',
+      '--peer',
+      `${pair.cluster}/server1`,
+      '--command',
+      'ha-continue',
+      '--since',
+      '1h',
+    ]);
+    expect(table.status).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^TIME\s+PEER\s+COMMAND\s+WHO\s+WHY\s+OUTCOME\s+ID$/);
+    const lines = haco(['commands', '--who', 'dave', '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        peer: 'server1',
+        command: 'ha-continue',
+        who: 'dave',
+        why: 'leases checked',
+        guard: 'ready',
+        outcome: 'completed',
+        result: 0,
+      }),
+    ]);
+    expect(haco(['commands', '--who', 'dave', '--until', '1h', '--json']).stdout.trim()).toBe('');
+    expect(haco(['commands', '--since', 'last tuesday']).status).toBe(2);
+  });
+
+  it('reads replay and export through the coordinator when HACO_URL is set, and a missing --db is exit 1', () => {
+    const local = haco(['export', `${pair.cluster}/server1`, '--db', cluster.dbPath]);
+    const remote = haco(['export', `${pair.cluster}/server1`]);
+    expect(remote.status).toBe(0);
+    const firstLine = (text: string) => JSON.parse(text.split('\n')[0]) as { id: string };
+    expect(firstLine(remote.stdout).id).toBe(firstLine(local.stdout).id);
+    const missing = haco(['export', `${pair.cluster}/server1`, '--db', '/nonexistent/events.sqlite']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no event log at /nonexistent/events.sqlite');
+    expect(haco(['replay', '--verify', '--db', '/nonexistent/events.sqlite']).status).toBe(1);
+  });
+
   it('explains its usage and a bad peer name with exit 2', () => {
     expect(haco([]).status).toBe(2);
     const bad = haco(['continue', 'server1']);

@@ -16,7 +16,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
     expect(readCoordinatorSettings([], {})).toEqual({
       nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1 },
       database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
-      http: { host: '127.0.0.1', port: 8080 },
+      http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
       auth: { token: null, protectReads: false },
     });
   });

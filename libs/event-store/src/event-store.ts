@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
+import type { CommandFilter, CommandSummary } from './command-log';
+import { listCommands } from './command-log';
 import { SerialQueue } from '@haco/common';
 import type { HistoryFilter, TransitionDbRow, TransitionRecord } from './transitions';
 import { fromTransitionDbRow, historyWhere } from './transitions';
@@ -110,6 +112,11 @@ export class EventStore {
       [causationId],
     )) as EventRow[];
     return rows.map(toStored);
+  }
+
+  /** Operator commands with their outcomes, filtered and paged (see command-log.ts). */
+  commands(filter: CommandFilter): Promise<{ total: number; commands: CommandSummary[] }> {
+    return listCommands(this.dataSource, filter);
   }
 
   /** Events of `type` whose data field `field` equals `value` (e.g. a command's record by its id). */

@@ -9,3 +9,4 @@ export * from './ingest-items';
 export * from './projections/peer-view.projection';
 export { MIGRATIONS } from './migrations';
 export * from './projections/peer-liveness';
+export * from './command-log';

@@ -18,6 +18,22 @@ export class ApiClient {
     return this.call<T>('GET', path);
   }
 
+  /** The answer as it comes (for streamed bodies), after the same reachability and token checks. */
+  async raw(path: string): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      });
+    } catch (error) {
+      throw unreachable(this.baseUrl, error);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new CliError(`refused (${response.status}): ${await response.text()} (--token or HACO_TOKEN)`);
+    }
+    return response;
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('POST', path, body);
   }
@@ -34,11 +50,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      const inner = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
-      const cause = inner?.code ?? inner?.errors?.[0]?.code ?? (error as Error).message;
-      throw new CliError(
-        `cannot reach the coordinator at ${this.baseUrl} (${cause}); is it running? (--url or HACO_URL)`,
-      );
+      throw unreachable(this.baseUrl, error);
     }
     const text = await response.text();
     let parsed: unknown;
@@ -59,4 +71,12 @@ export class ApiClient {
     }
     return parsed as T;
   }
+}
+
+function unreachable(baseUrl: string, error: unknown): CliError {
+  const inner = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+  const cause = inner?.code ?? inner?.errors?.[0]?.code ?? (error as Error).message;
+  return new CliError(
+    `cannot reach the coordinator at ${baseUrl} (${cause}); is it running? (--url or HACO_URL)`,
+  );
 }

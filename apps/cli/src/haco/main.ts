@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiClient, CliError } from './api-client';
 import { bashCompletion } from './completion';
 import { exportStream } from './export-stream';
+import { commandsList } from './commands-list';
 import { history } from './history';
+import { exportRemote, replayRemote } from './remote-reads';
 import { continuePeer, issue } from './issue';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
@@ -68,13 +71,28 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
       .argument('<json>', 'the Kea request, e.g. \'{"command": "ha-reset"}\''),
   ).action((peer: PeerName, json: string, options) => run(issue(api(), peer, parseRequest(json), options)));
   program
+    .command('commands')
+    .description('every operator command: who sent what to which peer, why, and how it ended')
+    .option('--peer <peer>', 'CLUSTER/PEER', peerName)
+    .option('--command <name>', 'one command, e.g. ha-continue')
+    .option('--who <name>', "one operator's commands")
+    .option('--since <time>', 'from this time (ISO 8601, or 30m, 1h, 2d ago)', isoTime)
+    .option('--until <time>', 'up to this time (ISO 8601, or 30m, 1h, 2d ago)', isoTime)
+    .option('--outcome <outcome>', 'completed, refused, failed or pending')
+    .option('--json', 'JSON lines instead of a table')
+    .action((options) => run(commandsList(api(), options)));
+  program
     .command('replay')
-    .description('re-decide every recorded decision through the core (a local event log)')
+    .description('re-decide every recorded decision through the core (through the coordinator, or --db)')
     .option('--verify', 'verify every stream (or --stream)')
-    .option('--state-at <time>', "a stream's view at a past time", isoTime)
+    .option('--state-at <time>', "a stream's view at a past time (a local event log)", isoTime)
     .option('--stream <stream>', 'CLUSTER/PEER')
-    .addOption(new Option('--db <file>', 'the event log').env('HACO_DB').default(DEFAULT_DB))
-    .action((options: { verify?: boolean; stateAt?: string; stream?: string; db: string }) =>
+    .option('--db <file>', `a local event log instead of the coordinator (HACO_DB, else ${DEFAULT_DB})`)
+    .action((options: { verify?: boolean; stateAt?: string; stream?: string; db?: string }) => {
+      const local = localLog(options.db, program);
+      if (local === null && options.verify === true && options.stateAt === undefined) {
+        return run(replayRemote(api(), options.stream));
+      }
       run(
         import('../replay/main').then(({ replay }) =>
           replay([
@@ -82,17 +100,20 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
             ...(options.stateAt ? ['--state-at', options.stateAt] : []),
             ...(options.stream ? ['--stream', options.stream] : []),
             '--db',
-            options.db,
+            existingLog(local ?? process.env.HACO_DB ?? DEFAULT_DB),
           ]),
         ),
-      ),
-    );
+      );
+    });
   program
     .command('export')
-    .description("a stream's events as JSON lines (a local event log)")
+    .description("a stream's events as JSON lines (through the coordinator, or --db)")
     .argument('<stream>', 'CLUSTER/PEER, or _coordinator/commands')
-    .addOption(new Option('--db <file>', 'the event log').env('HACO_DB').default(DEFAULT_DB))
-    .action((stream: string, options: { db: string }) => run(exportStream(stream, options.db)));
+    .option('--db <file>', `a local event log instead of the coordinator (HACO_DB, else ${DEFAULT_DB})`)
+    .action((stream: string, options: { db?: string }) => {
+      const local = localLog(options.db, program);
+      run(local === null ? exportRemote(api(), stream) : exportStream(stream, existingLog(local)));
+    });
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')
@@ -101,6 +122,24 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
       run(Promise.resolve(0));
     });
   return program;
+}
+
+/**
+ * Which event log a reading command reads: `--db` when given; else the coordinator's API when HACO_URL or
+ * --url names one; else HACO_DB (or the main job's own file). null means the API.
+ */
+function localLog(db: string | undefined, program: Command): string | null {
+  if (db !== undefined) return db;
+  const urlGiven = program.getOptionValueSource('url') !== 'default';
+  if (urlGiven) return null;
+  return process.env.HACO_DB ?? DEFAULT_DB;
+}
+
+/** A log file that is not there is a failure to report (exit 1), not wrong usage. */
+function existingLog(path: string): string {
+  if (!existsSync(path))
+    throw new CliError(`no event log at ${path} (--db, HACO_DB, or --url for the coordinator's)`);
+  return path;
 }
 
 function parseRequest(json: string): Record<string, unknown> {

@@ -4,7 +4,11 @@ import { EventStore, openDataSource, peerViewAt, verifyStoredStreams } from '@ha
 const USAGE =
   'usage: npm run replay -- --verify [--db FILE] [--stream CLUSTER/PEER]\n       npm run replay -- --state-at ISO-TIME --stream CLUSTER/PEER [--db FILE]';
 
-function describe(stream: string, report: ReplayReport): string {
+/** One stream's verification as a line (two more for a divergence), the same locally and over HTTP. */
+export function describeReport(
+  stream: string,
+  report: Pick<ReplayReport, 'events' | 'decisions' | 'transitions' | 'pauses' | 'continues' | 'divergence'>,
+): string {
   const counts = `${report.events} events, ${report.decisions} decisions, ${report.transitions} transitions, ${report.pauses} pauses, ${report.continues} continues`;
   if (report.divergence === null) return `OK        ${stream}: ${counts}`;
   const d = report.divergence;
@@ -49,7 +53,7 @@ export async function replay(argv: string[]): Promise<number> {
     let diverged = 0;
     let streams = 0;
     for await (const { stream, report } of verifyStoredStreams(store, only)) {
-      process.stdout.write(`${describe(stream, report)}\n`);
+      process.stdout.write(`${describeReport(stream, report)}\n`);
       streams += 1;
       if (report.divergence !== null) diverged += 1;
     }

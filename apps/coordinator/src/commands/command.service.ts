@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { firstValueFrom, timeout } from 'rxjs';
-import type { EventStore, StoredEvent } from '@haco/event-store';
+import type { CommandFilter, CommandSummary, EventStore, StoredEvent } from '@haco/event-store';
 import type { CoordinatorEvent } from '@haco/contracts';
 import { COMMAND_ID_FIELD, COMMANDS_STREAM, commandSubject, GUARD_FIELD } from '@haco/contracts';
 import type { CommandRequest, KeaResponse } from '@haco/ha-core';
@@ -12,6 +12,7 @@ import { isGuardRefusal, isHaCommand } from '@haco/ha-core';
 import type { z } from 'zod';
 import { OperatorCommand } from './dto/operator-command';
 import { HacoMetrics } from '../monitoring/haco-metrics';
+import { LogTail } from '../store/log-tail';
 import type { Logger } from '@haco/common';
 import { EVENT_STORE, LOGGER, PEER_COMMANDS } from '../common/tokens';
 
@@ -47,6 +48,7 @@ export class CommandService implements OnModuleInit {
     @Inject(PEER_COMMANDS) private readonly peers: Pick<ClientProxy, 'send'>,
     @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LogTail) private readonly tail: LogTail,
   ) {}
 
   /** haco_commands_total starts from what the log holds, once; from then on each outcome counts itself. */
@@ -133,6 +135,11 @@ export class CommandService implements OnModuleInit {
       { type, data },
       { id: randomUUID(), at: new Date().toISOString(), causationId: event.commandId },
     );
+    this.tail.committed();
+  }
+
+  list(filter: CommandFilter): Promise<{ total: number; commands: CommandSummary[] }> {
+    return this.store.commands(filter);
   }
 
   async find(commandId: string): Promise<CommandRecord> {

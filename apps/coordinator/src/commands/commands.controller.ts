@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpException, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
 import { Access } from '../common/access.decorator';
 import { CommandService } from './command.service';
 import { CommandBody } from './dto/operator-command';
+import { CommandsQuery } from './dto/commands.query';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -10,7 +11,13 @@ import {
   ApiOkResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CommandAnswer, CommandRecordResponse, ErrorBody, KeaAnswer } from '../common/responses';
+import {
+  CommandAnswer,
+  CommandRecordResponse,
+  CommandsResponse,
+  ErrorBody,
+  KeaAnswer,
+} from '../common/responses';
 
 @Controller()
 export class CommandsController {
@@ -33,6 +40,16 @@ export class CommandsController {
     if ('error' in outcome)
       throw new HttpException({ result: 1, text: outcome.error }, outcome.unknownPeer ? 404 : 400);
     return { commandId: outcome.commandId, ...outcome.response };
+  }
+
+  /** Every command: who sent what to which peer, why, and how it ended; filtered and paged. */
+  @Get('commands')
+  @ApiOkResponse({ standardSchema: CommandsResponse })
+  @ApiBadRequestResponse({ standardSchema: ErrorBody })
+  async list(@Query({ schema: CommandsQuery }) query: CommandsQuery) {
+    const { since, until, ...filter } = query;
+    const { total, commands } = await this.commands.list({ ...filter, sinceMs: since, untilMs: until });
+    return { total, offset: query.offset, limit: query.limit, commands };
   }
 
   /** The command, its outcome and every event it caused. */

@@ -43,7 +43,8 @@ export const PeerViewSchema = z
     status: z.enum(['up', 'unreachable', 'stopped']),
     statusSince: z.string().nullable(),
     startedAt: z.string().nullable(),
-    restart: z.enum(['after-clean-stop', 'after-crash']).nullable(),
+    // A nullable enum reads ambiguously in OpenAPI 3.0 (null must be listed): a described string instead.
+    restart: z.string().nullable().describe('after-clean-stop, after-crash, or null for a first start'),
   })
   .meta({ id: 'PeerView' });
 
@@ -131,3 +132,25 @@ export const KeaRequest = z
   .meta({ id: 'KeaRequest' });
 export type KeaRequest = z.output<typeof KeaRequest>;
 export const KeaAnswers = z.union([KeaAnswer, z.array(KeaAnswer)]);
+
+export const CommandsResponse = z.object({
+  total: z.int(),
+  offset: z.int(),
+  limit: z.int(),
+  commands: z.array(
+    z.object({
+      commandId: z.string(),
+      at: z.string(),
+      cluster: z.string(),
+      peer: z.string(),
+      command: z.string(),
+      arguments: z.unknown(),
+      who: z.string(),
+      why: z.string(),
+      guard: z.string().nullable(),
+      outcome: z.enum(['completed', 'refused', 'failed', 'pending']),
+      result: z.int().nullable(),
+      text: z.string().nullable(),
+    }),
+  ),
+});

@@ -8,7 +8,8 @@ export interface CoordinatorSettings {
   /** NATS, and how many copies of the events stream to ask for (HACO_EVENTS_REPLICAS, 1 to 5). */
   readonly nats: NatsSettings & { readonly eventsReplicas: number };
   readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
-  readonly http: { readonly host: string; readonly port: number };
+  /** `sseKeepAliveMs`: how often a quiet live stream gets a comment line. */
+  readonly http: { readonly host: string; readonly port: number; readonly sseKeepAliveMs: number };
   /** Bearer token for every call that changes anything; reads need it too when `protectReads`. */
   readonly auth: { readonly token: string | null; readonly protectReads: boolean };
 }
@@ -59,6 +60,11 @@ const SETTINGS_SCHEMA = z
           .min(0, { error: 'must be a port number' })
           .max(65535, { error: 'must be a port number' })
           .default(8080),
+        sseKeepAliveMs: z
+          .int({ error: 'must be a number of milliseconds from 100 to 600000' })
+          .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
+          .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
+          .default(15_000),
       })
       .strict()
       .prefault({}),
@@ -82,6 +88,7 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_DB_SYNCHRONOUS', 'database', 'synchronous', (v) => v],
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
   ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
+  ['HACO_SSE_KEEPALIVE_MS', 'http', 'sseKeepAliveMs', (v) => number(v)],
   ['HACO_API_TOKEN', 'auth', 'token', (v) => v],
   ['HACO_PROTECT_READS', 'auth', 'protectReads', (v) => (v === 'true' ? true : v === 'false' ? false : v)],
 ];

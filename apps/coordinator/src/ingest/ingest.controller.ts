@@ -7,6 +7,7 @@ import type { IngestBatch } from '@haco/nats';
 import { INGEST_BATCH_PATTERN } from '@haco/nats';
 import { EVENT_STORE, LOGGER } from '../common/tokens';
 import { HacoMetrics } from '../monitoring/haco-metrics';
+import { LogTail } from '../store/log-tail';
 import { IngestStats } from './ingest-stats';
 
 /**
@@ -20,6 +21,7 @@ export class IngestController {
     @Inject(IngestStats) private readonly stats: IngestStats,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
+    @Inject(LogTail) private readonly tail: LogTail,
   ) {}
 
   @EventPattern(INGEST_BATCH_PATTERN)
@@ -40,6 +42,7 @@ export class IngestController {
       }
     });
     this.stats.lastCommitAt = Date.now();
+    this.tail.committed();
     this.stats.messages += batch.messages.length;
   }
 }

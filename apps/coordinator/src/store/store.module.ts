@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { EventStore, openDataSource, Projections } from '@haco/event-store';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { DATA_SOURCE, EVENT_STORE, PROJECTIONS, SETTINGS } from '../common/tokens';
+import { LogTail } from './log-tail';
 
 /** Closes the database last, once ingest and every request are done with it. */
 @Injectable()
@@ -36,7 +37,8 @@ class StoreShutdown implements OnApplicationShutdown {
       inject: [EVENT_STORE],
     },
     StoreShutdown,
+    LogTail,
   ],
-  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS],
+  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail],
 })
 export class StoreModule {}
