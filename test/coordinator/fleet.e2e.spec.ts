@@ -89,7 +89,11 @@ describe('a dead peer does not look alive', () => {
       return v.status === 'stopped' ? v : undefined;
     });
     expect(stopped.statusSince).not.toBeNull();
-    const events = await pair.storedEvents('server2');
+    const exported = await (await fetch(`${coordinator.url}/streams/${pair.cluster}/server2/export`)).text();
+    const events = exported
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
     expect(events[events.length - 1]).toMatchObject({ type: 'ServiceStopped', data: { reason: 'SIGTERM' } });
     pair.start('server2');
     const again = await waitFor('server2 up after its clean stop', async () => {

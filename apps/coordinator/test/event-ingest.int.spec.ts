@@ -6,10 +6,10 @@ import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import { eventSubject } from '@haco/contracts';
+import { EVENTS_STREAM, eventSubject } from '@haco/contracts';
 import { silentLogger } from '@haco/common';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { ensureEventsStream, JetStreamIngestServer } from '@haco/nats';
@@ -19,6 +19,7 @@ import { EVENT_STORE, LOGGER } from '../src/common/tokens';
 import { IngestModule } from '../src/ingest/ingest.module';
 import { IngestStats } from '../src/ingest/ingest-stats';
 import { MetricsModule } from '../src/monitoring/metrics.module';
+import { LogTail } from '../src/store/log-tail';
 
 jest.setTimeout(60_000);
 
@@ -58,8 +59,9 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: LOGGER, useValue: quiet },
+        LogTail,
       ],
-      exports: [EVENT_STORE, LOGGER],
+      exports: [EVENT_STORE, LOGGER, LogTail],
     })
     class StoreForTest {}
     @Module({ imports: [StoreForTest, MetricsModule, IngestModule] })
@@ -86,6 +88,24 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
   };
   const settled = () =>
     waitFor('ingest to catch up', async () => (stats.messages >= published ? true : undefined));
+
+  it('keeps in JetStream only what is not yet stored: a bounded work queue that refuses rather than drops', async () => {
+    const subject = eventSubject('lab', 'retention');
+    for (let seq = 1; seq <= 5; seq += 1)
+      await publish(subject, JSON.stringify(envelope('lab/retention', seq)));
+    await settled();
+    const jsm = await jetstreamManager(nc);
+    const info = await waitFor('the stored messages to leave the stream', async () => {
+      const i = await jsm.streams.info(EVENTS_STREAM);
+      return i.state.messages === 0 ? i : undefined;
+    });
+    expect(info.config).toMatchObject({
+      retention: 'workqueue',
+      discard: 'new',
+      max_bytes: 1024 * 1024 * 1024,
+    });
+    expect((await store.readStream('lab/retention')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
 
   it('stores a stream in order, once, even when messages come twice', async () => {
     for (let seq = 1; seq <= 20; seq += 1)
