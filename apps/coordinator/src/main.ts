@@ -61,7 +61,13 @@ async function main(): Promise<void> {
   const settings = app.get<CoordinatorSettings>(SETTINGS);
   const nc = app.get<NatsConnection>(NATS_CONNECTION);
   app.connectMicroservice(
-    { strategy: new JetStreamIngestServer(nc, { replicas: settings.nats.eventsReplicas, log }) },
+    {
+      strategy: new JetStreamIngestServer(nc, {
+        replicas: settings.nats.eventsReplicas,
+        maxBytes: settings.nats.eventsMaxBytes,
+        log,
+      }),
+    },
     { inheritAppConfig: true },
   );
   await app.startAllMicroservices();

@@ -14,7 +14,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
 
   it('reads the defaults when nothing is given', () => {
     expect(readCoordinatorSettings([], {})).toEqual({
-      nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1 },
+      nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1, eventsMaxBytes: 1024 * 1024 * 1024 },
       database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
       http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
       auth: { token: null, protectReads: false },

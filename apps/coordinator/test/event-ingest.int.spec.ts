@@ -56,11 +56,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     // The coordinator's own IngestModule on the JetStream transport, as main.ts connects it.
     @Global()
     @Module({
-      providers: [
-        { provide: EVENT_STORE, useValue: store },
-        { provide: LOGGER, useValue: quiet },
-        LogTail,
-      ],
+      providers: [{ provide: EVENT_STORE, useValue: store }, { provide: LOGGER, useValue: quiet }, LogTail],
       exports: [EVENT_STORE, LOGGER, LogTail],
     })
     class StoreForTest {}

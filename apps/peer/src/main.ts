@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { jsonLogger, NestJsonLogger } from '@haco/common';
+import { jsonLogger, NestJsonLogger, rateLimitedWarnings } from '@haco/common';
 import { streamId } from '@haco/contracts';
+import type { EventsStreamOptions } from '@haco/nats';
+import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import type { PeerSettings } from './config/peer-config';
 import { PeerConfigError, readPeerSettings } from './config/peer-config';
 import { keaControlServer } from './control/kea-control.server';
@@ -29,24 +31,39 @@ function loadSettings(argv: string[]): PeerSettings[] {
   });
 }
 
-/** HACO_EVENTS_REPLICAS: copies of the events stream on a NATS cluster (1 to 5). */
-function eventsReplicas(value: string | undefined): number {
-  const replicas = Number(value ?? 1);
+/**
+ * The events stream a peer creates when there is none (the coordinator may not be up yet): HACO_EVENTS_REPLICAS
+ * copies on a NATS cluster (1 to 5), bounded by HACO_EVENTS_MAX_BYTES.
+ */
+function eventsStream(env: NodeJS.ProcessEnv): EventsStreamOptions {
+  const replicas = Number(env.HACO_EVENTS_REPLICAS ?? 1);
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
-    throw new PeerConfigError(`HACO_EVENTS_REPLICAS must be an integer from 1 to 5, not ${value}`, '');
+    throw new PeerConfigError(
+      `HACO_EVENTS_REPLICAS must be an integer from 1 to 5, not ${env.HACO_EVENTS_REPLICAS}`,
+      '',
+    );
   }
-  return replicas;
+  const maxBytes = Number(env.HACO_EVENTS_MAX_BYTES ?? DEFAULT_EVENTS_MAX_BYTES);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1024 * 1024) {
+    throw new PeerConfigError(
+      `HACO_EVENTS_MAX_BYTES must be a number of bytes, at least 1 MiB, not ${env.HACO_EVENTS_MAX_BYTES}`,
+      '',
+    );
+  }
+  return { replicas, maxBytes };
 }
 
-async function startPeer(settings: PeerSettings, replicas: number): Promise<INestMicroservice> {
-  const log = jsonLogger({
-    cluster: settings.cluster,
-    peer: settings.ha.thisServerName,
-    stream: streamId(settings.cluster, settings.ha.thisServerName),
-  });
+async function startPeer(settings: PeerSettings, stream: EventsStreamOptions): Promise<INestMicroservice> {
+  const log = rateLimitedWarnings(
+    jsonLogger({
+      cluster: settings.cluster,
+      peer: settings.ha.thisServerName,
+      stream: streamId(settings.cluster, settings.ha.thisServerName),
+    }),
+  );
   const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
   const app = await NestFactory.createMicroservice(
-    PeerModule.register(settings, log, { eventsReplicas: replicas }),
+    PeerModule.register(settings, log, { eventsStream: stream }),
     {
       strategy: keaControlServer(settings.nats, name),
       logger: new NestJsonLogger(log),
@@ -62,10 +79,10 @@ async function startPeer(settings: PeerSettings, replicas: number): Promise<INes
  */
 async function main(argv: string[]): Promise<number> {
   let all: PeerSettings[];
-  let replicas: number;
+  let stream: EventsStreamOptions;
   try {
     all = loadSettings(argv);
-    replicas = eventsReplicas(process.env.HACO_EVENTS_REPLICAS);
+    stream = eventsStream(process.env);
   } catch (error) {
     process.stderr.write(`haco peer: ${(error as Error).message}\n`);
     return 2;
@@ -88,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   for (const settings of all) {
     if (stopping) break;
-    apps.push(await startPeer(settings, replicas));
+    apps.push(await startPeer(settings, stream));
   }
   if (all.length > 1) log.info('all peers started', { count: apps.length });
   return new Promise(() => undefined);

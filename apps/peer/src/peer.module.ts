@@ -6,6 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
 import { commandSubject, eventSubject } from '@haco/contracts';
+import type { EventsStreamOptions } from '@haco/nats';
 import { natsConnectionOptions } from '@haco/nats';
 import type { PeerSettings } from './config/peer-config';
 import { ControlChannel } from './control/control-channel';
@@ -33,7 +34,7 @@ import { NatsStatusWatcher } from './runtime/nats-status';
 import { PeerLifecycle } from './runtime/peer-lifecycle';
 import {
   CLOCK,
-  EVENTS_REPLICAS,
+  EVENTS_STREAM_OPTIONS,
   IDS,
   LEASE_STORE,
   LOGGER,
@@ -43,8 +44,8 @@ import {
 } from './runtime/tokens';
 
 export interface PeerModuleOptions {
-  /** Copies of the events stream to ask for when the peer creates it. */
-  readonly eventsReplicas: number;
+  /** The events stream to create when there is none (its copies and its bound). */
+  readonly eventsStream: EventsStreamOptions;
 }
 
 /** One HA peer: its control channel, its state machine runner and the parts that act on its decisions. */
@@ -70,7 +71,7 @@ export class PeerModule {
       controllers: [controlChannelController(commandSubject(settings.cluster, settings.ha.thisServerName))],
       providers: [
         { provide: PEER_SETTINGS, useValue: settings },
-        { provide: EVENTS_REPLICAS, useValue: options.eventsReplicas },
+        { provide: EVENTS_STREAM_OPTIONS, useValue: options.eventsStream },
         { provide: LOGGER, useValue: log },
         { provide: CLOCK, useValue: systemClock },
         { provide: IDS, useValue: randomIds },

@@ -1,4 +1,5 @@
-export { ensureEventsStream } from './events-stream';
+export { DEFAULT_EVENTS_MAX_BYTES, ensureEventsStream } from './events-stream';
+export type { EventsStreamOptions } from './events-stream';
 export { natsConnectionOptions } from './connection-options';
 export type { NatsSettings } from './connection-options';
 export { isNoResponders, requestFailureText } from './request-errors';

@@ -25,6 +25,8 @@ const IDLE_HEARTBEAT_MS = 250;
 
 export interface IngestServerOptions {
   readonly replicas: number;
+  /** The bound of the events stream, when this server creates it. */
+  readonly maxBytes?: number;
   readonly batchSize?: number;
   readonly log: Logger;
 }
@@ -76,7 +78,7 @@ export class JetStreamIngestServer extends Server implements CustomTransportStra
   }
 
   private async prepareConsumer(): Promise<void> {
-    await ensureEventsStream(this.nc, this.options.replicas);
+    await ensureEventsStream(this.nc, { replicas: this.options.replicas, maxBytes: this.options.maxBytes });
     const jsm = await jetstreamManager(this.nc);
     // Messages a killed coordinator fetched but never acknowledged come back after ack_wait: keep it short.
     const config = { ack_wait: ACK_WAIT_NS, max_ack_pending: 10_000 };

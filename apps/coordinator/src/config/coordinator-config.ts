@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SynchronousMode } from '@haco/event-store';
 import type { NatsSettings } from '@haco/nats';
+import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import { settingsError } from './settings-error';
 
 export interface CoordinatorSettings {
-  /** NATS, and how many copies of the events stream to ask for (HACO_EVENTS_REPLICAS, 1 to 5). */
-  readonly nats: NatsSettings & { readonly eventsReplicas: number };
+  /**
+   * NATS, and the events stream the coordinator creates when there is none: how many copies
+   * (HACO_EVENTS_REPLICAS, 1 to 5) and how many bytes it may hold while waiting (HACO_EVENTS_MAX_BYTES).
+   */
+  readonly nats: NatsSettings & { readonly eventsReplicas: number; readonly eventsMaxBytes: number };
   readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
   /** `sseKeepAliveMs`: how often a quiet live stream gets a comment line. */
   readonly http: { readonly host: string; readonly port: number; readonly sseKeepAliveMs: number };
@@ -37,6 +41,10 @@ const SETTINGS_SCHEMA = z
           .min(1, { error: 'must be an integer from 1 to 5' })
           .max(5, { error: 'must be an integer from 1 to 5' })
           .default(1),
+        eventsMaxBytes: z
+          .int({ error: 'must be a number of bytes, at least 1 MiB' })
+          .min(1024 * 1024, { error: 'must be a number of bytes, at least 1 MiB' })
+          .default(DEFAULT_EVENTS_MAX_BYTES),
       })
       .strict()
       .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
@@ -83,7 +91,10 @@ type RawSettings = Record<string, Record<string, unknown>>;
 /** The environment variables, each set on its field of the file's shape; they win over the file. */
 const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown][] = [
   ['HACO_NATS_URL', 'nats', 'servers', (v) => v.split(',')],
+  ['HACO_NATS_USER', 'nats', 'user', (v) => v],
+  ['HACO_NATS_PASS', 'nats', 'pass', (v) => v],
   ['HACO_EVENTS_REPLICAS', 'nats', 'eventsReplicas', (v) => number(v)],
+  ['HACO_EVENTS_MAX_BYTES', 'nats', 'eventsMaxBytes', (v) => number(v)],
   ['HACO_DB', 'database', 'path', (v) => v],
   ['HACO_DB_SYNCHRONOUS', 'database', 'synchronous', (v) => v],
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],

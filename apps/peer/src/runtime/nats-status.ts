@@ -31,7 +31,8 @@ export class NatsStatusWatcher implements OnApplicationBootstrap {
           this.partner.setConnected(false);
           break;
         case 'reconnect':
-          this.log.info('nats reconnect', { server: status.server });
+          // Reconnects are routine on a NATS cluster: debug, while the disconnect before it is the warning.
+          this.log.debug('nats reconnect', { server: status.server });
           await ensureEventsStream(this.nc).catch(() => undefined);
           this.partner.setConnected(true);
           this.publisher.kick();

@@ -2,6 +2,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
+import type { EventsStreamOptions } from '@haco/nats';
 import { ensureEventsStream, Outbox } from '@haco/nats';
 import type { RestartKind } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
@@ -12,7 +13,7 @@ import type { LeaseStore } from '../leases/lease-store';
 import type { Clock } from './clock';
 import type { Decided, DecisionListener } from './machine-runner';
 import { MachineRunner } from './machine-runner';
-import { CLOCK, EVENTS_REPLICAS, LEASE_STORE, LOGGER, NATS_CONNECTION, PEER_SETTINGS } from './tokens';
+import { CLOCK, EVENTS_STREAM_OPTIONS, LEASE_STORE, LOGGER, NATS_CONNECTION, PEER_SETTINGS } from './tokens';
 
 /** How long a stopping peer waits for JetStream to acknowledge its last events (they stay in the outbox). */
 const PUBLISH_GRACE_MS = 2_000;
@@ -33,7 +34,7 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(EVENTS_REPLICAS) private readonly replicas: number,
+    @Inject(EVENTS_STREAM_OPTIONS) private readonly eventsStream: EventsStreamOptions,
     @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
@@ -43,7 +44,7 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     this.runner.listen(this);
-    await ensureEventsStream(this.nc, this.replicas).catch((error: Error) =>
+    await ensureEventsStream(this.nc, this.eventsStream).catch((error: Error) =>
       this.log.warn('could not ensure the events stream yet', { error: error.message }),
     );
     const restart = restartKind(this.outbox.previousLastType);

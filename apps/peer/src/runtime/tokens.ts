@@ -9,4 +9,4 @@ export const CLOCK = Symbol('Clock');
 export const IDS = Symbol('IdSource');
 export const LOGGER = Symbol('Logger');
 export const PARTNER_PROXY = Symbol('PartnerClientProxy');
-export const EVENTS_REPLICAS = Symbol('EventsReplicas');
+export const EVENTS_STREAM_OPTIONS = Symbol('EventsStreamOptions');
