@@ -151,6 +151,32 @@ describe('the haco CLI against a running cluster', () => {
     }
   });
 
+  it('history tells the whole story: the start, the pause, the continue with who and why', () => {
+    const rows = haco(['history', `${pair.cluster}/server1`, '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            cause: string;
+            from: string;
+            to: string;
+            who: string | null;
+            why: string | null;
+            commandId: string | null;
+          },
+      );
+    const causes = rows.map((r) => r.cause);
+    expect(causes[0]).toBe('started');
+    expect(causes).toContain('paused:once');
+    const continued = rows.find((r) => r.cause === 'continued');
+    expect(continued).toMatchObject({ from: 'ready', to: 'ready', who: 'dave', why: 'leases checked' });
+    expect(causes.indexOf('paused:once')).toBeLessThan(causes.indexOf('continued'));
+    const table = haco(['history', `${pair.cluster}/server1`]).stdout;
+    expect(table.split('\n')[0]).toMatch(/^TIME\s+PEER\s+FROM\s+TO\s+AFTER\s+CAUSE\s+COMMAND\s+WHO\s+WHY$/);
+    expect(table).toMatch(/continued\s+[0-9a-f-]{36}\s+dave\s+leases checked/);
+  });
+
   it('lists every command, so "who released server1, and when" is one command', () => {
     const table = haco([
       'commands',

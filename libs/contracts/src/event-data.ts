@@ -46,7 +46,7 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   LeaseBacklogCleared: [],
   SyncCompleteNotified: [],
   Noted: [],
-  ServiceStopped: [string('reason')],
+  ServiceStopped: [string('reason'), state('state')],
   CommandIssued: [string('commandId'), string('cluster'), string('peer'), object('request'), string('who')],
   CommandRefused: [string('commandId'), string('reason')],
   CommandCompleted: [string('commandId')],

@@ -113,3 +113,18 @@ function toSummary(row: Row): CommandSummary {
     text: text ?? null,
   };
 }
+
+/** Who sent each of these commands, and why (commands the coordinator never issued are left out). */
+export async function operatorsOf(
+  dataSource: DataSource,
+  commandIds: readonly string[],
+): Promise<Map<string, { who: string; why: string }>> {
+  if (commandIds.length === 0) return new Map();
+  const rows = (await dataSource.query(
+    `SELECT json_extract(data, '$.commandId') AS id, json_extract(data, '$.who') AS who, json_extract(data, '$.why') AS why
+     FROM events WHERE stream = ? AND type = 'CommandIssued'
+       AND json_extract(data, '$.commandId') IN (${commandIds.map(() => '?').join(', ')})`,
+    [COMMANDS_STREAM, ...commandIds],
+  )) as { id: string; who: string; why: string }[];
+  return new Map(rows.map((r) => [r.id, { who: r.who, why: r.why }]));
+}

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
 import type { CommandFilter, CommandSummary } from './command-log';
-import { listCommands } from './command-log';
+import { listCommands, operatorsOf } from './command-log';
 import { SerialQueue } from '@haco/common';
 import type { HistoryFilter, TransitionDbRow, TransitionRecord } from './transitions';
 import { fromTransitionDbRow, historyWhere } from './transitions';
@@ -117,6 +117,11 @@ export class EventStore {
   /** Operator commands with their outcomes, filtered and paged (see command-log.ts). */
   commands(filter: CommandFilter): Promise<{ total: number; commands: CommandSummary[] }> {
     return listCommands(this.dataSource, filter);
+  }
+
+  /** Who sent these commands, and why. */
+  operators(commandIds: readonly string[]): Promise<Map<string, { who: string; why: string }>> {
+    return operatorsOf(this.dataSource, commandIds);
   }
 
   /** Events of `type` whose data field `field` equals `value` (e.g. a command's record by its id). */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '@haco/contracts';
-import { startsState, transitionRow } from './transitions';
+import { makesHistoryRow, startsState, transitionRow } from './transitions';
 
 /*
  * Longer than 250 lines because the whole write path of one transaction (append, gaps, dead letters,
@@ -249,7 +249,7 @@ export class EventWriter {
     const cursor = this.cursor(cursors, e.stream);
     cursor.lastSeq = e.seq;
     cursor.changed = true;
-    if (startsState(e)) {
+    if (makesHistoryRow(e)) {
       const row = transitionRow(e, position, cursor.stateSince);
       if (row !== null) {
         this.sql.transition.run(
@@ -270,7 +270,7 @@ export class EventWriter {
           this.knownCauses.add(row.cause);
         }
       }
-      cursor.stateSince = e.at;
+      if (startsState(e)) cursor.stateSince = e.at;
     }
     return position;
   }

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@haco/contracts';
-import { causeText } from '@haco/ha-core';
+import type { HaEvent } from '@haco/ha-core';
+import { causeText, initialMachineState } from '@haco/ha-core';
 
 /** One change of state as the history lists it. */
 export interface TransitionRecord {
@@ -30,49 +31,91 @@ export interface HistoryFilter {
   readonly offset: number;
 }
 
-interface TransitionData {
-  from: string;
-  to: string;
-  partnerState: string;
-  cause:
-    { kind: 'rule'; trigger: string; rule: string } | { kind: 'command'; command: string; commandId: string };
-}
-
-/** Whether an event starts the clock of a state: a start, or a transition to a different state. */
-export function startsState(envelope: EventEnvelope): boolean {
-  if (envelope.type === 'ServiceStarted') return true;
-  if (envelope.type !== 'StateTransitioned') return false;
-  const data = envelope.data as unknown as TransitionData;
-  return data.from !== data.to;
-}
-
 /** A transition as the writer stores it, beside the event it comes from. */
 export type StoredTransition = Omit<TransitionRecord, 'cluster' | 'peer'> & {
   readonly position: number;
   readonly stream: string;
 };
 
-/** The history row of a transition to a different state, or null for any other event. */
+/** Whether an event starts the clock of a state: a start, or a transition to a different state. */
+export function startsState(envelope: EventEnvelope): boolean {
+  if (envelope.type === 'ServiceStarted') return true;
+  if (envelope.type !== 'StateTransitioned') return false;
+  const data = envelope.data as unknown as HaEventData<'StateTransitioned'>;
+  return data.from !== data.to;
+}
+
+/**
+ * Whether an event has a row in the history. Besides transitions, it lists a run's start and clean stop,
+ * and each pause and continue, as rows whose from and to are the state they happened in, told apart by
+ * their cause (`started`, `started:after-crash`, `stopped:SIGTERM`, `paused:once`, `continued`).
+ */
+export function makesHistoryRow(envelope: EventEnvelope): boolean {
+  switch (envelope.type) {
+    case 'StateTransitioned':
+      return startsState(envelope);
+    case 'ServiceStarted':
+    case 'ServiceStopped':
+    case 'StateMachinePaused':
+    case 'StateMachineContinued':
+      return true;
+    default:
+      return false;
+  }
+}
+
+type HaEventData<T extends HaEvent['type']> = Omit<Extract<HaEvent, { type: T }>, 'type'>;
+
+/** The history row of an event (see makesHistoryRow), or null for any other. */
 export function transitionRow(
   envelope: EventEnvelope,
   position: number,
   stateSince: string | null,
 ): StoredTransition | null {
-  if (envelope.type !== 'StateTransitioned') return null;
-  const data = envelope.data as unknown as TransitionData;
-  if (data.from === data.to) return null;
-  return {
-    position,
-    stream: envelope.stream,
-    seq: envelope.seq,
-    at: envelope.at,
-    from: data.from,
-    to: data.to,
-    partnerState: data.partnerState,
-    cause: causeText(data.cause),
-    commandId: data.cause.kind === 'command' ? data.cause.commandId : null,
-    durationInPreviousMs: stateSince === null ? null : Date.parse(envelope.at) - Date.parse(stateSince),
-  };
+  const base = { position, stream: envelope.stream, seq: envelope.seq, at: envelope.at };
+  const inState = (state: string, cause: string, commandId: string | null = null): StoredTransition => ({
+    ...base,
+    from: state,
+    to: state,
+    partnerState: '',
+    cause,
+    commandId,
+    durationInPreviousMs: null,
+  });
+  switch (envelope.type) {
+    case 'StateTransitioned': {
+      const data = envelope.data as unknown as HaEventData<'StateTransitioned'>;
+      if (data.from === data.to) return null;
+      return {
+        ...base,
+        from: data.from,
+        to: data.to,
+        partnerState: data.partnerState,
+        cause: causeText(data.cause),
+        commandId: data.cause.kind === 'command' ? data.cause.commandId : null,
+        durationInPreviousMs: stateSince === null ? null : Date.parse(envelope.at) - Date.parse(stateSince),
+      };
+    }
+    case 'ServiceStarted': {
+      const data = envelope.data as unknown as HaEventData<'ServiceStarted'>;
+      const state = initialMachineState(data.config).state;
+      return inState(state, data.restart === undefined ? 'started' : `started:${data.restart}`);
+    }
+    case 'ServiceStopped': {
+      const data = envelope.data as unknown as HaEventData<'ServiceStopped'>;
+      return inState(data.state, `stopped:${data.reason}`);
+    }
+    case 'StateMachinePaused': {
+      const data = envelope.data as unknown as HaEventData<'StateMachinePaused'>;
+      return inState(data.state, `paused:${data.pause}`);
+    }
+    case 'StateMachineContinued': {
+      const data = envelope.data as unknown as HaEventData<'StateMachineContinued'>;
+      return inState(data.state, 'continued', data.commandId);
+    }
+    default:
+      return null;
+  }
 }
 
 /** The WHERE clause and its parameters for a history filter, every condition on an indexed column. */

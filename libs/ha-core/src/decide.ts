@@ -27,7 +27,7 @@ export function decide(state: HaMachineState | null, input: HaInput, options: De
   if (input.type === 'start') return start(input.config, input.at, runMode, input.restart);
   if (state === null) throw new Error(`the HA service has not started; '${input.type}' cannot be decided`);
   // A clean stop ends the run whatever the machine waits for: the process is going.
-  if (input.type === 'stop') return [{ type: 'ServiceStopped', reason: input.reason }];
+  if (input.type === 'stop') return [{ type: 'ServiceStopped', reason: input.reason, state: state.state }];
   const d = new Decision(state, input.at);
   if (state.pendingCall !== null && input.type !== 'partner-call-completed' && input.type !== 'command') {
     throw new Error(

@@ -40,7 +40,7 @@ export async function history(
   }
   write(
     table(
-      ['TIME', 'PEER', 'FROM', 'TO', 'AFTER', 'CAUSE', 'COMMAND'],
+      ['TIME', 'PEER', 'FROM', 'TO', 'AFTER', 'CAUSE', 'COMMAND', 'WHO', 'WHY'],
       shown.map((t) => [
         t.at,
         `${t.cluster}/${t.peer}`,
@@ -49,6 +49,8 @@ export async function history(
         t.durationInPreviousMs === null ? '-' : `${(t.durationInPreviousMs / 1000).toFixed(1)}s`,
         t.cause,
         t.commandId ?? '-',
+        t.who ?? '-',
+        t.why || '-',
       ]),
     ),
   );

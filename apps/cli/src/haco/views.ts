@@ -23,6 +23,8 @@ export interface Transition {
   cause: string;
   commandId: string | null;
   durationInPreviousMs: number | null;
+  who: string | null;
+  why: string | null;
 }
 
 export function write(text: string): void {

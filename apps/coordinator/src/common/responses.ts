@@ -60,6 +60,8 @@ export const TransitionSchema = z
     cause: z.string(),
     commandId: z.string().nullable(),
     durationInPreviousMs: z.number().nullable(),
+    who: z.string().nullable(),
+    why: z.string().nullable(),
   })
   .meta({ id: 'Transition' });
 

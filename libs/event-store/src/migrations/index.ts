@@ -1,10 +1,12 @@
 import { CreateEventLog1764000000000 } from './1764000000000-create-event-log';
 import { IndexCausation1764100000000 } from './1764100000000-index-causation';
 import { Transitions1764200000000 } from './1764200000000-transitions';
+import { HistoryLifecycle1764300000000 } from './1764300000000-history-lifecycle';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
   CreateEventLog1764000000000,
   IndexCausation1764100000000,
   Transitions1764200000000,
+  HistoryLifecycle1764300000000,
 ];

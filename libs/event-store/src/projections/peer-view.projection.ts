@@ -1,10 +1,11 @@
 import type { HaEvent, HaMachineState, RestartKind } from '@haco/ha-core';
-import { assertNever, causeText, evolve } from '@haco/ha-core';
+import { assertNever, evolve } from '@haco/ha-core';
+import type { EventEnvelope } from '@haco/contracts';
 import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';
 import { streamPages } from '../stream-pages';
 import type { HistoryFilter, TransitionRecord } from '../transitions';
-import { splitStream } from '../transitions';
+import { makesHistoryRow, splitStream, transitionRow } from '../transitions';
 import type { PeerStatus } from './peer-liveness';
 import { livenessAt } from './peer-liveness';
 
@@ -31,6 +32,9 @@ export interface PeerView {
   readonly restart: RestartKind | null;
 }
 
+/** A history row as the API lists it: with the operator behind it, when a command caused it. */
+export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
+
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
 export function isPeerStream(stream: string): boolean {
@@ -51,7 +55,7 @@ export class PeerFold {
 
   constructor(private readonly stream: string) {}
 
-  /** Folds the next event; returns the history record when it is a transition to a different state. */
+  /** Folds the next event; returns its history record when it has one (the same row the writer stores). */
   apply(stored: StoredEvent): TransitionRecord | null {
     const event = asEvent(stored);
     this.lastSeq = stored.seq;
@@ -60,47 +64,42 @@ export class PeerFold {
     } catch {
       return null;
     }
+    const envelope = stored as unknown as EventEnvelope;
+    const row = makesHistoryRow(envelope) ? transitionRow(envelope, stored.position, this.enteredAt) : null;
+    this.follow(event, stored.at);
+    if (row === null) return null;
+    const { position, stream, ...record } = row;
+    void position;
+    return { ...splitStream(stream), ...record };
+  }
+
+  private follow(event: HaEvent, at: string): void {
     switch (event.type) {
       case 'ServiceStarted':
-        this.enteredAt = stored.at;
-        this.startedAt = stored.at;
+        this.enteredAt = at;
+        this.startedAt = at;
         this.restart = event.restart ?? null;
         this.stoppedAt = null;
         this.pausedSince = null;
-        return null;
+        return;
       case 'ServiceStopped':
-        this.stoppedAt = stored.at;
-        return null;
+        this.stoppedAt = at;
+        return;
       case 'StateMachinePaused':
-        this.pausedSince ??= stored.at;
-        return null;
+        this.pausedSince ??= at;
+        return;
       case 'StateMachineContinued':
         this.pausedSince = null;
-        return null;
+        return;
       case 'HeartbeatSucceeded':
       case 'HeartbeatFailed':
-        this.lastHeartbeatAt = stored.at;
-        return null;
-      case 'StateTransitioned': {
-        if (event.from === event.to) return null;
-        const { cluster, peer } = splitStream(this.stream);
-        const record: TransitionRecord = {
-          cluster,
-          peer,
-          seq: stored.seq,
-          at: stored.at,
-          from: event.from,
-          to: event.to,
-          partnerState: event.partnerState,
-          cause: causeText(event.cause),
-          commandId: event.cause.kind === 'command' ? event.cause.commandId : null,
-          durationInPreviousMs:
-            this.enteredAt === null ? null : Date.parse(stored.at) - Date.parse(this.enteredAt),
-        };
-        this.enteredAt = stored.at;
+        this.lastHeartbeatAt = at;
+        return;
+      case 'StateTransitioned':
+        if (event.from === event.to) return;
+        this.enteredAt = at;
         this.transitions += 1;
-        return record;
-      }
+        return;
       case 'CommandAnswered':
       case 'CommandReceived':
       case 'CommunicationObserved':
@@ -118,9 +117,9 @@ export class PeerFold {
       case 'ScopesServed':
       case 'StateEntered':
       case 'SyncCompleteNotified':
-        return null;
+        return;
       default:
-        return assertNever(event, 'event');
+        assertNever(event, 'event');
     }
   }
 
@@ -212,8 +211,20 @@ export class Projections {
     return views;
   }
 
-  /** The transition history from the indexed table, in the API's shape. */
-  async history(filter: HistoryFilter): Promise<{ total: number; transitions: TransitionRecord[] }> {
-    return this.store.history(filter);
+  /**
+   * The history from the indexed table, in the API's shape: each row caused by an operator's command (an
+   * ha-continue's transitions and its continue) names who sent it and why.
+   */
+  async history(filter: HistoryFilter): Promise<{ total: number; transitions: HistoryRecord[] }> {
+    const { total, transitions } = await this.store.history(filter);
+    const ids = [...new Set(transitions.flatMap((t) => (t.commandId === null ? [] : [t.commandId])))];
+    const operators = await this.store.operators(ids);
+    return {
+      total,
+      transitions: transitions.map((t) => {
+        const operator = t.commandId === null ? undefined : operators.get(t.commandId);
+        return { ...t, who: operator?.who ?? null, why: operator?.why ?? null };
+      }),
+    };
   }
 }

@@ -78,7 +78,7 @@ export type HaEvent =
       readonly restart?: RestartKind;
     }
   /** The peer's process stopped cleanly (a signal, an operator): nothing is decided after it. */
-  | { readonly type: 'ServiceStopped'; readonly reason: string }
+  | { readonly type: 'ServiceStopped'; readonly reason: string; readonly state: HaState }
   | { readonly type: 'CommunicationObserved'; readonly communication: CommunicationView }
   | {
       readonly type: 'HeartbeatSucceeded';
