@@ -131,4 +131,55 @@ describe('peer start-up, from source and from the build', () => {
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(code).toBe(0);
   });
+
+  it('keeps its leases across a restart with the sqlite lease store', async () => {
+    const nats = await NatsServer.start();
+    const file = join(dir, 'sqlite-leases.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cluster: 'leases',
+        'data-dir': join(dir, 'sqlite-leases'),
+        nats: { servers: [nats.url] },
+        leases: { store: 'sqlite', path: join(dir, 'leases.sqlite') },
+        'high-availability': [relationship],
+      }),
+    );
+    const { connect } = await import('@nats-io/transport-node');
+    const nc = await connect({ servers: nats.url });
+    const ask = async (request: unknown) =>
+      JSON.parse(
+        new TextDecoder().decode(
+          (await nc.request('haco.leases.server1.cmd', JSON.stringify(request), { timeout: 2_000 })).data,
+        ),
+      ) as { result: number; arguments?: { 'hw-address'?: string } };
+    const start = () =>
+      OwnedProcess.startTs(join(PROJECT_ROOT, 'apps/peer/src/main.ts'), ['--config', file], PROJECT_ROOT);
+    try {
+      const first = start();
+      await waitFor('the peer to answer', async () =>
+        (await ask({ command: 'ha-heartbeat' }).catch(() => null))?.result === 0 ? true : undefined,
+      );
+      const lease = { 'ip-address': '192.0.2.77', 'hw-address': '1a:1b:1c:1d:1e:1f', 'subnet-id': 1 };
+      expect(await ask({ command: 'lease4-add', arguments: lease })).toMatchObject({ result: 0 });
+      await first.stop('SIGTERM');
+      const second = start();
+      try {
+        await waitFor('the restarted peer to answer', async () =>
+          (await ask({ command: 'ha-heartbeat' }).catch(() => null))?.result === 0 ? true : undefined,
+        );
+        expect(await ask({ command: 'lease4-get', arguments: { 'ip-address': '192.0.2.77' } })).toMatchObject(
+          {
+            result: 0,
+            arguments: { 'hw-address': '1a:1b:1c:1d:1e:1f' },
+          },
+        );
+      } finally {
+        await second.stop('SIGTERM');
+      }
+    } finally {
+      await nc.close();
+      await nats.destroy();
+    }
+  });
 });

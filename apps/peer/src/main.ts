@@ -6,8 +6,8 @@ import { jsonLogger, NestJsonLogger, rateLimitedWarnings } from '@haco/common';
 import { streamId } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
-import type { PeerSettings } from './config/peer-config';
-import { PeerConfigError, readPeerSettings } from './config/peer-config';
+import { PeerConfigError } from './config/peer-config';
+import { PeerConfigModule } from './config/peer-config.module';
 import { keaControlServer } from './control/kea-control.server';
 import { PeerModule } from './peer.module';
 import { PeerLifecycle } from './runtime/peer-lifecycle';
@@ -16,19 +16,23 @@ const USAGE = 'usage: npm run peer -- --config FILE [--config FILE ...]';
 /** A stop must end even when NATS is gone and nothing can be flushed: Kea stops at once too. */
 const STOP_DEADLINE_MS = 5_000;
 
-/** Reads and validates every configuration before anything connects or starts. */
-function loadSettings(argv: string[]): PeerSettings[] {
+type PeerConfig = Awaited<ReturnType<typeof PeerConfigModule.register>>;
+
+/** Reads and validates every configuration (through @nestjs/config) before anything connects or starts. */
+async function loadSettings(argv: string[]): Promise<PeerConfig[]> {
   const files = argv.flatMap((arg, index) => (arg === '--config' ? [argv[index + 1]] : []));
   if (files.length === 0 || files.some((file) => file === undefined)) throw new PeerConfigError(USAGE, '');
-  return files.map((file) => {
+  const configs: PeerConfig[] = [];
+  for (const file of files) {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
       throw new PeerConfigError(`cannot read ${file}: ${(error as Error).message}`, '');
     }
-    return readPeerSettings(raw);
-  });
+    configs.push(await PeerConfigModule.register(raw));
+  }
+  return configs;
 }
 
 /**
@@ -53,7 +57,8 @@ function eventsStream(env: NodeJS.ProcessEnv): EventsStreamOptions {
   return { replicas, maxBytes };
 }
 
-async function startPeer(settings: PeerSettings, stream: EventsStreamOptions): Promise<INestMicroservice> {
+async function startPeer(config: PeerConfig, stream: EventsStreamOptions): Promise<INestMicroservice> {
+  const { settings } = config;
   const log = rateLimitedWarnings(
     jsonLogger({
       cluster: settings.cluster,
@@ -63,7 +68,7 @@ async function startPeer(settings: PeerSettings, stream: EventsStreamOptions): P
   );
   const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
   const app = await NestFactory.createMicroservice(
-    PeerModule.register(settings, log, { eventsStream: stream }),
+    PeerModule.register(config, log, { eventsStream: stream }),
     {
       strategy: keaControlServer(settings.nats, name),
       logger: new NestJsonLogger(log),
@@ -78,10 +83,10 @@ async function startPeer(settings: PeerSettings, stream: EventsStreamOptions): P
  * pairs that way); each is a Nest microservice of its own, with its own NATS connections.
  */
 async function main(argv: string[]): Promise<number> {
-  let all: PeerSettings[];
+  let all: PeerConfig[];
   let stream: EventsStreamOptions;
   try {
-    all = loadSettings(argv);
+    all = await loadSettings(argv);
     stream = eventsStream(process.env);
   } catch (error) {
     process.stderr.write(`haco peer: ${(error as Error).message}\n`);
@@ -103,9 +108,9 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  for (const settings of all) {
+  for (const config of all) {
     if (stopping) break;
-    apps.push(await startPeer(settings, stream));
+    apps.push(await startPeer(config, stream));
   }
   if (all.length > 1) log.info('all peers started', { count: apps.length });
   return new Promise(() => undefined);

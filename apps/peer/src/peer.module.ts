@@ -40,7 +40,6 @@ import {
   LOGGER,
   NATS_CONNECTION,
   PARTNER_PROXY,
-  PEER_SETTINGS,
 } from './runtime/tokens';
 
 export interface PeerModuleOptions {
@@ -51,11 +50,17 @@ export interface PeerModuleOptions {
 /** One HA peer: its control channel, its state machine runner and the parts that act on its decisions. */
 @Module({})
 export class PeerModule {
-  static register(settings: PeerSettings, log: Logger, options: PeerModuleOptions): DynamicModule {
+  static register(
+    config: { readonly module: DynamicModule; readonly settings: PeerSettings },
+    log: Logger,
+    options: PeerModuleOptions,
+  ): DynamicModule {
+    const { settings } = config;
     const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
     return {
       module: PeerModule,
       imports: [
+        config.module,
         ClientsModule.register([
           {
             name: PARTNER_PROXY,
@@ -70,7 +75,6 @@ export class PeerModule {
       ],
       controllers: [controlChannelController(commandSubject(settings.cluster, settings.ha.thisServerName))],
       providers: [
-        { provide: PEER_SETTINGS, useValue: settings },
         { provide: EVENTS_STREAM_OPTIONS, useValue: options.eventsStream },
         { provide: LOGGER, useValue: log },
         { provide: CLOCK, useValue: systemClock },
