@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   say(
     [
       `haco local cluster (cluster "local"): nats-server ${natsUrl}, peers ${PEERS.join(', ')}, coordinator ${api}`,
+      `  console:  ${api}/ui/   (the API token below goes into its token field)`,
       `  event log (SQLite): ${COORDINATOR_DB}`,
       `  logs:     ${LOGS}/{nats-server,coordinator,${PEERS.join(',')}}.log (JSON lines; 10 MiB each, then .1)`,
       `  look:     ${api}/peers   ${api}/metrics   ${api}/health/ready   ${api}/health/fleet   ${api}/docs`,

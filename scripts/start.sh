@@ -20,4 +20,6 @@ if [ -f ../shared/CONFORMANCE.md ]; then
   node --import tsx apps/cli/src/conformance/main.ts "$examples" | node --import tsx scripts/check-conformance.ts "$examples" - "CONFORMANCE.md examples"
   rm -f "$examples"
 fi
+echo "building the console (apps/console -> dist/console)..."
+node --import tsx scripts/build-console.ts
 exec node --import tsx scripts/local-cluster.ts

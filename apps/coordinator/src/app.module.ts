@@ -6,6 +6,7 @@ import { BearerGuard } from './common/bearer.guard';
 import { ErrorBodyFilter } from './common/error-body.filter';
 import { schemaValidation } from './common/validation';
 import { CommandsModule } from './commands/commands.module';
+import { ConsoleModule } from './console/console.module';
 import type pino from 'pino';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
@@ -32,6 +33,7 @@ export class CoordinatorModule {
         CommandsModule,
         AuditModule,
         MonitoringModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: BearerGuard },

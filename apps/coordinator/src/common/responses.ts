@@ -34,6 +34,7 @@ export const PeerViewSchema = z
     state: z.string(),
     paused: z.boolean(),
     pausedSince: z.string().nullable(),
+    pause: z.string().nullable().describe('once or always, while paused'),
     partner: z.object({ state: z.string(), scopes: z.array(z.string()) }),
     scopes: z.array(z.string()),
     lastHeartbeatAt: z.string().nullable(),

@@ -17,6 +17,8 @@ export interface PeerView {
   readonly state: string;
   readonly paused: boolean;
   readonly pausedSince: string | null;
+  /** How the state it is paused in pauses: once, or always. */
+  readonly pause: 'once' | 'always' | null;
   readonly partner: { readonly state: string; readonly scopes: readonly string[] };
   readonly scopes: readonly string[];
   readonly lastHeartbeatAt: string | null;
@@ -45,6 +47,7 @@ export function isPeerStream(stream: string): boolean {
 export class PeerFold {
   private machine: HaMachineState | null = null;
   private pausedSince: string | null = null;
+  private pause: 'once' | 'always' | null = null;
   private lastHeartbeatAt: string | null = null;
   private enteredAt: string | null = null;
   private startedAt: string | null = null;
@@ -87,6 +90,7 @@ export class PeerFold {
         return;
       case 'StateMachinePaused':
         this.pausedSince ??= at;
+        this.pause = event.pause;
         return;
       case 'StateMachineContinued':
         this.pausedSince = null;
@@ -142,6 +146,7 @@ export class PeerFold {
       state: machine.state,
       paused: machine.paused,
       pausedSince: machine.paused ? this.pausedSince : null,
+      pause: machine.paused ? this.pause : null,
       partner: { state: machine.partner.state, scopes: machine.partner.scopes },
       scopes: machine.scopes,
       lastHeartbeatAt: this.lastHeartbeatAt,

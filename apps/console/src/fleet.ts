@@ -1,0 +1,46 @@
+import { html } from 'htm/preact';
+import type { PeerView } from './views';
+import { ago, colourOf } from './views';
+
+const ALARMING = new Set(['partner-down', 'terminated']);
+
+/** One peer in the fleet: its state in its colour, its pause, its heartbeat, and whether it is there at all. */
+function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) => void }) {
+  const alarm = ALARMING.has(peer.state) || peer.status !== 'up';
+  return html`<button
+    class=${`peer ${alarm ? 'alarm' : ''}`}
+    data-peer=${`${peer.cluster}/${peer.peer}`}
+    onClick=${() => onOpen(peer)}
+  >
+    <span class="name">${peer.peer}</span>
+    <span class="role">${peer.role}</span>
+    <span class="state" style=${`background:${colourOf(peer.state)}`}>${peer.state}</span>
+    ${
+      peer.paused &&
+      html`<span class="badge paused" title="paused since ${peer.pausedSince}"
+        >PAUSED in ${peer.state} · ${peer.pause ?? ''} · ${ago(peer.pausedSince)}</span
+      >`
+    }
+    ${peer.status !== 'up' && html`<span class="badge down">${peer.status.toUpperCase()} · ${ago(peer.statusSince)}</span>`}
+    <span class="heartbeat">heartbeat ${ago(peer.lastHeartbeatAt)}</span>
+  </button>`;
+}
+
+/** Every cluster and its peers, as the coordinator's log tells them. */
+export function Fleet({ peers, onOpen }: { peers: readonly PeerView[]; onOpen: (peer: PeerView) => void }) {
+  const clusters = [...new Set(peers.map((p) => p.cluster))].sort();
+  if (clusters.length === 0) return html`<p class="empty">No peer has reported yet.</p>`;
+  return html`<div class="fleet">
+    ${clusters.map(
+      (cluster) =>
+        html`<section class="cluster" data-cluster=${cluster}>
+          <h2>${cluster}</h2>
+          <div class="peers">
+            ${peers
+              .filter((p) => p.cluster === cluster)
+              .map((peer) => html`<${PeerCard} key=${peer.peer} peer=${peer} onOpen=${onOpen} />`)}
+          </div>
+        </section>`,
+    )}
+  </div>`;
+}

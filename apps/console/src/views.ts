@@ -1,0 +1,73 @@
+/** What the console reads of the API (the document at /openapi.json has the whole shapes). */
+export interface PeerView {
+  cluster: string;
+  peer: string;
+  mode: string;
+  role: string;
+  state: string;
+  paused: boolean;
+  pausedSince: string | null;
+  pause: 'once' | 'always' | null;
+  partner: { state: string; scopes: string[] };
+  scopes: string[];
+  lastHeartbeatAt: string | null;
+  stateSince: string | null;
+  status: 'up' | 'unreachable' | 'stopped';
+  statusSince: string | null;
+}
+
+export interface HistoryRow {
+  cluster: string;
+  peer: string;
+  seq: number;
+  at: string;
+  from: string;
+  to: string;
+  cause: string;
+  commandId: string | null;
+  durationInPreviousMs: number | null;
+  who: string | null;
+  why: string | null;
+}
+
+export interface CommandRow {
+  commandId: string;
+  at: string;
+  command: string;
+  who: string;
+  why: string;
+  outcome: 'completed' | 'refused' | 'failed' | 'pending';
+  text: string | null;
+}
+
+export interface KeaAnswer {
+  result: number;
+  text?: string;
+  commandId?: string;
+}
+
+/** Kea's states in the order the timeline stacks them, and the colour each is drawn in. */
+export const STATES: readonly [string, string][] = [
+  ['terminated', '#7f1d1d'],
+  ['partner-down', '#dc2626'],
+  ['communication-recovery', '#f97316'],
+  ['in-maintenance', '#a855f7'],
+  ['partner-in-maintenance', '#c084fc'],
+  ['waiting', '#94a3b8'],
+  ['syncing', '#38bdf8'],
+  ['ready', '#facc15'],
+  ['backup', '#64748b'],
+  ['passive-backup', '#64748b'],
+  ['hot-standby', '#22c55e'],
+  ['load-balancing', '#16a34a'],
+];
+
+export const colourOf = (state: string): string => STATES.find(([s]) => s === state)?.[1] ?? '#94a3b8';
+
+export function ago(iso: string | null, now = Date.now()): string {
+  if (iso === null) return '-';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 120) return `${seconds}s ago`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m ago`;
+  return `${Math.round(seconds / 3600)}h ago`;
+}

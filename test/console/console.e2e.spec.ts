@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import type { PeerPair } from '../../tools/harness/peer-cluster';
+import { PROJECT_ROOT } from '../../tools/harness/project-root';
+import { PausedCluster } from '../support/paused-cluster';
+
+jest.setTimeout(180_000);
+
+/** Debian's chromium, driven by playwright-core (no browser download); .ci/run installs it when missing. */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(PROJECT_ROOT, 'docs', 'screenshots');
+
+describe('the operator console in a real browser', () => {
+  let cluster: PausedCluster;
+  let pair: PeerPair;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const build = spawnSync('npm', ['run', '--silent', 'build:console'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    expect(build.status).toBe(0);
+    expect(existsSync(CHROMIUM)).toBe(true);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    cluster = await PausedCluster.start('haco-console-');
+    pair = cluster.pair;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      // A refused call is an answer the page shows, not a fault of the page.
+      if (message.type() === 'error' && !/status of 40[13]/.test(message.text()))
+        problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cluster?.destroy();
+  });
+
+  it('shows the fleet with server1 paused in ready', async () => {
+    await page.goto(`${cluster.coordinator.url}/ui/`);
+    const server1 = page.locator(`[data-peer="${pair.cluster}/server1"]`);
+    await server1.locator('.badge.paused').waitFor();
+    expect(await server1.locator('.badge.paused').textContent()).toMatch(/PAUSED in ready · once/);
+    expect(await server1.locator('.state').textContent()).toBe('ready');
+    await page.screenshot({ path: join(SCREENSHOTS, 'fleet.png'), fullPage: true });
+  });
+
+  it('shows a peer\u2019s timeline and history, and refuses a continue without the token', async () => {
+    await page.locator(`[data-peer="${pair.cluster}/server1"]`).click();
+    await page.locator('.timeline canvas').first().waitFor();
+    expect(await page.locator('.timeline .uplot').count()).toBe(2);
+    await page.locator('.history tbody tr').first().waitFor();
+    expect(await page.locator('.history').textContent()).toContain('paused:once');
+    expect(await page.locator('.history').textContent()).toContain('rule:heartbeat-complete');
+    await page.screenshot({ path: join(SCREENSHOTS, 'timeline.png'), fullPage: true });
+    page.once('dialog', (dialog) => void dialog.accept('checked the leases'));
+    await page.locator('button.continue').click();
+    await page.locator('.answer', { hasText: 'refused (401)' }).waitFor();
+    expect((await pair.status('server1')).paused).toBe(true);
+  });
+
+  it('continues with the token, and the pause goes away live', async () => {
+    await page.locator('.token input').fill(CoordinatorProcess.TOKEN);
+    await page.locator('.token input').press('Enter');
+    await page.locator('.token input').blur();
+    page.once('dialog', (dialog) => void dialog.accept('checked the leases'));
+    await page.locator('button.continue').click();
+    const server1 = page.locator(`[data-peer="${pair.cluster}/server1"]`);
+    await server1.waitFor();
+    await server1.locator('.badge.paused').waitFor({ state: 'detached', timeout: 30_000 });
+    await server1.locator('.state', { hasText: 'load-balancing' }).waitFor({ timeout: 30_000 });
+    // The command, with who, why and how it ended, on the peer's page.
+    await server1.click();
+    await page.locator('.commands tbody tr', { hasText: 'ha-continue' }).first().waitFor();
+    const rows = await page.locator('.commands tbody tr').allTextContents();
+    expect(rows.some((row) => row.includes('refused'))).toBe(false);
+    expect(rows.some((row) => /ha-continueconsolechecked the leasescompleted/.test(row))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
