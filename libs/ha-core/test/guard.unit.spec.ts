@@ -11,19 +11,17 @@ const pausedInWaiting = () => {
   return { service, events };
 };
 
+/** A guarded ha-continue, decided by the paused machine. */
+const continueWith = (service: HaService, guard: unknown) =>
+  service.handle({ type: 'command', at: 1, commandId: 'c1', request: { command: 'ha-continue' }, guard });
+
 const answerOf = (events: readonly HaEvent[]) =>
   events.find((e): e is Extract<HaEvent, { type: 'CommandAnswered' }> => e.type === 'CommandAnswered');
 
 describe('the ha-continue guard is decided inside the machine', () => {
   it('refuses a continue whose guard names another state, as an answered command in the stream', () => {
     const { service } = pausedInWaiting();
-    const events = service.handle({
-      type: 'command',
-      at: 1,
-      commandId: 'c1',
-      request: { command: 'ha-continue' },
-      guard: 'ready',
-    });
+    const events = continueWith(service, 'ready');
     expect(events.map((e) => e.type)).toEqual(['CommandReceived', 'CommandAnswered']);
     expect(events[0]).toMatchObject({ commandId: 'c1', guard: 'ready' });
     const response = answerOf(events)?.response;
@@ -37,13 +35,7 @@ describe('the ha-continue guard is decided inside the machine', () => {
 
   it('lets a continue through when the guard names the paused state', () => {
     const { service } = pausedInWaiting();
-    const events = service.handle({
-      type: 'command',
-      at: 1,
-      commandId: 'c1',
-      request: { command: 'ha-continue' },
-      guard: 'waiting',
-    });
+    const events = continueWith(service, 'waiting');
     expect(events.map((e) => e.type)).toContain('StateMachineContinued');
     expect(isGuardRefusal(answerOf(events)?.response)).toBe(false);
     expect(answerOf(events)?.response?.result).toBe(0);
@@ -51,13 +43,7 @@ describe('the ha-continue guard is decided inside the machine', () => {
 
   it('refuses a guard that is not a state name', () => {
     const { service } = pausedInWaiting();
-    const events = service.handle({
-      type: 'command',
-      at: 1,
-      commandId: 'c1',
-      request: { command: 'ha-continue' },
-      guard: 42,
-    });
+    const events = continueWith(service, 42);
     expect(answerOf(events)?.response).toMatchObject({
       result: 1,
       text: "'haco-guard' must name the paused state to release",
