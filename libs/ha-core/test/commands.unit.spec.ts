@@ -330,6 +330,36 @@ describe('ha-heartbeat and status-get (spec 5.2, 5.11)', () => {
     });
   });
 
+  it.each<[string, number, number, number]>([
+    // [communication, max-unacked-clients, unacked, left]: as a real Kea 2.2.0 reports them.
+    ['failed', 0, 0, 1],
+    ['interrupted', 10, 3, 8],
+    ['interrupted', 2, 3, 0],
+    ['ok', 10, 0, 0],
+  ])(
+    'status-get counts unacked clients left while %s (max %d, %d unacked: %d left)',
+    (status, max, unacked, left) => {
+      const communication = {
+        status,
+        ageSeconds: 12,
+        connectingClients: unacked,
+        unackedClients: unacked,
+        analyzedPackets: 4,
+      };
+      const machine = settledMachine(lb('primary', { 'max-unacked-clients': max }), 'partner-down', {
+        partner: partner('unavailable'),
+        communication: communication as HaMachineState['communication'],
+      });
+      const { response } = send(machine, { command: 'status-get' });
+      const remote = (
+        response?.arguments as {
+          'high-availability': { 'ha-servers': { remote: Record<string, unknown> } }[];
+        }
+      )['high-availability'][0]['ha-servers'].remote;
+      expect(remote['unacked-clients-left']).toBe(left);
+    },
+  );
+
   it('status-get has no remote part on a backup server', () => {
     const backup = settledMachine(haConfig('load-balancing', 'backup'), 'backup');
     const { response } = send(backup, { command: 'status-get' });

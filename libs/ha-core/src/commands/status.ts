@@ -24,12 +24,9 @@ export function haServersReport(machine: HaMachineState): Record<string, unknown
   const communication = machine.communication;
   const inTouch = machine.partner.state !== 'unknown';
   const interrupted = communication.status !== 'ok';
-  // Kea counts down only while interrupted and before failure is detected (which max 0 means at once).
-  const countingDown =
-    interrupted &&
-    communication.status !== 'failed' &&
-    config.maxUnackedClients > 0 &&
-    communication.unackedClients <= config.maxUnackedClients;
+  // Kea counts down while interrupted and the limit is not yet exceeded, whatever the limit (a real Kea
+  // 2.2.0 in partner-down with max-unacked-clients 0 reports 1 left).
+  const countingDown = interrupted && communication.unackedClients <= config.maxUnackedClients;
   const remote = {
     age: inTouch ? communication.ageSeconds : 0,
     'in-touch': inTouch,
