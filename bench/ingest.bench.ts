@@ -1,3 +1,4 @@
+import { NestJsonLogger } from '@haco/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -204,7 +205,7 @@ async function startIngest(nc: NatsConnection, store: EventStore) {
   class BenchIngestModule {}
   const app = await NestFactory.createMicroservice(BenchIngestModule, {
     strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
-    logger: false,
+    logger: new NestJsonLogger(quiet),
   });
   await app.listen();
   return app;

@@ -65,9 +65,9 @@ async function main([url, dir, cluster, peers, perPeer, mode]: string[]): Promis
   if (paced) await appendPaced(streams, outboxes, publishers, Number(mode.split(':')[1]), sent);
   else publishers.forEach((p) => p.kick());
   await Promise.all(publishers.map((p) => p.idle()));
-  process.stdout.write(`${JSON.stringify(sent)}\n`);
   await nc.close();
-  process.exit(0);
+  // A pipe takes a long line in pieces: exit only once all of it is written.
+  process.stdout.write(`${JSON.stringify(sent)}\n`, () => process.exit(0));
 }
 
 /** Appends each peer's stream at its share of `rate` events/s, a tick at a time, publishing as it goes. */

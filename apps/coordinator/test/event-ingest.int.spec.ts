@@ -1,3 +1,4 @@
+import { NestJsonLogger } from '@haco/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,7 +65,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     class IngestUnderTest {}
     app = await NestFactory.createMicroservice(IngestUnderTest, {
       strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
-      logger: false,
+      logger: new NestJsonLogger(quiet),
     });
     await app.listen();
     stats = app.get(IngestStats);
