@@ -1,5 +1,5 @@
 import type { CommunicationStatus, HaConfig, HaMachineState, HaState, PartnerState } from '@haco/ha-core';
-import { isHaState, isPartnerState, settledMachine } from '@haco/ha-core';
+import { isHaState, isPartnerState, scopesOnEntry, settledMachine } from '@haco/ha-core';
 import type { ConformanceCase } from './conformance-case';
 
 export function caseState(c: ConformanceCase, field: string, fallback: HaState): HaState {
@@ -51,10 +51,21 @@ function stateList(c: ConformanceCase, field: string): HaState[] {
 export function caseWorld(c: ConformanceCase, config: HaConfig, state: HaState): HaMachineState {
   const newUnsent = flag(c, 'partner_has_new_unsent_updates', false);
   const settled = settledMachine(config, state);
+  // How the state was entered changes what it serves: partner-down entered through maintenance serves the
+  // partner's scopes even without auto-failover.
+  const enteredByMaintenance = c['entered_by'] === 'ha-maintenance-start';
+  const scopes = Array.isArray(c['scopes'])
+    ? (c['scopes'] as string[])
+    : Array.isArray(c['scopes_before'])
+      ? (c['scopes_before'] as string[])
+      : enteredByMaintenance
+        ? scopesOnEntry(settled, true)
+        : settled.scopes;
   return settledMachine(config, state, {
+    // Where a maintenance cancel returns to: `prev_state` (CONFORMANCE.md) or `previous_state`.
     previousState: caseState(
       c,
-      'previous_state',
+      c['prev_state'] !== undefined ? 'prev_state' : 'previous_state',
       isHaState(c['enter_from']) ? (c['enter_from'] as HaState) : state,
     ),
     paused: flag(c, 'paused', false),
@@ -80,7 +91,8 @@ export function caseWorld(c: ConformanceCase, config: HaConfig, state: HaState):
       overflown: flag(c, 'backlog_overflown', false),
     },
     syncCompleteNotified: flag(c, 'sync_complete_notified', false),
-    scopes: Array.isArray(c['scopes']) ? (c['scopes'] as string[]) : settled.scopes,
-    dhcpEnabled: flag(c, 'dhcp_enabled', settled.dhcpEnabled),
+    scopes,
+    // The DHCP switch before a command: `dhcp_enabled_before`, or `dhcp_enabled`.
+    dhcpEnabled: flag(c, 'dhcp_enabled', flag(c, 'dhcp_enabled_before', settled.dhcpEnabled)),
   });
 }

@@ -3,6 +3,18 @@ import { readCases } from './conformance-case';
 import type { ConformanceCase } from './conformance-case';
 import { runCase } from './run-case';
 
+/** The probe's usage, with the inputs a case can carry beside its kind (see ../shared/CONFORMANCE.md). */
+const USAGE = `usage: npm run --silent conformance -- FILE
+FILE: a JSON array of cases, or one case per line; one JSON object is printed per case.
+A case's world: kind, mode, role, config, state, paused, pause_once_consumed, partner_state,
+  communication, clock_skew_s, sync, event (or last_event: the event that ran the handler, e.g.
+  maintenance-cancel), enter_from, target_state, command (config-set starts the HA service anew),
+  arguments, partner_response ("unreachable", {"result", "text"}, or {"http_status": 401}: the partner's
+  HTTP layer refused, Kea reads Unauthorized), prev_state (where a maintenance cancel returns), entered_by
+  (ha-maintenance-start: a partner-down entered through maintenance serves the partner's scopes),
+  dhcp_enabled_before and scopes_before (the DHCP switch and scopes before a command), peer_role, input.
+`;
+
 /**
  * `npm run --silent conformance -- FILE`: one JSON line per case on stdout, in order. A case that cannot
  * be run prints `{"id", "error"}` and the run goes on; the exit status is 0 once every case was tried.
@@ -10,7 +22,7 @@ import { runCase } from './run-case';
 function main(argv: string[]): number {
   const file = argv[0];
   if (file === undefined) {
-    process.stderr.write('usage: npm run --silent conformance -- FILE\n');
+    process.stderr.write(USAGE);
     return 2;
   }
   let text: string;

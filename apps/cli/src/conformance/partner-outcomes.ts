@@ -15,6 +15,7 @@ export function describedOutcome(value: unknown): PartnerCallOutcome {
   if (typeof value === 'string') return fromWord(value);
   if (typeof value === 'object' && !Array.isArray(value)) {
     const map = value as Record<string, unknown>;
+    if (typeof map['http_status'] === 'number') return fromHttpStatus(map['http_status']);
     if (map['unreachable'] === true || map['transport'] === 'failed') {
       return {
         transportFailed: true,
@@ -27,6 +28,22 @@ export function describedOutcome(value: unknown): PartnerCallOutcome {
     );
   }
   throw new Error(`unreadable peer answer ${JSON.stringify(value)}`);
+}
+
+/** Reason phrases of the HTTP refusals a partner's HTTP layer can answer with, as Kea reports them. */
+const HTTP_REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** `{"http_status": N}`: the partner's HTTP layer refused the request; Kea reads it as error code 1. */
+function fromHttpStatus(status: number): PartnerCallOutcome {
+  return failedWith(HTTP_REASONS[status] ?? `HTTP status ${status}`);
 }
 
 /** HTTP-layer refusals come back as bare maps that Kea reads as error code 1 (spec 5.1). */

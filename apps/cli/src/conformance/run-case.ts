@@ -74,7 +74,8 @@ const KEA_EVENT_ALIASES: Record<string, Trigger> = {
 
 /** Kea's event names (HA_HEARTBEAT_COMPLETE_EVT) and ours (heartbeat-complete) both name a trigger. */
 function caseTrigger(c: ConformanceCase, fallback: Trigger): Trigger {
-  const raw = c['event'];
+  // `last_event`: the event that ran the handler (after a maintenance cancel, Kea's next run does nothing).
+  const raw = c['event'] ?? c['last_event'];
   if (raw === undefined || raw === null) return fallback;
   const name = String(raw).toLowerCase().replace(/_/g, '-').replace(/^ha-/, '').replace(/-evt$/, '');
   const trigger = KEA_EVENT_ALIASES[name] ?? name;
@@ -161,6 +162,10 @@ function command(c: ConformanceCase): CaseOutput {
         ? { command: raw }
         : { command: raw, arguments: args }
       : raw;
+  // A successful reconfiguration creates the HA service anew, as a start does.
+  if ((request as { command?: unknown } | null)?.command === 'config-set') {
+    return { ...startup(c), response: { result: 0, text: 'Configuration successful.' } };
+  }
   handleCommand(d, String(c['id'] ?? 'command'), request);
   settleCalls(c, d);
   const answered = [...d.events].reverse().find((e) => e.type === 'CommandAnswered');
@@ -170,7 +175,9 @@ function command(c: ConformanceCase): CaseOutput {
 
 function entryActions(c: ConformanceCase): CaseOutput {
   const { d, start } = prepare(c, { entering: true });
-  performEntryActions(d, caseTrigger(c, 'heartbeat-complete'));
+  const entered: Trigger =
+    c['entered_by'] === 'ha-maintenance-start' ? 'maintenance-start' : 'heartbeat-complete';
+  performEntryActions(d, caseTrigger(c, entered));
   if (schedulesHeartbeatBeforeRules(d.state)) scheduleHeartbeat(d);
   return finish(d, start);
 }
