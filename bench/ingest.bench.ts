@@ -206,6 +206,8 @@ async function startIngest(nc: NatsConnection, store: EventStore) {
   const app = await NestFactory.createMicroservice(BenchIngestModule, {
     strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
     logger: new NestJsonLogger(quiet),
+    // A wiring fault throws here, where the caller cleans up, instead of exiting the process.
+    abortOnError: false,
   });
   await app.listen();
   return app;

@@ -66,12 +66,14 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     app = await NestFactory.createMicroservice(IngestUnderTest, {
       strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
       logger: new NestJsonLogger(quiet),
+      // A wiring fault throws here, where the caller cleans up, instead of exiting the process.
+      abortOnError: false,
     });
     await app.listen();
     stats = app.get(IngestStats);
   });
   afterAll(async () => {
-    await app.close();
+    await app?.close();
     await nc.close();
     await dataSource.destroy();
     await nats.destroy();
