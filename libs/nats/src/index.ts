@@ -2,7 +2,6 @@ export { DEFAULT_EVENTS_MAX_BYTES, ensureEventsStream } from './events-stream';
 export type { EventsStreamOptions } from './events-stream';
 export { natsConnectionOptions } from './connection-options';
 export type { NatsSettings } from './connection-options';
-export { isNoResponders, requestFailureText } from './request-errors';
 export { Outbox, readOutboxLines } from './outbox';
 export type { OutboxEntry } from './outbox';
 export { EventPublisher, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './event-publisher';

@@ -16,7 +16,8 @@ export function peerName(value: string): PeerName {
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** An ISO 8601 time, or one relative to now: `30s`, `30m`, `1h`, `2d` ago. */
-export function isoTimeAt(value: string, now: number): string {
+export function isoTime(value: string): string {
+  const now = Date.now();
   const relative = /^(\d+)([smhd])$/.exec(value.trim());
   if (relative !== null) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2]]).toISOString();
   if (Number.isNaN(Date.parse(value))) {
@@ -29,9 +30,4 @@ export function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`not a positive number: ${value}`);
   return n;
-}
-
-/** isoTime as commander calls it (a second argument of its own, not a time), relative to the clock. */
-export function isoTime(value: string): string {
-  return isoTimeAt(value, Date.now());
 }

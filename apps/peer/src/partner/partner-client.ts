@@ -120,8 +120,3 @@ function failureText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : String(error);
 }
-
-/** True for an answer Kea treats as success (0) or empty (3). */
-export function succeeded(reply: PeerReply): boolean {
-  return reply.ok && (reply.response.result === 0 || reply.response.result === 3);
-}
