@@ -16,8 +16,9 @@ const secondsSince = (iso: string | null, now: number) =>
   iso === null ? NaN : (now - Date.parse(iso)) / 1000;
 
 /**
- * The series read off the fleet at scrape time: the peers' views (kept folded by the projections, so a
- * scrape folds only what came since the last), the store's counts and JetStream's backlog.
+ * The series read off the fleet at scrape time: the peers' views (kept folded by the projections), the
+ * store's counts and JetStream's backlog. MetricsController refreshes the snapshot before each scrape, so
+ * that the views and the backlog are read once for all the series, not once per series.
  */
 @Injectable()
 export class FleetMetrics implements OnModuleInit {
@@ -29,19 +30,32 @@ export class FleetMetrics implements OnModuleInit {
     @Inject(IngestStats) private readonly ingest: IngestStats,
   ) {}
 
+  /** What one scrape reads of the fleet, read once for all its series (refresh, then collect). */
+  private snapshot: { peers: readonly PeerView[]; pending: number; at: number } = {
+    peers: [],
+    pending: 0,
+    at: 0,
+  };
+
+  /** Reads the peers' views and JetStream's backlog once, for every series of the scrape that follows. */
+  async refresh(): Promise<void> {
+    const [peers, pending] = await Promise.all([this.projections.peers(), this.pendingMessages()]);
+    this.snapshot = { peers, pending, at: Date.now() };
+  }
+
   onModuleInit(): void {
     const registers = [this.metrics.registry];
-    const peers = () => this.projections.peers();
+    const peers = () => this.snapshot.peers;
+    const now = () => this.snapshot.at;
     const peerGauge = (name: string, help: string, value: (p: PeerView, now: number) => number) =>
       new Gauge({
         name,
         help,
         labelNames: ['cluster', 'peer'],
         registers,
-        async collect() {
+        collect() {
           this.reset();
-          const now = Date.now();
-          for (const p of await peers()) this.set(who(p), value(p, now));
+          for (const p of peers()) this.set(who(p), value(p, now()));
         },
       });
     new Gauge({
@@ -49,9 +63,9 @@ export class FleetMetrics implements OnModuleInit {
       help: 'HA state of each peer: 1 for the state it is in, 0 for the others.',
       labelNames: ['cluster', 'peer', 'state'],
       registers,
-      async collect() {
+      collect() {
         this.reset();
-        for (const p of await peers())
+        for (const p of peers())
           for (const state of HA_STATES) this.set({ ...who(p), state }, p.state === state ? 1 : 0);
       },
     });
@@ -71,9 +85,9 @@ export class FleetMetrics implements OnModuleInit {
       help: 'State transitions of the peer.',
       labelNames: ['cluster', 'peer'],
       registers,
-      async collect() {
+      collect() {
         this.reset();
-        for (const p of await peers()) this.inc(who(p), p.transitions);
+        for (const p of peers()) this.inc(who(p), p.transitions);
       },
     });
     peerGauge(
@@ -87,23 +101,22 @@ export class FleetMetrics implements OnModuleInit {
   private storeAndIngest(): void {
     const registers = [this.metrics.registry];
     const { store, ingest } = this;
-    const pending = () => this.pendingMessages();
+    const pending = () => this.snapshot.pending;
     new Gauge({
       name: 'haco_ingest_pending_messages',
       help: 'Events in JetStream not yet committed to the store.',
       registers,
-      async collect() {
-        this.set(await pending());
+      collect() {
+        this.set(pending());
       },
     });
     new Gauge({
       name: 'haco_ingest_lag_seconds',
       help: 'Seconds since the last commit while events are waiting (0 when nothing waits).',
       registers,
-      async collect() {
-        const waiting = await pending();
+      collect() {
         const last = ingest.lastCommitAt;
-        this.set(waiting > 0 && last !== null ? (Date.now() - last) / 1000 : 0);
+        this.set(pending() > 0 && last !== null ? (Date.now() - last) / 1000 : 0);
       },
     });
     new Counter({
