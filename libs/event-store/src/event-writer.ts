@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '@haco/contracts';
-import { makesHistoryRow, startsState, transitionRow } from './transitions';
+import { startsState, transitionRow } from './transitions';
 
 /*
  * Longer than 250 lines because the whole write path of one transaction (append, gaps, dead letters,
@@ -249,29 +249,27 @@ export class EventWriter {
     const cursor = this.cursor(cursors, e.stream);
     cursor.lastSeq = e.seq;
     cursor.changed = true;
-    if (makesHistoryRow(e)) {
-      const row = transitionRow(e, position, cursor.stateSince);
-      if (row !== null) {
-        this.sql.transition.run(
-          position,
-          row.stream,
-          row.seq,
-          row.at,
-          Date.parse(row.at),
-          row.from,
-          row.to,
-          row.partnerState,
-          row.cause,
-          row.commandId,
-          row.durationInPreviousMs,
-        );
-        if (!this.knownCauses.has(row.cause)) {
-          this.sql.cause.run(row.cause);
-          this.knownCauses.add(row.cause);
-        }
+    const row = transitionRow(e, position, cursor.stateSince);
+    if (row !== null) {
+      this.sql.transition.run(
+        position,
+        row.stream,
+        row.seq,
+        row.at,
+        Date.parse(row.at),
+        row.from,
+        row.to,
+        row.partnerState,
+        row.cause,
+        row.commandId,
+        row.durationInPreviousMs,
+      );
+      if (!this.knownCauses.has(row.cause)) {
+        this.sql.cause.run(row.cause);
+        this.knownCauses.add(row.cause);
       }
-      if (startsState(e)) cursor.stateSince = e.at;
     }
+    if (startsState(e)) cursor.stateSince = e.at;
     return position;
   }
 }

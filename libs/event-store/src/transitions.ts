@@ -45,49 +45,26 @@ export function startsState(envelope: EventEnvelope): boolean {
   return data.from !== data.to;
 }
 
-/**
- * Whether an event has a row in the history. Besides transitions, it lists a run's start and clean stop,
- * and each pause and continue, as rows whose from and to are the state they happened in, told apart by
- * their cause (`started`, `started:after-crash`, `stopped:SIGTERM`, `paused:once`, `continued`).
- */
-export function makesHistoryRow(envelope: EventEnvelope): boolean {
-  switch (envelope.type) {
-    case 'StateTransitioned':
-      return startsState(envelope);
-    case 'ServiceStarted':
-    case 'ServiceStopped':
-    case 'StateMachinePaused':
-    case 'StateMachineContinued':
-      return true;
-    default:
-      return false;
-  }
-}
-
 type HaEventData<T extends HaEvent['type']> = Omit<Extract<HaEvent, { type: T }>, 'type'>;
 
-/** The history row of an event (see makesHistoryRow), or null for any other. */
+/**
+ * The history row of an event, or null for an event that has none. Besides transitions, the history lists
+ * a run's start and clean stop, and each pause and continue, as rows whose from and to are the state they
+ * happened in, told apart by their cause (`started`, `started:after-crash`, `stopped:SIGTERM`,
+ * `paused:once`, `continued`).
+ */
 export function transitionRow(
   envelope: EventEnvelope,
   position: number,
   stateSince: string | null,
 ): StoredTransition | null {
-  const base = { position, stream: envelope.stream, seq: envelope.seq, at: envelope.at };
-  const inState = (state: string, cause: string, commandId: string | null = null): StoredTransition => ({
-    ...base,
-    from: state,
-    to: state,
-    partnerState: '',
-    cause,
-    commandId,
-    durationInPreviousMs: null,
-  });
+  // Called for every stored event (the writer's hot path): nothing is made for the many that have no row.
   switch (envelope.type) {
     case 'StateTransitioned': {
       const data = envelope.data as unknown as HaEventData<'StateTransitioned'>;
       if (data.from === data.to) return null;
       return {
-        ...base,
+        ...rowBase(envelope, position),
         from: data.from,
         to: data.to,
         partnerState: data.partnerState,
@@ -99,23 +76,45 @@ export function transitionRow(
     case 'ServiceStarted': {
       const data = envelope.data as unknown as HaEventData<'ServiceStarted'>;
       const state = initialMachineState(data.config).state;
-      return inState(state, data.restart === undefined ? 'started' : `started:${data.restart}`);
+      return rowInState(
+        envelope,
+        position,
+        state,
+        data.restart === undefined ? 'started' : `started:${data.restart}`,
+        null,
+      );
     }
     case 'ServiceStopped': {
       const data = envelope.data as unknown as HaEventData<'ServiceStopped'>;
-      return inState(data.state, `stopped:${data.reason}`);
+      return rowInState(envelope, position, data.state, `stopped:${data.reason}`, null);
     }
     case 'StateMachinePaused': {
       const data = envelope.data as unknown as HaEventData<'StateMachinePaused'>;
-      return inState(data.state, `paused:${data.pause}`);
+      return rowInState(envelope, position, data.state, `paused:${data.pause}`, null);
     }
     case 'StateMachineContinued': {
       const data = envelope.data as unknown as HaEventData<'StateMachineContinued'>;
-      return inState(data.state, 'continued', data.commandId);
+      return rowInState(envelope, position, data.state, 'continued', data.commandId);
     }
     default:
       return null;
   }
+}
+
+function rowBase(envelope: EventEnvelope, position: number) {
+  return { position, stream: envelope.stream, seq: envelope.seq, at: envelope.at };
+}
+
+/** A row for what happened in a state without leaving it: a start, a stop, a pause, a continue. */
+function rowInState(
+  envelope: EventEnvelope,
+  position: number,
+  state: string,
+  cause: string,
+  commandId: string | null,
+): StoredTransition {
+  const row = { from: state, to: state, partnerState: '', cause, commandId, durationInPreviousMs: null };
+  return { ...rowBase(envelope, position), ...row };
 }
 
 /** The WHERE clause and its parameters for a history filter, every condition on an indexed column. */

@@ -5,7 +5,7 @@ import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';
 import { streamPages } from '../stream-pages';
 import type { HistoryFilter, TransitionRecord } from '../transitions';
-import { makesHistoryRow, splitStream, transitionRow } from '../transitions';
+import { splitStream, transitionRow } from '../transitions';
 import type { PeerStatus } from './peer-liveness';
 import { livenessAt } from './peer-liveness';
 
@@ -68,7 +68,7 @@ export class PeerFold {
       return null;
     }
     const envelope = stored as unknown as EventEnvelope;
-    const row = makesHistoryRow(envelope) ? transitionRow(envelope, stored.position, this.enteredAt) : null;
+    const row = transitionRow(envelope, stored.position, this.enteredAt);
     this.follow(event, stored.at);
     if (row === null) return null;
     const { position, stream, ...record } = row;
