@@ -18,30 +18,57 @@ export class ApiClient {
     return this.call<T>('GET', path);
   }
 
-  /** The answer as it comes (for streamed bodies), after the same reachability and token checks. */
-  async raw(path: string): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-      });
-    } catch (error) {
-      throw unreachable(this.baseUrl, error);
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new CliError(`refused (${response.status}): ${await response.text()} (--token or HACO_TOKEN)`);
-    }
-    return response;
-  }
-
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('POST', path, body);
   }
 
+  /**
+   * Every page of a paged list (`limit`/`offset`, answered with `total` and the list under `field`), read
+   * one after the other with the query's filters.
+   */
+  async pages<T>(path: string, query: URLSearchParams, field: string, pageSize = 1_000): Promise<T[]> {
+    const rows: T[] = [];
+    query.set('limit', String(pageSize));
+    for (let offset = 0; ; offset += pageSize) {
+      query.set('offset', String(offset));
+      const page = await this.get<{ total: number } & Record<string, unknown>>(`${path}?${query}`);
+      const items = page[field] as T[];
+      rows.push(...items);
+      if (items.length < pageSize || rows.length >= page.total) return rows;
+    }
+  }
+
+  /** The answer as it comes (for streamed bodies), after the same reachability and token checks. */
+  async raw(path: string): Promise<Response> {
+    const response = await this.send('GET', path);
+    if (response.status === 401 || response.status === 403)
+      throw refused(response.status, await response.text());
+    return response;
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+    const response = await this.send(method, path, body);
+    const text = await response.text();
+    let parsed: unknown;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new CliError(`the coordinator answered ${response.status} with something that is not JSON`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw refused(response.status, (parsed as { text?: string }).text ?? text);
+    }
+    if (!response.ok) {
+      const message =
+        (parsed as { text?: string; error?: string }).text ?? (parsed as { error?: string }).error ?? text;
+      throw new CliError(`${method} ${path} failed (${response.status}): ${message}`);
+    }
+    return parsed as T;
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
         method,
         headers: {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -52,25 +79,11 @@ export class ApiClient {
     } catch (error) {
       throw unreachable(this.baseUrl, error);
     }
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new CliError(`the coordinator answered ${response.status} with something that is not JSON`);
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new CliError(
-        `refused (${response.status}): ${(parsed as { text?: string }).text ?? text} (--token or HACO_TOKEN)`,
-      );
-    }
-    if (!response.ok) {
-      const message =
-        (parsed as { text?: string; error?: string }).text ?? (parsed as { error?: string }).error ?? text;
-      throw new CliError(`${method} ${path} failed (${response.status}): ${message}`);
-    }
-    return parsed as T;
   }
+}
+
+function refused(status: number, text: string): CliError {
+  return new CliError(`refused (${status}): ${text} (--token or HACO_TOKEN)`);
 }
 
 function unreachable(baseUrl: string, error: unknown): CliError {

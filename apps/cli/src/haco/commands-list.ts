@@ -26,8 +26,6 @@ interface CommandSummary {
   text: string | null;
 }
 
-const PAGE = 1_000;
-
 /** Every operator command, as the coordinator recorded it: so "who released server1, and when" is one command. */
 export async function commandsList(api: ApiClient, options: CommandsOptions): Promise<number> {
   const query = new URLSearchParams();
@@ -36,14 +34,7 @@ export async function commandsList(api: ApiClient, options: CommandsOptions): Pr
     const value = options[key];
     if (value !== undefined) query.set(key, value);
   }
-  query.set('limit', String(PAGE));
-  const shown: CommandSummary[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    query.set('offset', String(offset));
-    const page = await api.get<{ total: number; commands: CommandSummary[] }>(`/commands?${query}`);
-    shown.push(...page.commands);
-    if (page.commands.length < PAGE || shown.length >= page.total) break;
-  }
+  const shown = await api.pages<CommandSummary>('/commands', query, 'commands');
   if (options.json === true) {
     for (const c of shown) write(JSON.stringify(c));
     return 0;

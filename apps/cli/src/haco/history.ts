@@ -12,8 +12,6 @@ export interface HistoryOptions {
   readonly json?: boolean;
 }
 
-const PAGE = 1_000;
-
 /** Transitions from the coordinator's indexed history, filtered there and read page by page. */
 export async function history(
   api: ApiClient,
@@ -26,14 +24,7 @@ export async function history(
     const value = options[key];
     if (value !== undefined) query.set(key, value);
   }
-  query.set('limit', String(PAGE));
-  const shown: Transition[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    query.set('offset', String(offset));
-    const page = await api.get<{ total: number; transitions: Transition[] }>(`/history?${query}`);
-    shown.push(...page.transitions);
-    if (page.transitions.length < PAGE || shown.length >= page.total) break;
-  }
+  const shown = await api.pages<Transition>('/history', query, 'transitions');
   if (options.json === true) {
     for (const t of shown) write(JSON.stringify(t));
     return 0;
