@@ -7,7 +7,6 @@ import express from 'express';
 import { fromPino, NestJsonLogger, pinoLogger } from '@haco/common';
 import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
-import { errorBody } from './common/error-body';
 import { NATS_CONNECTION, SETTINGS } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { ConfigModule } from './config/config.module';
@@ -17,18 +16,18 @@ import { RefusalsMiddleware } from './monitoring/refusals.middleware';
 const HTTP_KEEP_ALIVE_MS = 65_000;
 
 /**
- * Malformed or oversized JSON bodies fail in Express's body parser, before any Nest route or filter: they
- * get the API's one error body all the same.
+ * Malformed or oversized JSON bodies fail in Express's body parser, before any Nest route or filter. They
+ * are answered in Kea's shape on every route, as they always were: a body that is not JSON was meant for a
+ * command channel more often than not.
  */
 function bodyParserErrors(
   error: Error & { status?: number; type?: string },
-  req: express.Request,
+  _req: express.Request,
   res: express.Response,
   next: express.NextFunction,
 ): void {
   if (error.type !== 'entity.parse.failed' && error.type !== 'entity.too.large') return next(error);
-  const body = errorBody(req, `invalid request body: ${error.message}`);
-  res.status(error.status ?? 400).json({ result: 1, text: body.text ?? body.error });
+  res.status(error.status ?? 400).json({ result: 1, text: `invalid request body: ${error.message}` });
 }
 
 /**

@@ -51,7 +51,8 @@ export class LoggingModule {
 }
 
 function requestAware(pinoLogger: PinoLogger, fields: Record<string, unknown> = {}): Logger {
-  const current = () => fromPino(pinoLogger.logger).child(fields);
+  const bound = Object.keys(fields).length > 0;
+  const current = () => (bound ? fromPino(pinoLogger.logger.child(fields)) : fromPino(pinoLogger.logger));
   return {
     debug: (message, extra) => current().debug(message, extra),
     info: (message, extra) => current().info(message, extra),
