@@ -1,6 +1,10 @@
 import { appendFileSync, existsSync, renameSync, statSync } from 'node:fs';
 
-/** A log file kept within bounds: past `maxBytes` it is moved to `<file>.1` (the one before is dropped). */
+/**
+ * A log file kept within bounds: past `maxBytes` it is moved to `<file>.1` (the one before is dropped).
+ * Written by hand: the lines are other processes' output, piped through the main job; pino's rotating
+ * transports rotate a pino logger of the process itself, and a dozen lines do for one file and one backup.
+ */
 export class BoundedLogFile {
   private bytes: number;
 

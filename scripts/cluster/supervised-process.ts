@@ -22,7 +22,9 @@ const STOP_GRACE_MS = 8_000;
 /**
  * One process of the main job: its output goes to its own log file (not to memory), each line handed to
  * `onLine` too; when it dies unasked it is logged and started again with a growing backoff. `stop` ends it
- * by its own pid, SIGTERM first and SIGKILL after a grace period.
+ * by its own pid, SIGTERM first and SIGKILL after a grace period. Written by hand rather than on a process
+ * manager (pm2 and the like run a daemon of their own): the main job must hold its children in its own
+ * signal path, so that SIGTERM to its pid ends them all and nothing outlives it.
  */
 export class SupervisedProcess {
   private child: ChildProcess | null = null;
