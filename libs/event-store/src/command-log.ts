@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { COMMANDS_STREAM } from '@haco/contracts';
+import { dialectOf, query } from './sql/dialect';
 
 /** An operator command as the audit lists it: what was asked, by whom and why, and how it ended. */
 export interface CommandSummary {
@@ -51,6 +52,7 @@ export async function listCommands(
   dataSource: DataSource,
   filter: CommandFilter,
 ): Promise<{ total: number; commands: CommandSummary[] }> {
+  const { json } = dialectOf(dataSource);
   const conditions = ['i.stream = ?', "i.type = 'CommandIssued'"];
   const params: unknown[] = [COMMANDS_STREAM];
   const add = (sql: string, value: unknown) => {
@@ -58,9 +60,9 @@ export async function listCommands(
     params.push(value);
   };
   if (filter.peer !== undefined)
-    add("json_extract(i.data, '$.cluster') || '/' || json_extract(i.data, '$.peer') = ?", filter.peer);
-  if (filter.command !== undefined) add("json_extract(i.data, '$.request.command') = ?", filter.command);
-  if (filter.who !== undefined) add("json_extract(i.data, '$.who') = ?", filter.who);
+    add(`${json('i.data', 'cluster')} || '/' || ${json('i.data', 'peer')} = ?`, filter.peer);
+  if (filter.command !== undefined) add(`${json('i.data', 'request.command')} = ?`, filter.command);
+  if (filter.who !== undefined) add(`${json('i.data', 'who')} = ?`, filter.who);
   if (filter.sinceMs !== undefined) add('i.at >= ?', new Date(filter.sinceMs).toISOString());
   if (filter.untilMs !== undefined) add('i.at <= ?', new Date(filter.untilMs).toISOString());
   if (filter.outcome !== undefined) {
@@ -72,13 +74,14 @@ export async function listCommands(
       );
   }
   const from = `FROM events i LEFT JOIN events o ON o.stream = i.stream AND o.type != 'CommandIssued'
-    AND o.causation_id = json_extract(i.data, '$.commandId') WHERE ${conditions.join(' AND ')}`;
-  const total = ((await dataSource.query(`SELECT COUNT(*) AS n ${from}`, params)) as { n: number }[])[0].n;
-  const rows = (await dataSource.query(
+    AND o.causation_id = ${json('i.data', 'commandId')} WHERE ${conditions.join(' AND ')}`;
+  const total = (await query<{ n: number }[]>(dataSource, `SELECT COUNT(*) AS n ${from}`, params))[0].n;
+  const rows = await query<Row[]>(
+    dataSource,
     `SELECT i.at AS at, i.data AS issued, o.type AS outcome_type, o.data AS outcome ${from}
      ORDER BY i.position LIMIT ? OFFSET ?`,
     [...params, filter.limit, filter.offset],
-  )) as Row[];
+  );
   return { total, commands: rows.map(toSummary) };
 }
 
@@ -120,11 +123,13 @@ export async function operatorsOf(
   commandIds: readonly string[],
 ): Promise<Map<string, { who: string; why: string }>> {
   if (commandIds.length === 0) return new Map();
-  const rows = (await dataSource.query(
-    `SELECT json_extract(data, '$.commandId') AS id, json_extract(data, '$.who') AS who, json_extract(data, '$.why') AS why
+  const { json } = dialectOf(dataSource);
+  const rows = await query<{ id: string; who: string; why: string }[]>(
+    dataSource,
+    `SELECT ${json('data', 'commandId')} AS id, ${json('data', 'who')} AS who, ${json('data', 'why')} AS why
      FROM events WHERE stream = ? AND type = 'CommandIssued'
-       AND json_extract(data, '$.commandId') IN (${commandIds.map(() => '?').join(', ')})`,
+       AND ${json('data', 'commandId')} IN (${commandIds.map(() => '?').join(', ')})`,
     [COMMANDS_STREAM, ...commandIds],
-  )) as { id: string; who: string; why: string }[];
+  );
   return new Map(rows.map((r) => [r.id, { who: r.who, why: r.why }]));
 }

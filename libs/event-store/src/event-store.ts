@@ -7,10 +7,15 @@ import { listCommands, operatorsOf } from './command-log';
 import { SerialQueue } from '@haco/common';
 import type { HistoryFilter, TransitionDbRow, TransitionRecord } from './transitions';
 import { fromTransitionDbRow, historyWhere } from './transitions';
-import type { AppendResult, IngestItem, IngestResult } from './event-writer';
-import { EventWriter } from './event-writer';
+import type { AppendResult, IngestItem, IngestResult, NextEvent, NextEventMeta } from './write/write-session';
+import type { StoreWriter } from './write/store-writer';
+import { SqliteEventWriter } from './write/sqlite-event-writer';
+import { PgEventWriter } from './write/pg-event-writer';
+import type { SqlDialect } from './sql/dialect';
+import { dialectOf } from './sql/dialect';
 
-export type { AppendResult, IngestItem, IngestResult } from './event-writer';
+export type { AppendResult, IngestItem, IngestResult } from './write/write-session';
+export { COMMIT_CHANNEL } from './write/pg-event-writer';
 
 /** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
 export type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
@@ -43,15 +48,27 @@ const toStored = (row: EventRow): StoredEvent => ({
 });
 
 /**
- * The append-only event log: reads through TypeORM, writes through an EventWriter on the same connection,
- * one at a time in arrival order. One writer, which also keeps the transition history table in step with
- * the events.
+ * The append-only event log on SQLite or PostgreSQL: reads through TypeORM, writes through the driver's
+ * StoreWriter, one at a time in arrival order from this process. The writer also keeps the transition
+ * history table in step with the events.
  */
 export class EventStore {
   private readonly writes = new SerialQueue();
-  private writerOnThisConnection: EventWriter | null = null;
+  private writerOfThisStore: StoreWriter | null = null;
+  readonly dialect: SqlDialect;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.dialect = dialectOf(dataSource);
+  }
+
+  /** No limit is -1 to SQLite and NULL to PostgreSQL, which refuses a negative one. */
+  private limit(limit: number): number | null {
+    return limit < 0 && this.dialect.kind === 'postgres' ? null : limit;
+  }
+
+  private query<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.dataSource.query(this.dialect.statement(sql), params) as Promise<T>;
+  }
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
     return this.writes.run(() => this.writer.append(envelope, recordedAt));
@@ -66,20 +83,33 @@ export class EventStore {
   }
 
   /** Appends to a stream this process is the single writer of (see EventWriter.appendNext). */
-  appendNext(
-    stream: string,
-    event: { type: string; data: Record<string, unknown> },
-    meta: { id: string; at: string; causationId?: string | null; correlationId?: string | null },
-  ): Promise<number> {
+  appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number> {
     return this.writes.run(() => this.writer.appendNext(stream, event, meta));
   }
 
-  /** The SQLite connection under TypeORM: the write path runs on it directly, synchronously. */
-  private get writer(): EventWriter {
-    this.writerOnThisConnection ??= new EventWriter(
-      (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection,
+  /** SQLite: the connection under TypeORM, written on directly and synchronously. PostgreSQL: the pool. */
+  private get writer(): StoreWriter {
+    this.writerOfThisStore ??=
+      this.dialect.kind === 'postgres'
+        ? new PgEventWriter(this.dataSource)
+        : new SqliteEventWriter(
+            (this.dataSource.driver as unknown as { databaseConnection: Database.Database })
+              .databaseConnection,
+          );
+    return this.writerOfThisStore;
+  }
+
+  /** Where a peer's fold stood when last saved, or null. */
+  async checkpoint(stream: string): Promise<{ lastSeq: number; fold: string } | null> {
+    const rows = await this.query<{ last_seq: number; fold: string }[]>(
+      'SELECT last_seq, fold FROM projection_checkpoints WHERE stream = ?',
+      [stream],
     );
-    return this.writerOnThisConnection;
+    return rows.length === 0 ? null : { lastSeq: rows[0].last_seq, fold: rows[0].fold };
+  }
+
+  saveCheckpoint(stream: string, lastSeq: number, fold: string, savedAt: string): Promise<void> {
+    return this.writes.run(() => this.writer.saveCheckpoint(stream, lastSeq, fold, savedAt));
   }
 
   /** The transition history matching a filter, oldest first, and how many match in all. */
@@ -88,29 +118,28 @@ export class EventStore {
       filter.cause === undefined
         ? []
         : (
-            (await this.dataSource.query('SELECT cause FROM transition_causes WHERE instr(cause, ?) > 0', [
-              filter.cause,
-            ])) as { cause: string }[]
+            await this.query<{ cause: string }[]>(
+              `SELECT cause FROM transition_causes WHERE ${this.dialect.contains('cause')}`,
+              [filter.cause],
+            )
           ).map((r) => r.cause);
     const { where, params } = historyWhere(filter, causes);
     const total = (
-      (await this.dataSource.query(`SELECT COUNT(*) AS n FROM transitions ${where}`, params)) as {
-        n: number;
-      }[]
+      await this.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM transitions ${where}`, params)
     )[0].n;
-    const rows = (await this.dataSource.query(
+    const rows = await this.query<TransitionDbRow[]>(
       `SELECT * FROM transitions ${where} ORDER BY at_ms, seq, position LIMIT ? OFFSET ?`,
-      [...params, filter.limit, filter.offset],
-    )) as TransitionDbRow[];
+      [...params, this.limit(filter.limit), filter.offset],
+    );
     return { total, transitions: rows.map(fromTransitionDbRow) };
   }
 
   /** Every stored event caused by `causationId` (a command id), in log order. */
   async causedBy(causationId: string): Promise<StoredEvent[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.query<EventRow[]>(
       'SELECT * FROM events WHERE causation_id = ? ORDER BY position',
       [causationId],
-    )) as EventRow[];
+    );
     return rows.map(toStored);
   }
 
@@ -126,18 +155,19 @@ export class EventStore {
 
   /** Events of `type` whose data field `field` equals `value` (e.g. a command's record by its id). */
   async findByData(type: string, field: string, value: string): Promise<StoredEvent[]> {
-    const rows = (await this.dataSource.query(
-      'SELECT * FROM events WHERE type = ? AND json_extract(data, ?) = ? ORDER BY position',
-      [type, `$.${field}`, value],
-    )) as EventRow[];
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`not a data field name: ${field}`);
+    const rows = await this.query<EventRow[]>(
+      `SELECT * FROM events WHERE type = ? AND ${this.dialect.json('data', field)} = ? ORDER BY position`,
+      [type, value],
+    );
     return rows.map(toStored);
   }
 
   async readStream(stream: string, fromSeq = 1, limit = -1): Promise<StoredEvent[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.query<EventRow[]>(
       'SELECT * FROM events WHERE stream = ? AND seq >= ? ORDER BY seq LIMIT ?',
-      [stream, fromSeq, limit],
-    )) as EventRow[];
+      [stream, fromSeq, this.limit(limit)],
+    );
     return rows.map(toStored);
   }
 
@@ -145,11 +175,11 @@ export class EventStore {
   async readAfter(position: number, limit: number, stream?: string): Promise<StoredEvent[]> {
     const rows = (
       stream === undefined
-        ? await this.dataSource.query('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?', [
+        ? await this.query('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?', [
             position,
             limit,
           ])
-        : await this.dataSource.query(
+        : await this.query(
             'SELECT * FROM events WHERE position > ? AND stream = ? ORDER BY position LIMIT ?',
             [position, stream, limit],
           )
@@ -158,9 +188,7 @@ export class EventStore {
   }
 
   async streams(): Promise<StreamHead[]> {
-    const rows = (await this.dataSource.query(
-      'SELECT stream, last_seq FROM stream_heads ORDER BY stream',
-    )) as {
+    const rows = (await this.query('SELECT stream, last_seq FROM stream_heads ORDER BY stream')) as {
       stream: string;
       last_seq: number;
     }[];
@@ -169,9 +197,7 @@ export class EventStore {
 
   /** Streams with events waiting behind a gap: what is missing is `expectedSeq` up to the first held one. */
   async heldBack(): Promise<HeldBack[]> {
-    const rows = (await this.dataSource.query(
-      'SELECT stream, seq FROM held_events ORDER BY stream, seq',
-    )) as {
+    const rows = (await this.query('SELECT stream, seq FROM held_events ORDER BY stream, seq')) as {
       stream: string;
       seq: number;
     }[];
@@ -190,9 +216,7 @@ export class EventStore {
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
-    const rows = (await this.dataSource.query('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?', [
-      limit,
-    ])) as {
+    const rows = (await this.query('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?', [limit])) as {
       id: number;
       received_at: string;
       subject: string;
@@ -208,31 +232,23 @@ export class EventStore {
     }));
   }
 
-  /** Whether a write could be committed now (taken in turn with the appends, rolled back at once). */
+  /** Whether a write could be committed now (taken in turn with the appends). */
   writable(): Promise<boolean> {
-    return this.writes.run(async () => {
-      try {
-        await this.dataSource.query('BEGIN IMMEDIATE');
-        await this.dataSource.query('ROLLBACK');
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return this.writes.run(() => this.writer.writable());
   }
 
-  /** Every stream holds exactly its seqs 1..last_seq, so the heads add up to the log without scanning it. */
   /** How many events of each type one stream holds (an index range of that stream, not the log). */
   async countTypes(stream: string): Promise<Map<string, number>> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.query<{ type: string; n: number }[]>(
       'SELECT type, COUNT(*) AS n FROM events WHERE stream = ? GROUP BY type',
       [stream],
-    )) as { type: string; n: number }[];
+    );
     return new Map(rows.map((r) => [r.type, r.n]));
   }
 
+  /** Every stream holds exactly its seqs 1..last_seq, so the heads add up to the log without scanning it. */
   async countEvents(): Promise<number> {
-    const rows = (await this.dataSource.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
+    const rows = (await this.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
       n: number | null;
     }[];
     return rows[0].n ?? 0;

@@ -1,5 +1,5 @@
 import { eventDataError, parseEventSubject, readEnvelope, streamId } from '@haco/contracts';
-import type { IngestItem } from './event-writer';
+import type { IngestItem } from './write/write-session';
 
 /**
  * What one JetStream message of events stands for in the store. A message carries one envelope or, as peers

@@ -144,7 +144,7 @@ export function historyWhere(
     // The causes that contain the text, looked up first: with one cause, the (cause, at_ms, seq) index
     // gives the rows already in history order, with no sort of every match.
     conditions.push(
-      matchingCauses.length === 0 ? '0' : `cause IN (${matchingCauses.map(() => '?').join(', ')})`,
+      matchingCauses.length === 0 ? '1 = 0' : `cause IN (${matchingCauses.map(() => '?').join(', ')})`,
     );
     params.push(...matchingCauses);
   }

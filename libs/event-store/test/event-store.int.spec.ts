@@ -5,7 +5,11 @@ import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { MIGRATIONS } from '../src/migrations';
 import { EventStore, openDataSource } from '../src';
+import type { StoreKind } from './support/test-stores';
+import { STORE_KINDS, testStores } from './support/test-stores';
 
+jest.setTimeout(30_000);
+const stores = testStores('store');
 const dir = mkdtempSync(join(tmpdir(), 'haco-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileCount = 0;
@@ -24,20 +28,24 @@ const envelope = (stream: string, seq: number, id = `${stream}-${seq}`): EventEn
   correlationId: null,
 });
 
-describe('the event store on a real SQLite file', () => {
+describe('a SQLite event store', () => {
+  it('runs in WAL with synchronous FULL by default', async () => {
+    const dataSource = await openDataSource({ path: freshFile() });
+    expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+    await dataSource.destroy();
+  });
+});
+
+describe.each(STORE_KINDS)('the event store on a real %s database', (kind: StoreKind) => {
   let dataSource: DataSource;
   let store: EventStore;
 
   beforeEach(async () => {
-    dataSource = await openDataSource({ path: freshFile() });
+    dataSource = await stores.open(kind);
     store = new EventStore(dataSource);
   });
   afterEach(async () => dataSource.destroy());
-
-  it('runs in WAL with synchronous FULL by default', async () => {
-    expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
-  });
 
   it('appends in order and stores an id once', async () => {
     expect(await store.append(envelope('lab/server1', 1), NOW)).toMatchObject({
@@ -93,6 +101,91 @@ describe('the event store on a real SQLite file', () => {
     await store.append(original, NOW);
     const [stored] = await store.readStream('lab/server2');
     expect(stored).toEqual({ ...original, position: 1, recordedAt: NOW });
+  });
+
+  it('ingests a batch in one transaction: appended, duplicates, a gap held and closed, dead letters', async () => {
+    const items = [
+      { subject: 'a', envelope: envelope('lab/a', 1) },
+      { subject: 'a', envelope: envelope('lab/a', 3) },
+      { subject: 'a', envelope: envelope('lab/a', 1) },
+      { subject: 'a', payload: 'garbage', refusal: 'not JSON' },
+      { subject: 'a', envelope: envelope('lab/a', 2) },
+      { subject: 'b', envelope: envelope('lab/b', 1, 'lab/a-1') },
+    ];
+    expect((await store.ingest(items, NOW)).map((r) => r.outcome)).toEqual([
+      'appended',
+      'held',
+      'duplicate',
+      'dead-letter',
+      'appended',
+      'dead-letter',
+    ]);
+    expect((await store.readStream('lab/a')).map((e) => [e.seq, e.position])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(await store.heldBack()).toEqual([]);
+    expect((await store.deadLetters()).map((d) => d.reason)).toEqual([
+      expect.stringContaining('already stored as lab/a#1'),
+      'not JSON',
+    ]);
+    // Redelivered whole (a commit that was not acknowledged): nothing is stored twice.
+    expect((await store.ingest(items.slice(0, 3), NOW)).map((r) => r.outcome)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await store.countEvents()).toBe(3);
+  });
+
+  it('keeps a checkpoint per stream, never replaced by an older one', async () => {
+    expect(await store.checkpoint('lab/a')).toBeNull();
+    await store.saveCheckpoint('lab/a', 10, '{"n":10}', NOW);
+    await store.saveCheckpoint('lab/a', 5, '{"n":5}', NOW);
+    expect(await store.checkpoint('lab/a')).toEqual({ lastSeq: 10, fold: '{"n":10}' });
+    await store.saveCheckpoint('lab/a', 12, '{"n":12}', NOW);
+    expect(await store.checkpoint('lab/a')).toEqual({ lastSeq: 12, fold: '{"n":12}' });
+  });
+
+  it('answers writable, and finds events by a data field', async () => {
+    expect(await store.writable()).toBe(true);
+    await store.append(envelope('lab/a', 1), NOW);
+    expect((await store.findByData('StateMachineContinued', 'commandId', 'c')).map((e) => e.id)).toEqual([
+      'lab/a-1',
+    ]);
+    await expect(store.findByData('StateMachineContinued', "x') OR 1=1 --", 'c')).rejects.toThrow(
+      'not a data field name',
+    );
+  });
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('build the whole schema on an empty database, and run again as a no-op', async () => {
+    const options = await stores.options('postgres');
+    const first = await openDataSource(options);
+    const applied = (await first.query('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    const tables = (await first.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    )) as { table_name: string }[];
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        'dead_letters',
+        'events',
+        'held_events',
+        'projection_checkpoints',
+        'stream_heads',
+        'transition_causes',
+        'transitions',
+      ]),
+    );
+    await first.destroy();
+    const again = await openDataSource(options);
+    expect(((await again.query('SELECT COUNT(*) AS n FROM migrations')) as { n: number }[])[0].n).toBe(
+      MIGRATIONS.length,
+    );
+    await again.destroy();
   });
 });
 

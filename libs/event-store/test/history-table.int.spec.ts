@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
 import { MIGRATIONS } from '../src/migrations';
 import { generateStream } from '../../../tools/harness/stream-generator';
+import { query } from '../src/sql/dialect';
 import { projectPeer } from './support/project-peer';
+import type { StoreKind } from './support/test-stores';
+import { STORE_KINDS, testStores } from './support/test-stores';
 
-const dir = mkdtempSync(join(tmpdir(), 'haco-history-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+jest.setTimeout(60_000);
+const stores = testStores('history');
 
 const STREAMS = ['lab/server1', 'lab/server2'];
 const streams = STREAMS.map((stream, i) => generateStream(stream, 2_000, 11 + i));
@@ -27,9 +27,9 @@ function foldedHistory() {
 const byTimeThenSeq = <T extends { at: string; seq: number }>(a: T, b: T) =>
   Date.parse(a.at) - Date.parse(b.at) || a.seq - b.seq;
 
-describe('the transition history table', () => {
+describe.each(STORE_KINDS)('the transition history table on %s', (kind: StoreKind) => {
   it('is written with the events it comes from, and equals the history folded from the log', async () => {
-    const dataSource = await openDataSource({ path: join(dir, 'ingested.sqlite') });
+    const dataSource = await stores.open(kind);
     const store = new EventStore(dataSource);
     for (const events of streams) {
       for (let i = 0; i < events.length; i += 300) {
@@ -65,24 +65,37 @@ describe('the transition history table', () => {
   });
 
   it('is backfilled by its migration from a log written before it existed', async () => {
-    const path = join(dir, 'older.sqlite');
-    const old = await openDataSource({ path, migrations: MIGRATIONS.slice(0, 2) });
+    const options = await stores.options(kind);
+    const old = await openDataSource({ ...options, migrations: MIGRATIONS.slice(0, 2) });
+    let position = 0;
     for (const events of streams) {
       for (const e of events) {
-        await old.query(
-          `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [e.id, e.stream, e.seq, e.type, JSON.stringify(e.data), e.at, NOW, e.causationId, e.correlationId],
+        await query(
+          old,
+          `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            (position += 1),
+            e.id,
+            e.stream,
+            e.seq,
+            e.type,
+            JSON.stringify(e.data),
+            e.at,
+            NOW,
+            e.causationId,
+            e.correlationId,
+          ],
         );
       }
-      await old.query('INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)', [
+      await query(old, 'INSERT INTO stream_heads (stream, last_seq, updated_at) VALUES (?, ?, ?)', [
         events[0].stream,
         events.length,
         NOW,
       ]);
     }
     await old.destroy();
-    const current = await openDataSource({ path });
+    const current = await openDataSource(options);
     const store = new EventStore(current);
     const { transitions } = await store.history({ limit: -1, offset: 0 });
     expect(transitions.sort(byTimeThenSeq)).toEqual(foldedHistory().sort(byTimeThenSeq));

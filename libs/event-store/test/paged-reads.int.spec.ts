@@ -1,23 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { verifyStream } from '@haco/ha-core';
 import type { StoredEvent } from '@haco/event-store';
-import {
-  EventStore,
-  exportLines,
-  openDataSource,
-  recordedEvents,
-  streamPages,
-  verifyStoredStream,
-} from '@haco/event-store';
+import { EventStore, exportLines, recordedEvents, streamPages, verifyStoredStream } from '@haco/event-store';
 import { generateStream } from '../../../tools/harness/stream-generator';
 import { peerViewAt } from '@haco/event-store';
 import { projectPeer } from './support/project-peer';
+import type { StoreKind } from './support/test-stores';
+import { STORE_KINDS, testStores } from './support/test-stores';
 
-const dir = mkdtempSync(join(tmpdir(), 'haco-paged-'));
 const STREAM = 'lab/server1';
 const generated = generateStream(STREAM, 12_345, 21);
 const NOW = '2026-11-25T05:00:00.000Z';
@@ -35,13 +26,15 @@ function slowReader(perTick: number): Writable & { text: () => string } {
   return Object.assign(reader, { text: () => chunks.join('') });
 }
 
-describe('reading a long stream page by page, from a real SQLite file', () => {
+const stores = testStores('paged');
+
+describe.each(STORE_KINDS)('reading a long stream page by page, from a real %s store', (kind: StoreKind) => {
   let dataSource: DataSource;
   let store: EventStore;
   let whole: StoredEvent[];
 
   beforeAll(async () => {
-    dataSource = await openDataSource({ path: join(dir, 'events.sqlite') });
+    dataSource = await stores.open(kind);
     store = new EventStore(dataSource);
     for (let i = 0; i < generated.length; i += 1_000)
       await store.ingest(
@@ -52,7 +45,6 @@ describe('reading a long stream page by page, from a real SQLite file', () => {
   });
   afterAll(async () => {
     await dataSource.destroy();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('gives every event once, in order, in pages no larger than asked', async () => {

@@ -1,27 +1,33 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EventStore, openDataSource } from '../src';
 import { own } from '../../../tools/harness/processes';
+import type { StoreKind } from './support/test-stores';
+import { STORE_KINDS, testStores } from './support/test-stores';
 
 jest.setTimeout(60_000);
 
 const COUNT = 1_000;
 
-describe('two processes writing one event log file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'haco-two-writers-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const stores = testStores('two-writers');
 
+describe.each(STORE_KINDS)('two processes writing one event log on %s', (kind: StoreKind) => {
   it('take the write lock in turn: every append of both is stored, none refused as busy', async () => {
-    const path = join(dir, 'events.sqlite');
-    const dataSource = await openDataSource({ path });
+    const options = await stores.options(kind);
+    const dataSource = await openDataSource(options);
     const store = new EventStore(dataSource);
     const other = own(
       spawn(
         process.execPath,
-        ['--import', 'tsx', join(__dirname, 'support', 'append-loop.ts'), path, 'lab/other', String(COUNT)],
+        [
+          '--import',
+          'tsx',
+          join(__dirname, 'support', 'append-loop.ts'),
+          JSON.stringify(options),
+          'lab/other',
+          String(COUNT),
+        ],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       ),
     );
@@ -49,6 +55,10 @@ describe('two processes writing one event log file', () => {
           Array.from({ length: COUNT }, (_, i) => i + 1),
         );
       }
+      // Positions are one run with no hole: each was given in commit order, so a reader paging by
+      // position after the last it saw can never pass one that committed late.
+      const positions = (await store.readAfter(0, 10 * COUNT)).map((e) => e.position);
+      expect(positions).toEqual(Array.from({ length: 2 * COUNT }, (_, i) => i + 1));
     } finally {
       if (other.exitCode === null) other.kill('SIGKILL');
       await dataSource.destroy();

@@ -1,12 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dialectOf } from '../sql/dialect';
 
 /** The append-only event log, the per-stream heads, events held back behind a gap, and dead letters. */
 export class CreateEventLog1764000000000 implements MigrationInterface {
   name = 'CreateEventLog1764000000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // PostgreSQL: positions are given by the writer under the log's write lock, in commit order (a
+    // sequence's values can commit out of order, and a reader paging by position would skip one).
+    const pg = dialectOf(q).kind === 'postgres';
     await q.query(`CREATE TABLE events (
-      position INTEGER PRIMARY KEY AUTOINCREMENT,
+      position ${pg ? 'BIGINT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
       id TEXT NOT NULL UNIQUE,
       stream TEXT NOT NULL,
       seq INTEGER NOT NULL,
@@ -30,7 +34,7 @@ export class CreateEventLog1764000000000 implements MigrationInterface {
       held_at TEXT NOT NULL,
       UNIQUE (stream, seq))`);
     await q.query(`CREATE TABLE dead_letters (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      id ${pg ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
       received_at TEXT NOT NULL,
       subject TEXT NOT NULL,
       reason TEXT NOT NULL,

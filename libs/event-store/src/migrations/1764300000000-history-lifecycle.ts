@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { transitionRow } from '../transitions';
+import { query } from '../sql/dialect';
 
 const PAGE = 5_000;
 
@@ -24,19 +25,21 @@ export class HistoryLifecycle1764300000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (let after = 0; ;) {
-      const rows = (await q.query(
+      const rows = await query<Row[]>(
+        q,
         `SELECT position, id, stream, seq, type, data, at FROM events
          WHERE position > ? AND type IN ('ServiceStarted', 'StateMachinePaused', 'StateMachineContinued')
          ORDER BY position LIMIT ?`,
         [after, PAGE],
-      )) as Row[];
+      );
       for (const row of rows) {
         const envelope = { ...row, schema: 1, data: JSON.parse(row.data) } as unknown as EventEnvelope;
         const history = transitionRow(envelope, row.position, null);
         if (history === null) continue;
-        await q.query(
-          `INSERT OR IGNORE INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state,
-             cause, command_id, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+        await query(
+          q,
+          `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state,
+             cause, command_id, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
           [
             row.position,
             row.stream,
@@ -50,7 +53,9 @@ export class HistoryLifecycle1764300000000 implements MigrationInterface {
             history.commandId,
           ],
         );
-        await q.query('INSERT OR IGNORE INTO transition_causes (cause) VALUES (?)', [history.cause]);
+        await query(q, 'INSERT INTO transition_causes (cause) VALUES (?) ON CONFLICT DO NOTHING', [
+          history.cause,
+        ]);
       }
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1].position;

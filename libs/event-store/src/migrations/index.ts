@@ -2,6 +2,7 @@ import { CreateEventLog1764000000000 } from './1764000000000-create-event-log';
 import { IndexCausation1764100000000 } from './1764100000000-index-causation';
 import { Transitions1764200000000 } from './1764200000000-transitions';
 import { HistoryLifecycle1764300000000 } from './1764300000000-history-lifecycle';
+import { ProjectionCheckpoints1764400000000 } from './1764400000000-projection-checkpoints';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   IndexCausation1764100000000,
   Transitions1764200000000,
   HistoryLifecycle1764300000000,
+  ProjectionCheckpoints1764400000000,
 ];

@@ -1,11 +1,13 @@
+import type { EventStoreOptions } from '../../src';
 import { EventStore, openDataSource } from '../../src';
 
 /**
  * Another process writing the same event log: prints "ready" once the log is open, appends `count` events
- * to `stream` as fast as it can, then prints "done" (or the first error) and exits. argv: FILE STREAM COUNT.
+ * to `stream` as fast as it can, then prints "done" (or the first error) and exits.
+ * argv: STORE-OPTIONS-JSON STREAM COUNT.
  */
-async function main([path, stream, count]: string[]): Promise<void> {
-  const dataSource = await openDataSource({ path });
+async function main([options, stream, count]: string[]): Promise<void> {
+  const dataSource = await openDataSource(JSON.parse(options) as EventStoreOptions);
   const store = new EventStore(dataSource);
   process.stdout.write('ready\n');
   try {

@@ -1,0 +1,157 @@
+import type { EventEnvelope } from '@haco/contracts';
+import { startsState, transitionRow } from '../transitions';
+import type {
+  AppendResult,
+  IngestItem,
+  IngestResult,
+  NextEvent,
+  NextEventMeta,
+  WriteSession,
+} from './write-session';
+
+/** A stream's head as one write transaction sees it; written back once, when the transaction ends. */
+interface StreamCursor {
+  lastSeq: number;
+  stateSince: string | null;
+  changed: boolean;
+}
+
+/**
+ * The event log's append rules for one write transaction, the same on every database: appends are
+ * idempotent (an id stored once), checked against each stream's expected sequence, and never paper over a
+ * gap: an event ahead of its turn is held back until the missing ones arrive. The stream heads and history
+ * rows it moves are written in the same transaction.
+ */
+export class AppendTransaction {
+  private readonly cursors = new Map<string, StreamCursor>();
+
+  constructor(private readonly session: WriteSession) {}
+
+  append(envelope: EventEnvelope, recordedAt: string): AppendResult {
+    const expectedSeq = this.cursor(envelope.stream).lastSeq + 1;
+    if (envelope.seq === expectedSeq) {
+      const position = this.insert(envelope, recordedAt);
+      if (position === null) return this.knownId(envelope) ?? this.takenSeq(envelope);
+      let released = 0;
+      // The missing event arrived: append whatever was held right behind it, in order.
+      for (let seq = envelope.seq + 1; ; seq += 1) {
+        const held = this.session.heldAt(envelope.stream, seq);
+        if (held === undefined) break;
+        this.insert(JSON.parse(held.envelope) as EventEnvelope, recordedAt);
+        this.session.release(envelope.stream, seq);
+        released += 1;
+      }
+      return { outcome: 'appended', position, released };
+    }
+    const known = this.knownId(envelope);
+    if (known !== null) return known;
+    if (envelope.seq < expectedSeq) return this.takenSeq(envelope);
+    const held = this.session.heldAt(envelope.stream, envelope.seq);
+    if (held !== undefined) {
+      return held.id === envelope.id
+        ? { outcome: 'duplicate' }
+        : {
+            outcome: 'conflict',
+            reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
+          };
+    }
+    this.session.hold(envelope, JSON.stringify(envelope), recordedAt);
+    return { outcome: 'held', expectedSeq };
+  }
+
+  /** A batch of received messages: conflicts and refusals go to the dead letters with their reason. */
+  ingest(items: readonly IngestItem[], receivedAt: string): IngestResult[] {
+    return items.map((item): IngestResult => {
+      const result = 'refusal' in item ? null : this.append(item.envelope, receivedAt);
+      const reason = 'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
+      if (reason === null) return result as AppendResult;
+      const payload = 'refusal' in item ? item.payload : JSON.stringify(item.envelope);
+      this.session.deadLetter(receivedAt, item.subject, reason, payload.slice(0, 65_536));
+      return { outcome: 'dead-letter', reason };
+    });
+  }
+
+  /** The next event of a stream the coordinators write themselves, numbered inside this transaction. */
+  appendNext(stream: string, event: NextEvent, meta: NextEventMeta): number {
+    const seq = this.cursor(stream).lastSeq + 1;
+    this.insert(
+      {
+        schema: 1,
+        id: meta.id,
+        stream,
+        seq,
+        type: event.type as EventEnvelope['type'],
+        data: event.data as EventEnvelope['data'],
+        at: meta.at,
+        causationId: meta.causationId ?? null,
+        correlationId: meta.correlationId ?? null,
+      },
+      meta.at,
+    );
+    return seq;
+  }
+
+  deadLetter(subject: string, reason: string, payload: string, receivedAt: string): void {
+    this.session.deadLetter(receivedAt, subject, reason, payload.slice(0, 65_536));
+  }
+
+  /** Writes back the stream heads this transaction moved: the last thing before the commit. */
+  finish(now: string): void {
+    for (const [stream, cursor] of this.cursors) {
+      if (cursor.changed) this.session.setHead(stream, cursor.lastSeq, now, cursor.stateSince);
+    }
+  }
+
+  private cursor(stream: string): StreamCursor {
+    let cursor = this.cursors.get(stream);
+    if (cursor === undefined) {
+      const head = this.session.head(stream);
+      cursor = { lastSeq: head?.lastSeq ?? 0, stateSince: head?.stateSince ?? null, changed: false };
+      this.cursors.set(stream, cursor);
+    }
+    return cursor;
+  }
+
+  /**
+   * A duplicate of what is stored under this id; a conflict when the id is stored elsewhere or the same
+   * event comes back with other content (an old message replayed with changes); null for a new id.
+   */
+  private knownId(envelope: EventEnvelope): AppendResult | null {
+    const known = this.session.eventById(envelope.id);
+    if (known === undefined) return null;
+    if (known.stream === envelope.stream && known.seq === envelope.seq) {
+      const same =
+        known.type === envelope.type &&
+        known.at === envelope.at &&
+        known.data === JSON.stringify(envelope.data);
+      return same
+        ? { outcome: 'duplicate' }
+        : { outcome: 'conflict', reason: `event id ${envelope.id} is already stored with other content` };
+    }
+    return {
+      outcome: 'conflict',
+      reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+    };
+  }
+
+  private takenSeq(envelope: EventEnvelope): AppendResult {
+    const taken = this.session.idAt(envelope.stream, envelope.seq);
+    return {
+      outcome: 'conflict',
+      reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken ?? '?'})`,
+    };
+  }
+
+  /** Inserts the next event of its stream (and its history row); null when its id is already taken. */
+  private insert(envelope: EventEnvelope, recordedAt: string): number | null {
+    const position = this.session.insertEvent(envelope, JSON.stringify(envelope.data), recordedAt);
+    if (position === null) return null;
+    const cursor = this.cursor(envelope.stream);
+    cursor.lastSeq = envelope.seq;
+    cursor.changed = true;
+    const row = transitionRow(envelope, position, cursor.stateSince);
+    if (row !== null) this.session.insertTransition(row);
+    if (startsState(envelope)) cursor.stateSince = envelope.at;
+    return position;
+  }
+}

@@ -1,0 +1,100 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventEnvelope } from '@haco/contracts';
+import { AppendTransaction } from './append-rules';
+import type { BatchReach } from './pg-session';
+import { PgSession } from './pg-session';
+import type { StoreWriter } from './store-writer';
+import type { AppendResult, IngestItem, IngestResult, NextEvent, NextEventMeta } from './write-session';
+
+/** The one lock every write transaction on the log takes first (pg_advisory_xact_lock's key: "haco"). */
+export const LOG_WRITE_LOCK = 0x6861636f;
+
+/** The channel a commit is announced on, with its last position, to every coordinator listening. */
+export const COMMIT_CHANNEL = 'haco_log_commits';
+
+/**
+ * The write path on PostgreSQL, for one coordinator or several on one database. Every write transaction
+ * first takes one transaction-scoped advisory lock, so writers take turns: positions are given under the
+ * lock (the highest stored + 1), so they commit in the order they were given, and a reader paging by
+ * `position > last` can never pass an event that commits late. With the lock held, the stream heads, held
+ * events and ids read for the batch cannot move under it. The lock ends with the transaction, also when a
+ * coordinator dies mid-way (its session ends, its transaction is rolled back).
+ */
+export class PgEventWriter implements StoreWriter {
+  /** Causes known to be in transition_causes (never deleted), so they are not sent again. */
+  private readonly knownCauses = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
+    const reach = { streams: [envelope.stream], ids: [envelope.id], places: [envelope] };
+    return this.inTransaction(reach, (tx) => tx.append(envelope, recordedAt));
+  }
+
+  ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]> {
+    const envelopes = items.flatMap((item) => ('envelope' in item ? [item.envelope] : []));
+    const reach = {
+      streams: envelopes.map((e) => e.stream),
+      ids: envelopes.map((e) => e.id),
+      places: envelopes,
+    };
+    return this.inTransaction(reach, (tx) => tx.ingest(items, receivedAt));
+  }
+
+  appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number> {
+    return this.inTransaction({ streams: [stream], ids: [meta.id], places: [] }, (tx) =>
+      tx.appendNext(stream, event, meta),
+    );
+  }
+
+  async deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
+    await this.inTransaction({ streams: [], ids: [], places: [] }, (tx) =>
+      tx.deadLetter(subject, reason, payload, receivedAt),
+    );
+  }
+
+  async saveCheckpoint(stream: string, lastSeq: number, fold: string, savedAt: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO projection_checkpoints (stream, last_seq, fold, saved_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, fold = excluded.fold,
+         saved_at = excluded.saved_at WHERE excluded.last_seq > projection_checkpoints.last_seq`,
+      [stream, lastSeq, fold, savedAt],
+    );
+  }
+
+  async writable(): Promise<boolean> {
+    try {
+      const rows = (await this.dataSource.query(
+        "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off' AS w",
+      )) as { w: boolean }[];
+      return rows[0].w;
+    } catch {
+      return false;
+    }
+  }
+
+  private async inTransaction<T>(reach: BatchReach, work: (tx: AppendTransaction) => T): Promise<T> {
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        await runner.query('SELECT pg_advisory_xact_lock($1)', [LOG_WRITE_LOCK]);
+        const session = await PgSession.open(runner, reach, this.knownCauses);
+        const tx = new AppendTransaction(session);
+        const result = work(tx);
+        tx.finish(new Date().toISOString());
+        const last = await session.flush(runner);
+        if (last > 0) await runner.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(last)]);
+        await runner.commitTransaction();
+        for (const cause of session.newCauses) this.knownCauses.add(cause);
+        return result;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { EventEnvelope } from '@haco/contracts';
+import type { StoredTransition } from '../transitions';
+
+export type AppendResult =
+  | { readonly outcome: 'appended'; readonly position: number; readonly released: number }
+  | { readonly outcome: 'duplicate' }
+  | { readonly outcome: 'held'; readonly expectedSeq: number }
+  | { readonly outcome: 'conflict'; readonly reason: string };
+
+/** One message for `ingest`: an envelope to append, or input refused before it got that far. */
+export type IngestItem =
+  | { readonly subject: string; readonly envelope: EventEnvelope }
+  | { readonly subject: string; readonly payload: string; readonly refusal: string };
+
+export type IngestResult = AppendResult | { readonly outcome: 'dead-letter'; readonly reason: string };
+
+/** An event of the coordinator's own stream, given its sequence number by the writer. */
+export interface NextEvent {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface NextEventMeta {
+  readonly id: string;
+  readonly at: string;
+  readonly causationId?: string | null;
+  readonly correlationId?: string | null;
+}
+
+/** What a stored id holds, to tell a redelivery from a reuse. */
+export interface StoredIdentity {
+  readonly stream: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly data: string;
+  readonly at: string;
+}
+
+/**
+ * One write transaction as the append rules see it, whatever the database: the reads they decide on and
+ * the writes they make. On SQLite each call is a prepared statement; on PostgreSQL the reads come from
+ * what was fetched for the batch up front and the writes are sent together at the end.
+ */
+export interface WriteSession {
+  head(stream: string): { lastSeq: number; stateSince: string | null } | undefined;
+  eventById(id: string): StoredIdentity | undefined;
+  idAt(stream: string, seq: number): string | undefined;
+  heldAt(stream: string, seq: number): { id: string; envelope: string } | undefined;
+  /** Inserts an event with its data as stored text; its position, or null when its id is taken. */
+  insertEvent(envelope: EventEnvelope, data: string, recordedAt: string): number | null;
+  insertTransition(row: StoredTransition): void;
+  hold(envelope: EventEnvelope, text: string, heldAt: string): void;
+  release(stream: string, seq: number): void;
+  deadLetter(receivedAt: string, subject: string, reason: string, payload: string): void;
+  setHead(stream: string, lastSeq: number, updatedAt: string, stateSince: string | null): void;
+}
