@@ -11,18 +11,27 @@ export interface ChaosAction {
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
+type Fault = 'peer' | 'coordinator' | 'nats';
+
 /**
- * Faults at random: kill -9 of a peer, of the coordinator or of the nats-server, each brought back after
- * a moment, and paused peers continued through the coordinator as an operator would.
+ * Faults at random: kill -9 of a peer, of a coordinator or of a nats-server (one node of a cluster), each
+ * brought back after a moment, and paused peers continued through a coordinator (any of them) as an
+ * operator would. The first three faults are one of each kind, in random order, so that even a short
+ * run meets all of them; after that each round draws one.
  */
 export class Chaos {
   readonly log: ChaosAction[] = [];
+  /** The command ids the coordinators answered the continues with: each must be recorded once. */
+  readonly commandIds: string[] = [];
   private running = false;
   private loop: Promise<void> | null = null;
+  private readonly firstFaults: Fault[] = (['peer', 'coordinator', 'nats'] as Fault[]).sort(
+    () => Math.random() - 0.5,
+  );
 
   constructor(
-    private readonly nats: NatsServer,
-    private readonly coordinator: CoordinatorProcess,
+    private readonly nats: readonly NatsServer[],
+    private readonly coordinators: readonly CoordinatorProcess[],
     private readonly pairs: readonly PeerPair[],
   ) {}
 
@@ -46,9 +55,12 @@ export class Chaos {
       await sleep(between(2_000, 5_000));
       if (!this.running) return;
       const roll = Math.random();
-      if (roll < 0.5) await this.killPeer();
-      else if (roll < 0.65) await this.killCoordinator();
-      else if (roll < 0.8) await this.killNats();
+      const fault: Fault | null =
+        this.firstFaults.shift() ??
+        (roll < 0.5 ? 'peer' : roll < 0.65 ? 'coordinator' : roll < 0.8 ? 'nats' : null);
+      if (fault === 'peer') await this.killPeer();
+      else if (fault === 'coordinator') await this.killCoordinator();
+      else if (fault === 'nats') await this.killNats();
       await this.continuePaused(0.5);
     }
   }
@@ -64,33 +76,38 @@ export class Chaos {
   }
 
   private async killCoordinator(): Promise<void> {
-    this.record('kill -9 coordinator');
-    await this.coordinator.stop('SIGKILL');
+    const index = Math.floor(Math.random() * this.coordinators.length);
+    const name = this.coordinators.length > 1 ? ` ${index + 1}` : '';
+    this.record(`kill -9 coordinator${name}`);
+    await this.coordinators[index].stop('SIGKILL');
     await sleep(between(200, 2_000));
-    await this.coordinator.restart();
-    this.record('restart coordinator');
+    await this.coordinators[index].restart();
+    this.record(`restart coordinator${name}`);
   }
 
   private async killNats(): Promise<void> {
-    this.record('kill -9 nats-server');
-    await this.nats.kill('SIGKILL');
+    const index = Math.floor(Math.random() * this.nats.length);
+    const name = this.nats.length > 1 ? ` ${index + 1}` : '';
+    this.record(`kill -9 nats-server${name}`);
+    await this.nats[index].kill('SIGKILL');
     await sleep(between(500, 3_000));
-    await this.nats.restart();
-    this.record('restart nats-server');
+    await this.nats[index].restart();
+    this.record(`restart nats-server${name}`);
   }
 
-  /** Continues each paused peer with probability `chance`, through the coordinator's command API. */
+  /** Continues each paused peer with probability `chance`, through a coordinator's command API. */
   async continuePaused(chance: number): Promise<number> {
     let continued = 0;
     try {
-      const { peers } = await this.coordinator.get<{
+      const { peers } = await pick(this.coordinators).get<{
         peers: { cluster: string; peer: string; paused: boolean }[];
       }>('/peers');
       for (const peer of peers.filter((p) => p.paused && Math.random() < chance)) {
-        const { body } = await this.coordinator.post<{ result?: number }>(
+        const { body } = await pick(this.coordinators).post<{ result?: number; commandId?: string }>(
           `/peers/${peer.cluster}/${peer.peer}/commands`,
           { command: 'ha-continue', who: 'soak', why: 'chaos: release a paused peer' },
         );
+        if (body.commandId !== undefined) this.commandIds.push(body.commandId);
         if (body.result === 0) {
           continued += 1;
           this.record(`continue ${peer.cluster}/${peer.peer}`);

@@ -167,11 +167,52 @@ export function checkScopes(
   ];
 }
 
+/**
+ * Every command a coordinator answered is recorded once, with one outcome; no command is recorded twice
+ * (whichever replica took it, and whatever was killed meanwhile).
+ */
+export function checkCommandsOnce(
+  answered: readonly string[],
+  recorded: readonly { commandId: string; outcome: string }[],
+): Check {
+  const times = new Map<string, number>();
+  for (const c of recorded) times.set(c.commandId, (times.get(c.commandId) ?? 0) + 1);
+  const problems = [
+    ...[...times].filter(([, n]) => n > 1).map(([id, n]) => `${id} recorded ${n} times`),
+    ...answered
+      .filter((id) => times.get(id) !== 1)
+      .map((id) => `${id} answered, recorded ${times.get(id) ?? 0} times`),
+    ...recorded
+      .filter((c) => answered.includes(c.commandId) && c.outcome === 'pending')
+      .map((c) => `${c.commandId} answered but its outcome is not recorded`),
+  ];
+  return {
+    name: 'every command recorded exactly once',
+    passed: problems.length === 0,
+    detail:
+      problems.length === 0
+        ? `${answered.length} answered, ${recorded.length} recorded`
+        : problems.slice(0, 5).join('; '),
+  };
+}
+
+async function recordedCommands(coordinator: CoordinatorProcess) {
+  const all: { commandId: string; outcome: string }[] = [];
+  for (let offset = 0; ; offset += 1_000) {
+    const page = await coordinator.get<{ total: number; commands: { commandId: string; outcome: string }[] }>(
+      `/commands?who=soak&limit=1000&offset=${offset}`,
+    );
+    all.push(...page.commands);
+    if (all.length >= page.total || page.commands.length === 0) return all;
+  }
+}
+
 /** Runs every check against the stopped pairs and the running coordinator. */
 export async function checkAll(
   coordinator: CoordinatorProcess,
   pairs: readonly PeerPair[],
   queries: readonly QueryRecord[],
+  commandIds: readonly string[] = [],
 ): Promise<Check[]> {
   const checks: Check[] = [];
   const timelines = new Map<string, Entered[]>();
@@ -198,6 +239,7 @@ export async function checkAll(
     return config === undefined ? null : queryScope(config, { hwAddress });
   };
   checks.push(...checkScopes(queries, timelines, scopeOf));
+  checks.push(checkCommandsOnce(commandIds, await recordedCommands(coordinator)));
   const gaps = await coordinator.get<{ gaps: unknown[] }>('/gaps');
   checks.push({
     name: 'no gaps held back',

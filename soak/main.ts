@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../tools/harness/coordinator-process';
 import { NatsServer } from '../tools/harness/nats-server';
+import { startNatsCluster } from '../tools/harness/nats-cluster';
+import { PostgresServer } from '../tools/harness/postgres-server';
 import { PeerPair } from '../tools/harness/peer-cluster';
 import { endOwnedOnSignal, sleep, waitFor } from '../tools/harness/processes';
 import { Chaos } from './chaos';
 import { checkAll } from './checker';
 import { ClientLoad } from './load';
 
-const USAGE = 'usage: npm run soak -- --minutes N [--pairs N]';
+const USAGE =
+  'usage: npm run soak -- --minutes N [--pairs N] [--store sqlite|postgres] [--coordinators N] [--nats-nodes 1|3]';
 
 /** Fast enough for failovers to happen many times a minute; Kea's own rules otherwise. */
 const TIMING = {
@@ -27,17 +30,31 @@ function option(argv: string[], name: string, fallback: number): number {
   return value;
 }
 
+function choice<T extends string>(argv: string[], name: string, values: readonly T[]): T {
+  const index = argv.indexOf(name);
+  if (index < 0) return values[0];
+  const value = argv[index + 1] as T;
+  if (!values.includes(value)) throw new Error(`${name} must be one of ${values.join(', ')}\n${USAGE}`);
+  return value;
+}
+
+const HELP = `${USAGE}
+  --minutes N        minutes of load and faults (default 2)
+  --pairs N          peer pairs (default 2)
+  --store KIND       the coordinators' event store: sqlite (default) or postgres (a PostgreSQL the run starts)
+  --coordinators N   coordinators at once on the one store (default 1; more than 1 needs --store postgres)
+  --nats-nodes N     1 (default) or a 3-node NATS cluster with 3 replicas of the events stream
+`;
+
 /**
- * `npm run soak -- --minutes N`: pairs under client load on loopback, with random kill -9 of peers, the
- * coordinator and the nats-server, and paused peers continued; then everything is brought back, settled
+ * \`npm run soak -- --minutes N\`: pairs under client load on loopback, with random kill -9 of peers, of a
+ * coordinator and of a nats-server, and paused peers continued; then everything is brought back, settled
  * and checked. Exits 0 when every check passes, 1 when one fails. Bounded: N minutes of chaos, then at
  * most a few minutes to settle.
  */
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
-    process.stdout.write(
-      `${USAGE}\n  --minutes N   minutes of load and faults (default 2)\n  --pairs N     peer pairs (default 2)\n`,
-    );
+    process.stdout.write(HELP);
     return 0;
   }
   // An option mistyped must not start minutes of chaos with the defaults instead.
@@ -46,15 +63,29 @@ async function main(argv: string[]): Promise<number> {
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   const minutes = option(argv, '--minutes', 2);
   const pairCount = option(argv, '--pairs', 2);
+  const store = choice(argv, '--store', ['sqlite', 'postgres'] as const);
+  const coordinatorCount = option(argv, '--coordinators', 1);
+  const natsNodes = Number(choice(argv, '--nats-nodes', ['1', '3'] as const));
+  if (coordinatorCount > 1 && store !== 'postgres')
+    throw new Error(`several coordinators share one log on PostgreSQL only: add --store postgres\n${USAGE}`);
   const dir = mkdtempSync(join(tmpdir(), 'haco-soak-'));
-  const nats = await NatsServer.start();
-  const coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'events.sqlite'));
+  const nats = natsNodes === 1 ? [await NatsServer.start()] : await startNatsCluster(natsNodes);
+  const natsUrls = nats.map((n) => n.url);
+  const postgres = store === 'postgres' ? await PostgresServer.start() : null;
+  const database = postgres === null ? join(dir, 'events.sqlite') : await postgres.createDatabase('haco');
+  const coordinators = await Promise.all(
+    Array.from({ length: coordinatorCount }, () =>
+      CoordinatorProcess.start(natsUrls.join(','), database, { HACO_EVENTS_REPLICAS: String(natsNodes) }),
+    ),
+  );
+  const coordinator = coordinators[0];
   const pairs = Array.from(
     { length: pairCount },
     () =>
-      new PeerPair(nats, {
+      new PeerPair(nats[0], {
         settings: TIMING,
         archive: true,
+        natsServers: natsUrls,
         pausing: { server1: { 'partner-down': 'always' }, server2: { ready: 'once' } },
       }),
   );
@@ -62,12 +93,14 @@ async function main(argv: string[]): Promise<number> {
     () => pairs[0].connection(),
     pairs.map((p) => p.cluster),
   );
-  const chaos = new Chaos(nats, coordinator, pairs);
+  const chaos = new Chaos(nats, coordinators, pairs);
   const started = new Date();
   try {
     pairs.forEach((p) => p.startBoth());
     await settle(chaos, pairs);
-    process.stderr.write(`soak: ${pairCount} pairs in load-balancing; ${minutes} min of load and faults\n`);
+    process.stderr.write(
+      `soak: ${pairCount} pairs in load-balancing; ${coordinatorCount} coordinator(s) on ${store}, ${natsNodes} NATS node(s); ${minutes} min of load and faults\n`,
+    );
     load.start();
     chaos.start();
     await sleep(minutes * 60_000);
@@ -104,11 +137,16 @@ async function main(argv: string[]): Promise<number> {
         );
       }
     }
-    const checks = await checkAll(coordinator, pairs, load.queries);
+    const checks = await checkAll(coordinator, pairs, load.queries, chaos.commandIds);
+    // Every replica serves the same picture of the log: the others' reads must equal the first one's.
+    for (const other of coordinators.slice(1)) checks.push(await sameReads(coordinator, other, pairs));
     const report = {
       started: started.toISOString(),
       minutes,
       pairs: pairCount,
+      store,
+      coordinators: coordinatorCount,
+      natsNodes,
       queries: load.queries.length,
       answers: Object.fromEntries(load.outcomes),
       faults: chaos.log,
@@ -118,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     for (const c of checks) process.stdout.write(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}\n`);
     const faults = (kind: string) => chaos.log.filter((a) => a.action.startsWith(kind)).length;
     process.stdout.write(
-      `${load.queries.length} queries; kill -9: ${faults('kill -9 itest')} peers, ${faults('kill -9 coordinator')} coordinator, ${faults('kill -9 nats')} nats-server; ${faults('continue')} continues\n`,
+      `${load.queries.length} queries; kill -9: ${faults('kill -9 itest')} peers, ${faults('kill -9 coordinator')} coordinator, ${faults('kill -9 nats')} nats-server; ${faults('continue')} continues; ${chaos.commandIds.length} commands answered\n`,
     );
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -128,10 +166,38 @@ async function main(argv: string[]): Promise<number> {
     load.stop();
     await chaos.stop();
     await Promise.all(pairs.map((p) => p.destroy()));
-    await coordinator.stop('SIGKILL');
-    await nats.destroy();
+    await Promise.all(coordinators.map((c) => c.stop('SIGKILL')));
+    await Promise.all(nats.map((n) => n.destroy()));
+    await postgres?.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Two replicas answer the same peers, history and replay verification from the shared store. */
+async function sameReads(
+  first: CoordinatorProcess,
+  other: CoordinatorProcess,
+  pairs: readonly PeerPair[],
+): Promise<{ name: string; passed: boolean; detail: string }> {
+  const differences: string[] = [];
+  for (const path of [
+    ...pairs.map((p) => `/peers/${p.cluster}/server1`),
+    ...pairs.map((p) => `/history?peer=${p.cluster}/server1&limit=10000`),
+    '/commands?limit=10000',
+    '/replay/verify',
+  ]) {
+    const [a, b] = await Promise.all([first.get(path), other.get(path)]);
+    // A peer's view carries its liveness, judged at the moment of the request.
+    const strip = (value: unknown) =>
+      JSON.stringify(value, (key, v: unknown) => (key === 'statusSince' ? undefined : v));
+    if (strip(a) !== strip(b)) differences.push(path);
+  }
+  return {
+    name: `coordinator ${first.url} and ${other.url} serve the same reads`,
+    passed: differences.length === 0,
+    detail:
+      differences.length === 0 ? 'peers, history, commands, replay verification' : differences.join(', '),
+  };
 }
 
 /** Every process up, paused peers continued, until every pair is in load-balancing. */

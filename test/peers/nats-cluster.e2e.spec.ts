@@ -5,9 +5,10 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM } from '@haco/contracts';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
-import { NatsServer } from '../../tools/harness/nats-server';
+import type { NatsServer } from '../../tools/harness/nats-server';
+import { startNatsCluster } from '../../tools/harness/nats-cluster';
 import { PeerPair } from '../../tools/harness/peer-cluster';
-import { freePort, sleep, waitFor } from '../../tools/harness/processes';
+import { sleep, waitFor } from '../../tools/harness/processes';
 
 jest.setTimeout(120_000);
 
@@ -18,25 +19,7 @@ describe('the cluster on a 3-node NATS cluster with replicated events', () => {
   const previousReplicas = process.env.HACO_EVENTS_REPLICAS;
 
   beforeAll(async () => {
-    const routes = await Promise.all([0, 1, 2].map(() => freePort()));
-    const started = [0, 1, 2].map((index) =>
-      NatsServer.start(
-        (port, storeDir) => `
-          port: ${port}
-          server_name: n${index + 1}
-          jetstream { store_dir: "${storeDir}" }
-          cluster {
-            name: haco
-            listen: 127.0.0.1:${routes[index]}
-            routes: [${routes
-              .filter((_, i) => i !== index)
-              .map((r) => `nats-route://127.0.0.1:${r}`)
-              .join(', ')}]
-          }
-        `,
-      ),
-    );
-    nodes.push(...(await Promise.all(started)));
+    nodes.push(...(await startNatsCluster(3)));
     process.env.HACO_EVENTS_REPLICAS = '3';
   });
   afterAll(async () => {

@@ -4,7 +4,10 @@ import { freePort, OwnedProcess, waitFor } from './processes';
 
 const COORDINATOR_MAIN = join(PROJECT_ROOT, 'apps', 'coordinator', 'src', 'main.ts');
 
-/** A real coordinator process on a free HTTP port, writing to a given SQLite file. */
+/**
+ * A real coordinator process on a free HTTP port, writing to a given SQLite file or, given a postgres://
+ * URL, to that PostgreSQL database (several may share one).
+ */
 export class CoordinatorProcess {
   private process: OwnedProcess | null = null;
 
@@ -13,6 +16,7 @@ export class CoordinatorProcess {
 
   private constructor(
     readonly natsUrl: string,
+    /** A SQLite file, or a postgres:// URL. */
     readonly dbPath: string,
     readonly port: number,
     private readonly extraEnv: Record<string, string>,
@@ -40,7 +44,9 @@ export class CoordinatorProcess {
   async restart(): Promise<void> {
     this.process = OwnedProcess.startTs(COORDINATOR_MAIN, [], PROJECT_ROOT, {
       HACO_NATS_URL: this.natsUrl,
-      HACO_DB: this.dbPath,
+      ...(this.dbPath.startsWith('postgres://')
+        ? { HACO_DB_TYPE: 'postgres', HACO_DB_URL: this.dbPath }
+        : { HACO_DB: this.dbPath }),
       HACO_HTTP_PORT: String(this.port),
       HACO_API_TOKEN: CoordinatorProcess.TOKEN,
       ...this.extraEnv,

@@ -10,6 +10,7 @@ import { CoordinatorModule } from './app.module';
 import { NATS_CONNECTION, SETTINGS } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
 import { ConfigModule } from './config/config.module';
+import { describeDatabase } from './config/database-settings';
 import { serveApiDocument } from './monitoring/api-document';
 import { RefusalsMiddleware } from './monitoring/refusals.middleware';
 
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   await app.listen(settings.http.port, settings.http.host);
   log.info('coordinator started', {
     http: await app.getUrl(),
-    database: settings.database.path,
+    database: describeDatabase(settings.database),
     nats: settings.nats.servers,
   });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCoordinatorSettings } from '../src/config/coordinator-config';
+import { describeDatabase, storeOptions } from '../src/config/database-settings';
 
 describe('coordinator settings, validated as a whole at boot', () => {
   const dir = mkdtempSync(join(tmpdir(), 'haco-coordinator-config-'));
@@ -15,7 +16,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
   it('reads the defaults when nothing is given', () => {
     expect(readCoordinatorSettings([], {})).toEqual({
       nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1, eventsMaxBytes: 1024 * 1024 * 1024 },
-      database: { path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
+      database: { type: 'sqlite', path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
       http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
       auth: { token: null, protectReads: false },
     });
@@ -31,7 +32,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
       },
     );
     expect(settings.http.port).toBe(9100);
-    expect(settings.database.path).toBe('a.sqlite');
+    expect(settings.database).toMatchObject({ type: 'sqlite', path: 'a.sqlite' });
     expect(settings.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);
     expect(settings.auth.protectReads).toBe(true);
   });
@@ -65,6 +66,25 @@ describe('coordinator settings, validated as a whole at boot', () => {
       /^nats\.eventsReplicas must be an integer from 1 to 5$/,
     ],
     ['a user without a password', { nats: { user: 'peer' } }, {}, /^nats 'user' and 'pass' go together$/],
+    ['an unknown store', { database: { type: 'mysql' } }, {}, /^database\.type must be sqlite or postgres$/],
+    [
+      'postgres without a URL or host and database',
+      { database: { type: 'postgres', host: 'db' } },
+      {},
+      /^database\.url or host and database must be given for postgres$/,
+    ],
+    [
+      'a SQLite path on a postgres store',
+      { database: { type: 'postgres', url: 'postgres://db/haco', path: 'x.sqlite' } },
+      {},
+      /^database\.path is a sqlite setting \(type is postgres\)$/,
+    ],
+    [
+      'a URL that is not postgres://',
+      {},
+      { HACO_DB_TYPE: 'postgres', HACO_DB_URL: 'mysql://db/haco' },
+      /^database\.url must be a postgres:\/\/ URL$/,
+    ],
     [
       'protectReads as text',
       { auth: { protectReads: 'yes' } },
@@ -73,6 +93,49 @@ describe('coordinator settings, validated as a whole at boot', () => {
     ],
   ])('refuses %s, naming the field', (_label, file, env, message) => {
     expect(() => readCoordinatorSettings(withFile(file), env)).toThrow(message);
+  });
+
+  it('reads a PostgreSQL store from the environment, and never logs its password', () => {
+    const settings = readCoordinatorSettings([], {
+      HACO_DB_TYPE: 'postgres',
+      HACO_DB_HOST: 'db.example',
+      HACO_DB_PORT: '5433',
+      HACO_DB_USER: 'haco',
+      HACO_DB_PASSWORD: 'secret',
+      HACO_DB_NAME: 'haco',
+    });
+    expect(settings.database).toEqual({
+      type: 'postgres',
+      host: 'db.example',
+      port: 5433,
+      user: 'haco',
+      password: 'secret',
+      database: 'haco',
+    });
+    expect(describeDatabase(settings.database)).toBe('postgres://haco@db.example:5433/haco');
+    expect(
+      describeDatabase({ type: 'postgres', url: 'postgres://haco:secret@db.example/haco' }),
+    ).not.toContain('secret');
+  });
+
+  it('reads TLS files at boot, refusing one that is not there', () => {
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    const settings = readCoordinatorSettings(
+      withFile({ database: { type: 'postgres', url: 'postgres://db/haco', tls: { caFile: ca } } }),
+      {},
+    );
+    expect(storeOptions(settings.database)).toMatchObject({
+      type: 'postgres',
+      tls: { rejectUnauthorized: true, ca: '-----BEGIN CERTIFICATE-----\n' },
+    });
+    const missing = readCoordinatorSettings(
+      withFile({
+        database: { type: 'postgres', url: 'postgres://db/haco', tls: { caFile: join(dir, 'no.pem') } },
+      }),
+      {},
+    );
+    expect(() => storeOptions(missing.database)).toThrow(/no\.pem/);
   });
 
   it('refuses a file that is not JSON, saying which', () => {

@@ -10,3 +10,5 @@ export * from './projections/peer-view.projection';
 export { MIGRATIONS } from './migrations';
 export * from './projections/peer-liveness';
 export * from './command-log';
+export * from './pg-commit-listener';
+export type { StoreWriter } from './write/store-writer';

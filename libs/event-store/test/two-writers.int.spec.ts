@@ -36,6 +36,18 @@ describe.each(STORE_KINDS)('two processes writing one event log on %s', (kind: S
       expect((await lines.next()).value).toBe('ready');
       const answer = lines.next();
       const errors: string[] = [];
+      // A live reader pages by position after the last it saw, as the SSE feed and exports do, while both
+      // write: it must see every event once, none passed by one that committed late.
+      const seen: number[] = [];
+      let writing = true;
+      const reader = (async () => {
+        for (let last = 0; writing || last < 2 * COUNT;) {
+          const page = await store.readAfter(last, 200);
+          for (const event of page) seen.push(event.position);
+          last = page.length > 0 ? page[page.length - 1].position : last;
+          if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      })();
       // Both write at once: each of these reads the stream head, then writes, in one transaction.
       for (let i = 1; i <= COUNT; i += 1) {
         const at = new Date(Date.UTC(2026, 10, 25, 3, 0, 0, i)).toISOString();
@@ -44,7 +56,10 @@ describe.each(STORE_KINDS)('two processes writing one event log on %s', (kind: S
           .catch((error: Error) => errors.push(error.message));
       }
       expect((await answer).value).toBe('done');
+      writing = false;
+      await reader;
       expect(errors).toEqual([]);
+      expect(seen).toEqual(Array.from({ length: 2 * COUNT }, (_, i) => i + 1));
       const heads = await store.streams();
       expect(heads).toEqual([
         { stream: 'lab/mine', lastSeq: COUNT },

@@ -2,6 +2,7 @@
 export const SETTINGS = Symbol('CoordinatorSettings');
 export const DATA_SOURCE = Symbol('DataSource');
 export const EVENT_STORE = Symbol('EventStore');
+export const STORE_OPTIONS = Symbol('EventStoreOptions');
 export const NATS_CONNECTION = Symbol('NatsConnection');
 /** The ClientProxy that carries operator commands to peers. */
 export const PEER_COMMANDS = Symbol('PeerCommandsClient');

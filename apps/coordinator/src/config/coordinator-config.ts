@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { SynchronousMode } from '@haco/event-store';
 import type { NatsSettings } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import { settingsError } from './settings-error';
+import type { DatabaseSettings } from './database-settings';
+import { DATABASE_SCHEMA } from './database-settings';
 
 export interface CoordinatorSettings {
   /**
@@ -11,7 +12,7 @@ export interface CoordinatorSettings {
    * (HACO_EVENTS_REPLICAS, 1 to 5) and how many bytes it may hold while waiting (HACO_EVENTS_MAX_BYTES).
    */
   readonly nats: NatsSettings & { readonly eventsReplicas: number; readonly eventsMaxBytes: number };
-  readonly database: { readonly path: string; readonly synchronous: SynchronousMode };
+  readonly database: DatabaseSettings;
   /** `sseKeepAliveMs`: how often a quiet live stream gets a comment line. */
   readonly http: { readonly host: string; readonly port: number; readonly sseKeepAliveMs: number };
   /** Bearer token for every call that changes anything; reads need it too when `protectReads`. */
@@ -51,15 +52,7 @@ const SETTINGS_SCHEMA = z
         error: "'user' and 'pass' go together",
       })
       .prefault({}),
-    database: z
-      .object({
-        path: text('the path of the SQLite file').default('data/coordinator/events.sqlite'),
-        synchronous: z
-          .enum(['OFF', 'NORMAL', 'FULL', 'EXTRA'], { error: 'must be one of OFF, NORMAL, FULL, EXTRA' })
-          .default('FULL'),
-      })
-      .strict()
-      .prefault({}),
+    database: DATABASE_SCHEMA.prefault({}),
     http: z
       .object({
         host: text('a host name or address').default('127.0.0.1'),
@@ -97,6 +90,14 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_EVENTS_MAX_BYTES', 'nats', 'eventsMaxBytes', (v) => number(v)],
   ['HACO_DB', 'database', 'path', (v) => v],
   ['HACO_DB_SYNCHRONOUS', 'database', 'synchronous', (v) => v],
+  ['HACO_DB_TYPE', 'database', 'type', (v) => v],
+  ['HACO_DB_URL', 'database', 'url', (v) => v],
+  ['HACO_DB_HOST', 'database', 'host', (v) => v],
+  ['HACO_DB_PORT', 'database', 'port', (v) => number(v)],
+  ['HACO_DB_USER', 'database', 'user', (v) => v],
+  ['HACO_DB_PASSWORD', 'database', 'password', (v) => v],
+  ['HACO_DB_NAME', 'database', 'database', (v) => v],
+  ['HACO_DB_POOL_SIZE', 'database', 'poolSize', (v) => number(v)],
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
   ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
   ['HACO_SSE_KEEPALIVE_MS', 'http', 'sseKeepAliveMs', (v) => number(v)],

@@ -3,9 +3,13 @@ import { dirname } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { Logger } from '@haco/common';
+import type { EventStoreOptions } from '@haco/event-store';
 import { EventStore, openDataSource, Projections } from '@haco/event-store';
 import type { CoordinatorSettings } from '../config/coordinator-config';
-import { DATA_SOURCE, EVENT_STORE, PROJECTIONS, SETTINGS } from '../common/tokens';
+import { storeOptions } from '../config/database-settings';
+import { DATA_SOURCE, EVENT_STORE, LOGGER, PROJECTIONS, SETTINGS, STORE_OPTIONS } from '../common/tokens';
+import { CommitListener } from './commit-listener';
 import { LogTail } from './log-tail';
 
 /** Closes the database last, once ingest and every request are done with it. */
@@ -18,26 +22,37 @@ class StoreShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The event log (migrated at start) and the projections read from it. */
+/** The event log (migrated at start), the projections read from it, and word of each commit. */
 @Global()
 @Module({
   providers: [
     {
-      provide: DATA_SOURCE,
-      useFactory: (settings: CoordinatorSettings) => {
-        mkdirSync(dirname(settings.database.path), { recursive: true });
-        return openDataSource({ path: settings.database.path, synchronous: settings.database.synchronous });
-      },
+      provide: STORE_OPTIONS,
+      useFactory: (settings: CoordinatorSettings): EventStoreOptions => storeOptions(settings.database),
       inject: [SETTINGS],
+    },
+    {
+      provide: DATA_SOURCE,
+      useFactory: (options: EventStoreOptions) => {
+        if (options.type !== 'postgres') mkdirSync(dirname(options.path), { recursive: true });
+        return openDataSource(options);
+      },
+      inject: [STORE_OPTIONS],
     },
     { provide: EVENT_STORE, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DATA_SOURCE] },
     {
       provide: PROJECTIONS,
-      useFactory: (store: EventStore) => new Projections(store),
-      inject: [EVENT_STORE],
+      useFactory: (store: EventStore, logger: Logger) =>
+        new Projections(store, {
+          checkpoints: true,
+          onCheckpointError: (error) =>
+            logger.warn('projection checkpoint not saved', { error: error.message }),
+        }),
+      inject: [EVENT_STORE, LOGGER],
     },
     StoreShutdown,
     LogTail,
+    CommitListener,
   ],
   exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail],
 })

@@ -37,6 +37,9 @@ export interface PeerView {
 /** A history row as the API lists it: with the operator behind it, when a command caused it. */
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
+/** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
+const FOLD_VERSION = 1;
+
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
 export function isPeerStream(stream: string): boolean {
@@ -57,6 +60,32 @@ export class PeerFold {
   lastSeq = 0;
 
   constructor(private readonly stream: string) {}
+
+  /** The fold as saved text, to be restored by `restore` (of the same FOLD_VERSION). */
+  snapshot(): string {
+    return JSON.stringify({
+      version: FOLD_VERSION,
+      machine: this.machine,
+      pausedSince: this.pausedSince,
+      pause: this.pause,
+      lastHeartbeatAt: this.lastHeartbeatAt,
+      enteredAt: this.enteredAt,
+      startedAt: this.startedAt,
+      restart: this.restart,
+      stoppedAt: this.stoppedAt,
+      transitions: this.transitions,
+      lastSeq: this.lastSeq,
+    });
+  }
+
+  /** The fold a snapshot saved; null when it was saved by another version of the fold (then refold). */
+  static restore(stream: string, text: string): PeerFold | null {
+    const saved = JSON.parse(text) as Partial<Record<keyof PeerFold | 'version', unknown>>;
+    if (saved.version !== FOLD_VERSION) return null;
+    const { version, ...fields } = saved;
+    void version;
+    return Object.assign(new PeerFold(stream), fields);
+  }
 
   /** Folds the next event; returns its history record when it has one (the same row the writer stores). */
   apply(stored: StoredEvent): TransitionRecord | null {
@@ -175,18 +204,47 @@ export async function peerViewAt(
 
 const FOLD_PAGE = 10_000;
 
+/** Events folded past a stream's last checkpoint before it is saved again. */
+export const CHECKPOINT_EVERY = 5_000;
+
+export interface ProjectionOptions {
+  /** The time a view is judged at (liveness): the clock, unless a caller replays another. */
+  readonly now?: () => number;
+  /** Start each stream's fold from its saved checkpoint, and save new ones (a coordinator does). */
+  readonly checkpoints?: boolean;
+  /** A checkpoint could not be saved: the fold goes on, and the next save tries again. */
+  readonly onCheckpointError?: (error: Error) => void;
+}
+
 /**
  * Peer views folded from the log and kept: each request folds only the events stored since the last one
- * (the log is append-only). A view at a past time is folded afresh.
+ * (the log is append-only). With checkpoints, a restarted coordinator starts each fold where it was last
+ * saved rather than at the stream's first event. A view at a past time is folded afresh.
  */
 export class Projections {
-  private readonly folds = new Map<string, PeerFold>();
+  private readonly folds = new Map<string, { fold: PeerFold; savedSeq: number }>();
+  private readonly now: () => number;
 
   constructor(
     private readonly store: EventStore,
-    /** The time a view is judged at (liveness): the clock, unless a caller replays another. */
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: ProjectionOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A stream's fold as kept, else from its checkpoint, else empty. */
+  private async foldOf(stream: string): Promise<{ fold: PeerFold; savedSeq: number }> {
+    let kept = this.folds.get(stream);
+    if (kept !== undefined) return kept;
+    const saved = this.options.checkpoints ? await this.store.checkpoint(stream) : null;
+    const restored = saved === null ? null : PeerFold.restore(stream, saved.fold);
+    kept = this.folds.get(stream) ?? {
+      fold: restored ?? new PeerFold(stream),
+      savedSeq: restored === null ? 0 : restored.lastSeq,
+    };
+    this.folds.set(stream, kept);
+    return kept;
+  }
 
   async peerStreams(): Promise<string[]> {
     return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
@@ -194,15 +252,21 @@ export class Projections {
 
   async peer(stream: string, until?: string): Promise<PeerView | null> {
     if (until !== undefined) return peerViewAt(this.store, stream, Date.parse(until));
-    let fold = this.folds.get(stream);
-    if (fold === undefined) {
-      fold = new PeerFold(stream);
-      this.folds.set(stream, fold);
-    }
+    const kept = await this.foldOf(stream);
+    const { fold } = kept;
     for (;;) {
       const events = await this.store.readStream(stream, fold.lastSeq + 1, FOLD_PAGE);
       for (const stored of events) fold.apply(stored);
       if (events.length < FOLD_PAGE) break;
+    }
+    if (this.options.checkpoints && fold.lastSeq - kept.savedSeq >= CHECKPOINT_EVERY) {
+      kept.savedSeq = fold.lastSeq;
+      await this.store
+        .saveCheckpoint(stream, fold.lastSeq, fold.snapshot(), new Date(this.now()).toISOString())
+        .catch((error: Error) => {
+          kept.savedSeq = 0;
+          this.options.onCheckpointError?.(error);
+        });
     }
     return fold.view(this.now());
   }
