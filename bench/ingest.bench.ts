@@ -1,8 +1,7 @@
 import { NestJsonLogger } from '@haco/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Controller, Module } from '@nestjs/common';
@@ -10,7 +9,6 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
-import type { EventEnvelope } from '@haco/contracts';
 import { EventStore, ingestItems, openDataSource } from '@haco/event-store';
 import { NatsServer } from '../tools/harness/nats-server';
 import { own } from '../tools/harness/processes';
@@ -19,10 +17,12 @@ import { ensureEventsStream, INGEST_BATCH_PATTERN, JetStreamIngestServer } from 
 import type { SentBatch } from './peer-publisher';
 import { benchStreams, epochMs } from './peer-publisher';
 import { percentile, quiet } from './measure';
+import type { BenchStores, StoreKind } from './bench-stores';
+import { benchStores } from './bench-stores';
 
 /*
- * Longer than 250 lines because the raw baseline and the measured path sit side by side, so that a
- * reader can check that both do the same work.
+ * Longer than 250 lines because one measure reads in one place: its phases, the ingest they drive and
+ * the latencies taken from them (the raw baseline it is compared with is in bench-stores.ts).
  */
 export interface PacedIngest {
   /** Events/s appended over all peers, and what was stored per second over the phase. */
@@ -47,6 +47,8 @@ export interface IngestRound {
 }
 
 export interface IngestResult extends IngestRound {
+  /** SQLite or PostgreSQL: the store ingest and the raw inserts both wrote to. */
+  readonly store: string;
   readonly events: number;
   readonly peers: number;
   /** Every round; the fields above are the median round's (by ratio). */
@@ -56,53 +58,6 @@ export interface IngestResult extends IngestRound {
 
 /** The paced phase's length: long enough for a steady state, short enough to rerun often. */
 const PACED_SECONDS = 10;
-
-const RAW_BATCHES = [256, 1_000, 5_000];
-
-/**
- * Raw better-sqlite3 batched inserts of the same rows into the same schema (the migrations' events table,
- * same pragmas), at the best of a few batch sizes: the physical limit ingest is compared with.
- */
-async function rawInserts(
-  dir: string,
-  rows: readonly EventEnvelope[],
-): Promise<{ rate: number; batch: number }> {
-  let best = { rate: 0, batch: 0 };
-  for (const size of RAW_BATCHES) {
-    // A fresh file for every measure: a file holding an earlier round's rows would be slower to insert into.
-    const path = join(mkdtempSync(join(dir, 'raw-')), `raw-${size}.sqlite`);
-    await (await openDataSource({ path })).destroy();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    const insert = db.prepare(
-      `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const batch = db.transaction((chunk: readonly EventEnvelope[]) => {
-      for (const e of chunk)
-        insert.run(
-          e.id,
-          e.stream,
-          e.seq,
-          e.type,
-          JSON.stringify(e.data),
-          e.at,
-          e.at,
-          e.causationId,
-          e.correlationId,
-        );
-    });
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < rows.length; i += size) batch(rows.slice(i, i + size));
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    db.close();
-    rmSync(dirname(path), { recursive: true, force: true });
-    const rate = Math.round(rows.length / seconds);
-    if (rate > best.rate) best = { rate, batch: size };
-  }
-  return best;
-}
 
 /** Starts the peers' process and resolves once it is ready to publish. */
 async function startPeers(
@@ -221,11 +176,11 @@ async function startIngest(nc: NatsConnection, store: EventStore) {
  */
 async function withFreshStore<T>(
   nc: NatsConnection,
-  dir: string,
+  stores: BenchStores,
   name: string,
   phase: (store: EventStore) => Promise<T>,
 ): Promise<T> {
-  const dataSource = await openDataSource({ path: join(dir, `events-${name}.sqlite`) });
+  const dataSource = await openDataSource(await stores.fresh(name));
   const store = new EventStore(dataSource);
   const ingest = await startIngest(nc, store);
   try {
@@ -237,7 +192,7 @@ async function withFreshStore<T>(
 }
 
 /**
- * Peer publish to SQLite commit, end to end: a process of `peers` peers publishing their outboxes with the
+ * Peer publish to the store's commit (SQLite, or PostgreSQL with `kind`), end to end: a process of `peers` peers publishing their outboxes with the
  * peer's own EventPublisher through a real nats-server, stored by the coordinator's own ingest in this one.
  * After an unmeasured warm-up burst, `rounds` times raw inserts of a burst's rows and then that burst of
  * `events` (throughput, as a ratio to the raw inserts measured just before, so a machine that slows down
@@ -248,17 +203,19 @@ export async function benchIngest(
   events: number,
   pacedRate: number,
   rounds = 3,
+  kind: StoreKind = 'sqlite',
   peers = 10,
 ): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'haco-bench-ingest-'));
   const nats = await NatsServer.start();
+  const stores = await benchStores(kind, dir);
   try {
     const perPeer = Math.ceil(events / peers);
     const nc = await connect({ servers: nats.url });
     await ensureEventsStream(nc);
     // A running coordinator's ingest is warm (JIT-compiled, consumer set up); raw inserts warm up on their
     // first batch size. One burst of a fifth of the size, on its own store, is not measured.
-    await withFreshStore(nc, dir, 'warm-up', (store) =>
+    await withFreshStore(nc, stores, 'warm-up', (store) =>
       runPhase(nats.url, dir, store, {
         cluster: 'warm-up',
         peers,
@@ -269,8 +226,8 @@ export async function benchIngest(
     const measured: IngestRound[] = [];
     for (let round = 1; round <= rounds; round += 1) {
       const cluster = `bench${round}`;
-      const raw = await rawInserts(dir, benchStreams(peers, perPeer, cluster).flat());
-      const burst = await withFreshStore(nc, dir, cluster, (store) =>
+      const raw = await stores.raw(benchStreams(peers, perPeer, cluster).flat());
+      const burst = await withFreshStore(nc, stores, cluster, (store) =>
         runPhase(nats.url, dir, store, { cluster, peers, perPeer, mode: 'burst' }),
       );
       const rate = Math.round((perPeer * peers) / burst.seconds);
@@ -284,7 +241,7 @@ export async function benchIngest(
       });
     }
     const pacedPerPeer = Math.ceil((pacedRate * PACED_SECONDS) / peers);
-    const paced = await withFreshStore(nc, dir, 'paced', (store) =>
+    const paced = await withFreshStore(nc, stores, 'paced', (store) =>
       runPhase(nats.url, dir, store, {
         cluster: 'paced',
         peers,
@@ -296,6 +253,7 @@ export async function benchIngest(
     const median = [...measured].sort((a, b) => a.ratio - b.ratio)[Math.floor((measured.length - 1) / 2)];
     return {
       ...median,
+      store: stores.label,
       events: perPeer * peers,
       peers,
       rounds: measured,
@@ -310,6 +268,7 @@ export async function benchIngest(
     };
   } finally {
     await nats.destroy();
+    await stores.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@ import { endOwnedOnSignal } from '../tools/harness/processes';
 
 const USAGE = `usage: npm run bench [-- options]
   --only LIST            some of: ingest,replay,query,failover,scale (all by default)
+  --store KIND           ingest and query: sqlite (default) or postgres (a PostgreSQL the bench starts)
   --events N             ingest: events published in each burst (default 300000)
   --ingest-rounds N      ingest: rounds of raw inserts then a burst (default 3; the median counts)
   --paced-rate N         ingest: events/s in the steady phase (default 5000)
@@ -51,7 +52,11 @@ async function main(argv: string[]): Promise<number> {
   if (unknownMeasures.length > 0) {
     throw new Error(`--only: unknown measure ${unknownMeasures.join(', ')} (some of ${MEASURES.join(',')})`);
   }
-  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+  const storeIndex = argv.indexOf('--store');
+  const store = storeIndex < 0 ? 'sqlite' : argv[storeIndex + 1];
+  if (store !== 'sqlite' && store !== 'postgres')
+    throw new Error(`--store must be sqlite or postgres\n${USAGE}`);
+  const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, store };
   const rows: Row[] = [['measure', 'value', 'target', '']];
   const step = (name: string) => process.stderr.write(`bench: ${name}\n`);
 
@@ -82,17 +87,18 @@ async function main(argv: string[]): Promise<number> {
       option('--events', 300_000),
       option('--paced-rate', 5_000),
       option('--ingest-rounds', 3),
+      store,
     );
     results['ingest'] = r;
     rows.push(
       [
-        'ingest: raw batched inserts, same schema',
+        `ingest: raw batched inserts, same ${r.store} schema`,
         `${fmt(r.rawInsertsPerSecond)} rows/s (${fmt(r.rawBatchRows)} per commit; the median round's)`,
         '',
         '',
       ],
       [
-        'ingest: peer publish to SQLite commit',
+        `ingest: peer publish to ${r.store} commit`,
         `${fmt(r.ingestEventsPerSecond)} events/s, ${r.peers} peers: median ratio ${r.ratio} of ${r.rounds.length} rounds (${r.rounds.map((x) => x.ratio).join(', ')})`,
         '>= 0.5 of raw',
         verdict(r.ratio >= 0.5),
@@ -113,11 +119,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (only.has('query')) {
     step('query (building the store takes minutes at 10 M events)');
-    const r = await benchQuery(option('--query-events', 10_000_000));
+    const r = await benchQuery(option('--query-events', 10_000_000), store);
     results['query'] = r;
     rows.push(
       [
-        'history query p50 / p99 / max',
+        `history query p50 / p99 / max (${r.store})`,
         `${r.p50Ms} / ${r.p99Ms} / ${r.maxMs} ms over ${fmt(r.events)} events (${fmt(r.transitions)} transitions)`,
         'p99 < 50 ms',
         verdict(r.p99Ms < 50),

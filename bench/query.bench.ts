@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventStoreOptions } from '@haco/event-store';
 import { EventStore, openDataSource } from '@haco/event-store';
+import type { StoreKind } from './bench-stores';
+import { benchStores } from './bench-stores';
 import { CoordinatorProcess } from '../tools/harness/coordinator-process';
 import { NatsServer } from '../tools/harness/nats-server';
 import { generateStream } from '../tools/harness/stream-generator';
 import { percentile, round } from './measure';
 
 export interface QueryResult {
+  readonly store: string;
   readonly events: number;
   readonly transitions: number;
   readonly buildSeconds: number;
@@ -42,8 +46,11 @@ function filters(streams: number, round: number, commandIds: readonly string[]):
 }
 
 /** Fills a store through the store's own write path with `events` generated events, 100,000 per peer. */
-async function buildStore(path: string, events: number): Promise<{ streams: number; transitions: number }> {
-  const dataSource = await openDataSource({ path });
+async function buildStore(
+  options: EventStoreOptions,
+  events: number,
+): Promise<{ streams: number; transitions: number }> {
+  const dataSource = await openDataSource(options);
   const store = new EventStore(dataSource);
   const streams = Math.max(1, Math.ceil(events / STREAM_EVENTS));
   for (let i = 0; i < streams; i += 1) {
@@ -60,8 +67,11 @@ async function buildStore(path: string, events: number): Promise<{ streams: numb
     if ((i + 1) % 10 === 0) process.stderr.write(`  query bench: ${(i + 1) * STREAM_EVENTS} events stored\n`);
   }
   const transitions = (await dataSource.query('SELECT COUNT(*) AS n FROM transitions')) as { n: number }[];
-  await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
-  await dataSource.query('ANALYZE');
+  if (options.type === 'postgres') await dataSource.query('VACUUM ANALYZE');
+  else {
+    await dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    await dataSource.query('ANALYZE');
+  }
   await dataSource.destroy();
   return { streams, transitions: transitions[0].n };
 }
@@ -70,16 +80,24 @@ async function buildStore(path: string, events: number): Promise<{ streams: numb
  * History query latency through the real coordinator's HTTP API over a store of `events` events, each of
  * the API's filters asked `rounds` times (client-side time, loopback).
  */
-export async function benchQuery(events: number, rounds = 100): Promise<QueryResult> {
+export async function benchQuery(
+  events: number,
+  kind: StoreKind = 'sqlite',
+  rounds = 100,
+): Promise<QueryResult> {
   const dir = mkdtempSync(join(tmpdir(), 'haco-bench-query-'));
   const nats = await NatsServer.start();
+  const stores = await benchStores(kind, dir);
   let coordinator: CoordinatorProcess | null = null;
   try {
-    const path = join(dir, 'events.sqlite');
+    const options = await stores.fresh('query');
     const started = performance.now();
-    const { streams, transitions } = await buildStore(path, events);
+    const { streams, transitions } = await buildStore(options, events);
     const buildSeconds = round((performance.now() - started) / 1000);
-    coordinator = await CoordinatorProcess.start(nats.url, path);
+    coordinator = await CoordinatorProcess.start(
+      nats.url,
+      options.type === 'postgres' ? (options.url ?? '') : options.path,
+    );
     // Ids of commands that did cause transitions, as an operator following up a command would ask.
     const caused = (await (
       await fetch(`${coordinator.url}/history?cause=command%3Aha-reset&limit=${rounds}`)
@@ -105,6 +123,7 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
     if (empty.length > 0) throw new Error(`query bench: nothing matched ${empty.join(', ')}`);
     const all = [...samples.values()].flat();
     return {
+      store: stores.label,
       events,
       transitions,
       buildSeconds,
@@ -126,6 +145,7 @@ export async function benchQuery(events: number, rounds = 100): Promise<QueryRes
   } finally {
     await coordinator?.stop('SIGKILL');
     await nats.destroy();
+    await stores.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }

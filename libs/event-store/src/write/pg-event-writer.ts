@@ -76,23 +76,23 @@ export class PgEventWriter implements StoreWriter {
   private async inTransaction<T>(reach: BatchReach, work: (tx: AppendTransaction) => T): Promise<T> {
     const runner: QueryRunner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let open = false;
     try {
-      await runner.startTransaction('READ COMMITTED');
-      try {
-        await runner.query('SELECT pg_advisory_xact_lock($1)', [LOG_WRITE_LOCK]);
-        const session = await PgSession.open(runner, reach, this.knownCauses);
-        const tx = new AppendTransaction(session);
-        const result = work(tx);
-        tx.finish(new Date().toISOString());
-        const last = await session.flush(runner);
-        if (last > 0) await runner.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(last)]);
-        await runner.commitTransaction();
-        for (const cause of session.newCauses) this.knownCauses.add(cause);
-        return result;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-        throw error;
-      }
+      // Begun and locked in one round trip (a simple query of two statements, no parameters).
+      open = true;
+      await runner.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_WRITE_LOCK})`);
+      const session = await PgSession.open(runner, reach, this.knownCauses);
+      const tx = new AppendTransaction(session);
+      const result = work(tx);
+      tx.finish(new Date().toISOString());
+      await session.flush(runner, COMMIT_CHANNEL);
+      await runner.query('COMMIT');
+      open = false;
+      for (const cause of session.newCauses) this.knownCauses.add(cause);
+      return result;
+    } catch (error) {
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
       await runner.release();
     }

@@ -34,29 +34,37 @@ export class PgSession implements WriteSession {
 
   private constructor(private readonly knownCauses: Set<string>) {}
 
-  /** Reads what the batch reaches; the caller holds the log's write lock, so nothing moves meanwhile. */
+  /**
+   * Reads what the batch reaches, in one round trip; the caller holds the log's write lock, so nothing
+   * moves meanwhile.
+   */
   static async open(runner: QueryRunner, reach: BatchReach, knownCauses: Set<string>): Promise<PgSession> {
     const session = new PgSession(knownCauses);
-    const streams = [...new Set(reach.streams)];
-    const [heads, held, known, last] = [
-      (await runner.query('SELECT stream, last_seq, state_since FROM stream_heads WHERE stream = ANY($1)', [
-        streams,
-      ])) as { stream: string; last_seq: number; state_since: string | null }[],
-      (await runner.query('SELECT id, stream, seq, envelope FROM held_events WHERE stream = ANY($1)', [
-        streams,
-      ])) as { id: string; stream: string; seq: number; envelope: string }[],
-      (await runner.query('SELECT id, stream, seq, type, data, at FROM events WHERE id = ANY($1)', [
-        [...reach.ids],
-      ])) as (StoredIdentity & { id: string })[],
-      (await runner.query('SELECT COALESCE(MAX(position), 0) AS p FROM events')) as { p: number }[],
-    ];
-    for (const h of heads) session.heads.set(h.stream, { lastSeq: h.last_seq, stateSince: h.state_since });
-    for (const h of held) session.held.set(key(h.stream, h.seq), { id: h.id, envelope: h.envelope });
-    for (const k of known) {
-      session.byId.set(k.id, k);
-      session.idsAt.set(key(k.stream, k.seq), k.id);
+    const [found] = (await runner.query(
+      `SELECT
+         (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since)), '[]')
+            FROM stream_heads WHERE stream = ANY($1)) AS heads,
+         (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, envelope)), '[]')
+            FROM held_events WHERE stream = ANY($1)) AS held,
+         (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, type, data, at)), '[]')
+            FROM events WHERE id = ANY($2)) AS known,
+         (SELECT COALESCE(MAX(position), 0) FROM events) AS last`,
+      [[...new Set(reach.streams)], [...reach.ids]],
+    )) as {
+      heads: [string, number, string | null][];
+      held: [string, string, number, string][];
+      known: [string, string, number, string, string, string][];
+      last: number;
+    }[];
+    for (const [stream, lastSeq, stateSince] of found.heads)
+      session.heads.set(stream, { lastSeq, stateSince });
+    for (const [id, stream, seq, envelope] of found.held)
+      session.held.set(key(stream, seq), { id, envelope });
+    for (const [id, stream, seq, type, data, at] of found.known) {
+      session.byId.set(id, { stream, seq, type, data, at });
+      session.idsAt.set(key(stream, seq), id);
     }
-    session.nextPosition = last[0].p + 1;
+    session.nextPosition = found.last + 1;
     const below = reach.places.filter((p) => p.seq <= (session.heads.get(p.stream)?.lastSeq ?? 0));
     if (below.length > 0) {
       const taken = (await runner.query(
@@ -146,63 +154,69 @@ export class PgSession implements WriteSession {
     [stream, lastSeq, updatedAt, stateSince].forEach((value, i) => this.newHeads[i].push(value));
   }
 
-  /** Sends the batch's writes, one statement per table that has any; the last position written, or 0. */
-  async flush(runner: QueryRunner): Promise<number> {
-    if (this.events[0].length > 0) {
-      await runner.query(
-        `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
-           $7::text[], $8::text[], $9::text[], $10::text[])`,
-        this.events,
-      );
-    }
-    if (this.transitions[0].length > 0) {
-      await runner.query(
-        `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state, cause,
-           command_id, duration_ms)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::text[],
-           $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])`,
-        this.transitions,
-      );
-    }
-    if (this.causes.size > 0) {
-      await runner.query(
-        'INSERT INTO transition_causes (cause) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING',
-        [[...this.causes]],
-      );
-    }
-    if (this.releases[0].length > 0) {
-      await runner.query(
-        `DELETE FROM held_events h USING unnest($1::text[], $2::int[]) AS r(stream, seq)
-         WHERE h.stream = r.stream AND h.seq = r.seq`,
-        this.releases,
-      );
-    }
-    if (this.holds.size > 0) {
-      const rows = [...this.holds.values()];
-      await runner.query(
-        `INSERT INTO held_events (id, stream, seq, envelope, held_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[])`,
-        [0, 1, 2, 3, 4].map((i) => rows.map((row) => row[i])),
-      );
-    }
-    if (this.deadLetters[0].length > 0) {
-      await runner.query(
-        `INSERT INTO dead_letters (received_at, subject, reason, payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
-        this.deadLetters,
-      );
-    }
-    if (this.newHeads[0].length > 0) {
-      await runner.query(
-        `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
-         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
-           state_since = excluded.state_since`,
-        this.newHeads,
-      );
-    }
-    return this.events[0].length > 0 ? this.nextPosition - 1 : 0;
+  /**
+   * Sends the batch's writes as one statement (a data-modifying CTE per table that has any), and the
+   * commit's announcement with its last position: one round trip, whatever the batch holds.
+   */
+  async flush(runner: QueryRunner, channel: string): Promise<void> {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const arrays = (columns: readonly unknown[][], types: readonly string[]) =>
+      columns.map((column, i) => `$${params.push(column)}::${types[i]}[]`).join(', ');
+    const add = (
+      sql: (values: string) => string,
+      columns: readonly unknown[][],
+      types: readonly string[],
+    ) => {
+      if (columns[0].length > 0) parts.push(`w${parts.length} AS (${sql(arrays(columns, types))})`);
+    };
+    add(
+      (v) => `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id,
+        correlation_id) SELECT * FROM unnest(${v})`,
+      this.events,
+      ['bigint', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'text'],
+    );
+    add(
+      (v) => `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state,
+        cause, command_id, duration_ms) SELECT * FROM unnest(${v})`,
+      this.transitions,
+      ['bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'bigint'],
+    );
+    add(
+      (v) => `INSERT INTO transition_causes (cause) SELECT unnest(${v}) ON CONFLICT DO NOTHING`,
+      [[...this.causes]],
+      ['text'],
+    );
+    add(
+      (v) => `DELETE FROM held_events h USING unnest(${v}) AS r(stream, seq)
+        WHERE h.stream = r.stream AND h.seq = r.seq`,
+      this.releases,
+      ['text', 'int'],
+    );
+    const holds = [...this.holds.values()];
+    add(
+      (v) => `INSERT INTO held_events (id, stream, seq, envelope, held_at) SELECT * FROM unnest(${v})`,
+      [0, 1, 2, 3, 4].map((i) => holds.map((row) => row[i])),
+      ['text', 'text', 'int', 'text', 'text'],
+    );
+    add(
+      (v) => `INSERT INTO dead_letters (received_at, subject, reason, payload) SELECT * FROM unnest(${v})`,
+      this.deadLetters,
+      ['text', 'text', 'text', 'text'],
+    );
+    add(
+      (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since) SELECT * FROM unnest(${v})
+        ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
+          state_since = excluded.state_since`,
+      this.newHeads,
+      ['text', 'int', 'text', 'text'],
+    );
+    if (parts.length === 0) return;
+    // NOTIFY is delivered at commit, and only then: listeners never hear of a batch that rolled back.
+    const last = this.events[0].length > 0 ? String(this.nextPosition - 1) : null;
+    const notify =
+      last === null ? 'SELECT 1' : `SELECT pg_notify($${params.push(channel)}, $${params.push(last)})`;
+    await runner.query(`WITH ${parts.join(',\n')} ${notify}`, params);
   }
 
   /** Causes this batch wrote: known after its commit. */
