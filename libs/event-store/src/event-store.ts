@@ -87,6 +87,37 @@ export class EventStore {
     return this.writes.run(() => this.writer.appendNext(stream, event, meta));
   }
 
+  /** Events copied from another log, each with its first recorded time, in one transaction. */
+  copyIn(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): Promise<number> {
+    return this.writes.run(() => this.writer.copy(items));
+  }
+
+  /** The last `n` events of the log, newest first. */
+  async lastEvents(n: number): Promise<StoredEvent[]> {
+    const rows = await this.query<EventRow[]>('SELECT * FROM events ORDER BY position DESC LIMIT ?', [n]);
+    return rows.map(toStored);
+  }
+
+  /** The event stored under an id (none or one). */
+  async byId(id: string): Promise<StoredEvent[]> {
+    return (await this.query<EventRow[]>('SELECT * FROM events WHERE id = ?', [id])).map(toStored);
+  }
+
+  /** How many events the log holds up to and with a position. */
+  async countUpTo(position: number): Promise<number> {
+    return (
+      await this.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM events WHERE position <= ?', [position])
+    )[0].n;
+  }
+
+  /** The envelopes held back behind gaps, as they arrived. */
+  async heldEnvelopes(): Promise<EventEnvelope[]> {
+    const rows = await this.query<{ envelope: string }[]>(
+      'SELECT envelope FROM held_events ORDER BY stream, seq',
+    );
+    return rows.map((row) => JSON.parse(row.envelope) as EventEnvelope);
+  }
+
   /** SQLite: the connection under TypeORM, written on directly and synchronously. PostgreSQL: the pool. */
   private get writer(): StoreWriter {
     this.writerOfThisStore ??=

@@ -12,3 +12,4 @@ export * from './projections/peer-liveness';
 export * from './command-log';
 export * from './pg-commit-listener';
 export type { StoreWriter } from './write/store-writer';
+export * from './migrate-store';

@@ -7,6 +7,7 @@ import { commandsList } from './commands-list';
 import { history } from './history';
 import { exportRemote, replayRemote } from './remote-reads';
 import { continuePeer, issue } from './issue';
+import { migrateStore } from './migrate-store';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
@@ -114,6 +115,14 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
       const local = localLog(options.db, program);
       run(local === null ? exportRemote(api(), stream) : exportStream(stream, existingLog(local)));
     });
+  program
+    .command('migrate-store')
+    .description(
+      'copy an event log into another store (e.g. SQLite into PostgreSQL), verified by replay; resumable',
+    )
+    .requiredOption('--from <store>', 'the log to copy: a SQLite file or a postgres:// URL')
+    .requiredOption('--to <store>', 'where to: a postgres:// URL or a SQLite file (empty, or a copy begun)')
+    .action((options: { from: string; to: string }) => run(migrateStore(options.from, options.to)));
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')

@@ -71,6 +71,21 @@ export class AppendTransaction {
     });
   }
 
+  /**
+   * Events copied from another log, each with the time it was first recorded. Every one must take its
+   * place (or be there already): a copy that would hold one back or refuse one is not a copy.
+   */
+  copy(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): number {
+    for (const { envelope, recordedAt } of items) {
+      const result = this.append(envelope, recordedAt);
+      if (result.outcome === 'held' || result.outcome === 'conflict')
+        throw new Error(
+          `cannot copy ${envelope.stream}#${envelope.seq}: ${result.outcome === 'held' ? `stream is at ${result.expectedSeq - 1}` : result.reason}`,
+        );
+    }
+    return items.length;
+  }
+
   /** The next event of a stream the coordinators write themselves, numbered inside this transaction. */
   appendNext(stream: string, event: NextEvent, meta: NextEventMeta): number {
     const seq = this.cursor(stream).lastSeq + 1;

@@ -41,6 +41,16 @@ export class PgEventWriter implements StoreWriter {
     return this.inTransaction(reach, (tx) => tx.ingest(items, receivedAt));
   }
 
+  copy(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): Promise<number> {
+    const envelopes = items.map((item) => item.envelope);
+    const reach = {
+      streams: envelopes.map((e) => e.stream),
+      ids: envelopes.map((e) => e.id),
+      places: envelopes,
+    };
+    return this.inTransaction(reach, (tx) => tx.copy(items));
+  }
+
   appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number> {
     return this.inTransaction({ streams: [stream], ids: [meta.id], places: [] }, (tx) =>
       tx.appendNext(stream, event, meta),

@@ -145,6 +145,10 @@ export class SqliteEventWriter implements StoreWriter {
     return this.inTransaction((tx) => tx.ingest(items, receivedAt));
   }
 
+  async copy(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): Promise<number> {
+    return this.inTransaction((tx) => tx.copy(items));
+  }
+
   async appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number> {
     return this.inTransaction((tx) => tx.appendNext(stream, event, meta));
   }

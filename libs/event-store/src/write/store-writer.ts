@@ -9,6 +9,8 @@ export interface StoreWriter {
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult>;
   /** A batch of received messages in one transaction; when it fails they must be delivered again. */
   ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]>;
+  /** Events copied from another log in one transaction (see AppendTransaction.copy). */
+  copy(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): Promise<number>;
   /** The next event of a coordinators' own stream, numbered inside the transaction. */
   appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number>;
   deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void>;
