@@ -18,6 +18,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
   command?: string[];
+  profiles?: string[];
 }
 
 /**
@@ -30,20 +31,29 @@ describe('docker-compose.yml and the Dockerfile', () => {
     volumes: Record<string, unknown>;
   };
   const services = Object.entries(compose.services);
+  const COORDINATORS = ['coordinator', 'coordinator-a', 'coordinator-b'];
 
   it('restarts every service, and checks the health of NATS and the coordinator', () => {
     expect(services.map(([, s]) => s.restart)).toEqual(services.map(() => 'unless-stopped'));
-    for (const name of ['nats1', 'nats2', 'nats3', 'coordinator']) {
+    for (const name of ['nats1', 'nats2', 'nats3', ...COORDINATORS]) {
       const check = compose.services[name].healthcheck;
-      // The coordinator's comes from the image (HEALTHCHECK in the Dockerfile).
-      if (name === 'coordinator') expect(check).toBeUndefined();
+      // The coordinators' comes from the image (HEALTHCHECK in the Dockerfile).
+      if (COORDINATORS.includes(name)) expect(check).toBeUndefined();
       else expect(check?.test?.join(' ')).toContain('healthz');
     }
+    expect(compose.services.postgres.healthcheck?.test).toEqual([
+      'CMD',
+      'pg_isready',
+      '-U',
+      'haco',
+      '-d',
+      'haco',
+    ]);
   });
 
   it('starts haco only once all three NATS nodes are healthy (a cluster that can place 3 replicas)', () => {
-    for (const name of ['coordinator', 'server1', 'server2']) {
-      expect(compose.services[name].depends_on).toEqual({
+    for (const name of [...COORDINATORS, 'server1', 'server2']) {
+      expect(compose.services[name].depends_on).toMatchObject({
         nats1: { condition: 'service_healthy' },
         nats2: { condition: 'service_healthy' },
         nats3: { condition: 'service_healthy' },
@@ -57,8 +67,31 @@ describe('docker-compose.yml and the Dockerfile', () => {
       expect(compose.services[name].volumes).toContain(`${name}-data:/data`);
       expect(compose.services[name].ports).toBeUndefined();
     }
-    expect(services.filter(([, s]) => s.ports !== undefined).map(([name]) => name)).toEqual(['coordinator']);
-    expect(compose.services.coordinator.environment?.HACO_API_TOKEN).toMatch(/^\$\{HACO_API_TOKEN:\?/);
+    expect(services.filter(([, s]) => s.ports !== undefined).map(([name]) => name)).toEqual(COORDINATORS);
+    for (const name of COORDINATORS)
+      expect(compose.services[name].environment?.HACO_API_TOKEN).toMatch(/^\$\{HACO_API_TOKEN:\?/);
+  });
+
+  it('has a postgres profile: PostgreSQL and two coordinators on it, never beside the SQLite one', () => {
+    const inProfile = (profile: string) =>
+      services.filter(([, s]) => s.profiles?.includes(profile)).map(([name]) => name);
+    expect(inProfile('sqlite')).toEqual(['coordinator']);
+    expect(inProfile('postgres')).toEqual(['postgres', 'coordinator-a', 'coordinator-b']);
+    // Every service without a profile runs in both: none of them is a coordinator.
+    const always = services.filter(([, s]) => s.profiles === undefined).map(([name]) => name);
+    expect(always.filter((name) => COORDINATORS.includes(name))).toEqual([]);
+    const [a, b] = ['coordinator-a', 'coordinator-b'].map((name) => compose.services[name]);
+    expect(a.environment).toEqual(b.environment);
+    expect(a.environment).toMatchObject({ HACO_DB_TYPE: 'postgres', HACO_EVENTS_REPLICAS: '3' });
+    expect(a.environment?.HACO_DB_URL).toMatch(
+      /^postgres:\/\/haco:\$\{HACO_PG_PASSWORD:\?.*\}@postgres:5432\/haco$/,
+    );
+    expect(a.environment?.HACO_DB).toBeUndefined();
+    expect(a.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
+    expect([a.ports, b.ports]).toEqual([['8080:8080'], ['8081:8080']]);
+    expect(compose.services.postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+    expect(compose.services.postgres.ports).toBeUndefined();
+    expect(compose.services.postgres.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{HACO_PG_PASSWORD:\?/);
   });
 
   it('runs the image as a non-root user from a slim stage without dev dependencies, with a HEALTHCHECK', () => {
