@@ -5,6 +5,7 @@ import { generateStream } from '../../tools/harness/stream-generator';
 import type { ScopeOf } from '../../soak/checker';
 import { checkExactlyOnce, checkScopes, servingTimeline } from '../../soak/checker';
 import type { QueryRecord } from '../../soak/load';
+import { checkCommandsOnce } from '../../soak/command-checks';
 
 const stored = (events: readonly EventEnvelope[]) => events.map((e, i) => ({ ...e, position: i + 1 }));
 const emitted = generateStream('lab/server1', 300, 3);
@@ -104,5 +105,22 @@ describe('the soak checker', () => {
     expect(own.passed).toBe(false);
     expect(own.detail).toMatch(/its hash scope is server2/);
     expect(doubled.passed).toBe(true);
+  });
+
+  it('finds a command recorded twice, one answered but not recorded, and one without its outcome', () => {
+    const done = (commandId: string) => ({ commandId, outcome: 'completed' });
+    expect(checkCommandsOnce(['a', 'b'], [done('a'), done('b'), done('c')])).toMatchObject({ passed: true });
+    const twice = checkCommandsOnce(['a'], [done('a'), done('a')]);
+    expect(twice).toMatchObject({ passed: false, detail: expect.stringContaining('a recorded 2 times') });
+    const lost = checkCommandsOnce(['a', 'b'], [done('a')]);
+    expect(lost).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining('b answered, recorded 0 times'),
+    });
+    const pending = checkCommandsOnce(['a'], [{ commandId: 'a', outcome: 'pending' }]);
+    expect(pending).toMatchObject({
+      passed: false,
+      detail: expect.stringContaining('outcome is not recorded'),
+    });
   });
 });

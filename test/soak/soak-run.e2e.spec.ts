@@ -14,7 +14,8 @@ function soak(args: string[]) {
     outcome: {
       status: run.status,
       failed: run.stdout.split('\n').filter((l) => l.startsWith('FAIL')),
-      stopped: run.status === 0 ? '' : `${run.stdout.slice(-2000)}\n${run.stderr.split('\n').slice(-25).join('\n')}`,
+      stopped:
+        run.status === 0 ? '' : `${run.stdout.slice(-2000)}\n${run.stderr.split('\n').slice(-25).join('\n')}`,
     },
   };
 }
@@ -51,4 +52,3 @@ describe('npm run soak', () => {
     expect(kills('nats-server')).toBeGreaterThanOrEqual(1);
   }, 450_000);
 });
-

@@ -47,6 +47,10 @@ const toStored = (row: EventRow): StoredEvent => ({
   correlationId: row.correlation_id,
 });
 
+/*
+ * Longer than 250 lines because it is the store's one API, every read and write the apps make, each a few
+ * lines over one statement; the write rules and the SQL that differs per driver live beside it.
+ */
 /**
  * The append-only event log on SQLite or PostgreSQL: reads through TypeORM, writes through the driver's
  * StoreWriter, one at a time in arrival order from this process. The writer also keeps the transition

@@ -7,6 +7,7 @@ export * from './verify-stored-stream';
 export * from './export-lines';
 export * from './ingest-items';
 export * from './projections/peer-view.projection';
+export * from './projections/projections';
 export { MIGRATIONS } from './migrations';
 export * from './projections/peer-liveness';
 export * from './command-log';

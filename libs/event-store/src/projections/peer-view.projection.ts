@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@haco/contracts';
 import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';
 import { streamPages } from '../stream-pages';
-import type { HistoryFilter, TransitionRecord } from '../transitions';
+import type { TransitionRecord } from '../transitions';
 import { splitStream, transitionRow } from '../transitions';
 import type { PeerStatus } from './peer-liveness';
 import { livenessAt } from './peer-liveness';
@@ -200,100 +200,4 @@ export async function peerViewAt(
     for (const stored of page) if (Date.parse(stored.at) <= untilMs) fold.apply(stored);
   }
   return fold.view(untilMs);
-}
-
-const FOLD_PAGE = 10_000;
-
-/** Events folded past a stream's last checkpoint before it is saved again. */
-export const CHECKPOINT_EVERY = 5_000;
-
-export interface ProjectionOptions {
-  /** The time a view is judged at (liveness): the clock, unless a caller replays another. */
-  readonly now?: () => number;
-  /** Start each stream's fold from its saved checkpoint, and save new ones (a coordinator does). */
-  readonly checkpoints?: boolean;
-  /** A checkpoint could not be saved: the fold goes on, and the next save tries again. */
-  readonly onCheckpointError?: (error: Error) => void;
-}
-
-/**
- * Peer views folded from the log and kept: each request folds only the events stored since the last one
- * (the log is append-only). With checkpoints, a restarted coordinator starts each fold where it was last
- * saved rather than at the stream's first event. A view at a past time is folded afresh.
- */
-export class Projections {
-  private readonly folds = new Map<string, { fold: PeerFold; savedSeq: number }>();
-  private readonly now: () => number;
-
-  constructor(
-    private readonly store: EventStore,
-    private readonly options: ProjectionOptions = {},
-  ) {
-    this.now = options.now ?? Date.now;
-  }
-
-  /** A stream's fold as kept, else from its checkpoint, else empty. */
-  private async foldOf(stream: string): Promise<{ fold: PeerFold; savedSeq: number }> {
-    let kept = this.folds.get(stream);
-    if (kept !== undefined) return kept;
-    const saved = this.options.checkpoints ? await this.store.checkpoint(stream) : null;
-    const restored = saved === null ? null : PeerFold.restore(stream, saved.fold);
-    kept = this.folds.get(stream) ?? {
-      fold: restored ?? new PeerFold(stream),
-      savedSeq: restored === null ? 0 : restored.lastSeq,
-    };
-    this.folds.set(stream, kept);
-    return kept;
-  }
-
-  async peerStreams(): Promise<string[]> {
-    return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
-  }
-
-  async peer(stream: string, until?: string): Promise<PeerView | null> {
-    if (until !== undefined) return peerViewAt(this.store, stream, Date.parse(until));
-    const kept = await this.foldOf(stream);
-    const { fold } = kept;
-    for (;;) {
-      const events = await this.store.readStream(stream, fold.lastSeq + 1, FOLD_PAGE);
-      for (const stored of events) fold.apply(stored);
-      if (events.length < FOLD_PAGE) break;
-    }
-    if (this.options.checkpoints && fold.lastSeq - kept.savedSeq >= CHECKPOINT_EVERY) {
-      kept.savedSeq = fold.lastSeq;
-      await this.store
-        .saveCheckpoint(stream, fold.lastSeq, fold.snapshot(), new Date(this.now()).toISOString())
-        .catch((error: Error) => {
-          kept.savedSeq = 0;
-          this.options.onCheckpointError?.(error);
-        });
-    }
-    return fold.view(this.now());
-  }
-
-  async peers(): Promise<PeerView[]> {
-    const views: PeerView[] = [];
-    for (const stream of await this.peerStreams()) {
-      const view = await this.peer(stream);
-      if (view !== null) views.push(view);
-    }
-    return views;
-  }
-
-  /**
-   * The history from the indexed table, in the API's shape: each row caused by an operator's command (an
-   * ha-continue's transitions and its continue) names who sent it and why.
-   */
-  async history(filter: HistoryFilter): Promise<{ total: number; transitions: HistoryRecord[] }> {
-    const { total, transitions } = await this.store.history(filter);
-    const ids = [...new Set(transitions.flatMap((t) => (t.commandId === null ? [] : [t.commandId])))];
-    const operators = await this.store.operators(ids);
-    return {
-      total,
-      transitions: transitions.map((t) => {
-        const operator = t.commandId === null ? undefined : operators.get(t.commandId);
-        return { ...t, who: operator?.who ?? null, why: operator?.why ?? null };
-      }),
-    };
-  }
 }
