@@ -116,6 +116,33 @@ describe('a real pair of peers over a real nats-server', () => {
     expect(leases).toMatchObject({ result: 0, text: '3 IPv4 lease(s) found.' });
   });
 
+  it('sends no answer to ha-sync naming a server not in the relationship, as Kea 2.2.0 does', async () => {
+    pair = new PeerPair(nats);
+    pair.startBoth();
+    await pair.waitForState('server1', 'load-balancing');
+    const nc = await pair.connection();
+    const asked = Date.now();
+    const request = nc.request(
+      `haco.${pair.cluster}.server1.cmd`,
+      JSON.stringify({ command: 'ha-sync', arguments: { 'server-name': 'server9' } }),
+      { timeout: 1_500 },
+    );
+    // A timeout, not "no responders": the peer is there, and took the command without answering it.
+    await expect(request).rejects.toThrow(/timeout/i);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1_400);
+    // It is recorded, with the reason, and the peer goes on answering.
+    const answered = await waitFor('the unanswered command in the log', async () =>
+      (await pair!.storedEvents('server1')).find(
+        (e) => e.type === 'CommandAnswered' && (e.data as { command?: string }).command === 'ha-sync',
+      ),
+    );
+    expect(answered.data).toMatchObject({
+      response: null,
+      failure: 'no configuration specified for server server9',
+    });
+    expect(await pair.status('server1')).toMatchObject({ state: 'load-balancing' });
+  });
+
   it('starts and cancels maintenance', async () => {
     pair = new PeerPair(nats);
     pair.startBoth();

@@ -233,10 +233,21 @@ describe('ha-sync (spec 5.9)', () => {
       { 'server-name': 'server2', 'max-period': 0 },
       "'max-period' must be a positive integer in the 'ha-sync' command",
     ],
-    [{ 'server-name': 'server9' }, 'no configuration specified for server server9'],
   ])('arguments %p -> %s', (args, text) => {
     const { response, calls } = send(inState('load-balancing'), { command: 'ha-sync', arguments: args });
     expect(response).toEqual({ result: 1, text });
+    expect(calls).toEqual([]);
+  });
+
+  it('sends no answer at all for a server not in the relationship, as Kea 2.2.0 does', () => {
+    const { response, events, calls } = send(inState('load-balancing'), {
+      command: 'ha-sync',
+      arguments: { 'server-name': 'server9' },
+    });
+    expect(response).toBeNull();
+    expect(events.find((e) => e.type === 'CommandAnswered')).toMatchObject({
+      failure: 'no configuration specified for server server9',
+    });
     expect(calls).toEqual([]);
   });
 

@@ -1,9 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { KeaResponse } from '@haco/ha-core';
 import { ControlChannel } from './control-channel';
-import type { ControlMessage } from './control-message';
+import type { ControlAnswer, ControlMessage } from './control-message';
 
 /**
  * The controller of a peer's Kea control channel. Its subject names the peer
@@ -16,7 +15,7 @@ export function controlChannelController(subject: string): Type<unknown> {
     constructor(@Inject(ControlChannel) private readonly channel: ControlChannel) {}
 
     @MessagePattern(subject)
-    handle(@Payload() message: ControlMessage): Promise<KeaResponse> {
+    handle(@Payload() message: ControlMessage): Promise<ControlAnswer> {
       return this.channel.handle(message);
     }
   }

@@ -12,8 +12,8 @@ import { nowSeconds } from '../runtime/clock';
 import type { IdSource } from '../runtime/ids';
 import { MachineRunner } from '../runtime/machine-runner';
 import { CLOCK, IDS, LEASE_STORE, LOGGER } from '../runtime/tokens';
-import type { ControlMessage } from './control-message';
-import { MAX_COMMAND_BYTES } from './control-message';
+import type { ControlAnswer, ControlMessage } from './control-message';
+import { isNoAnswer, MAX_COMMAND_BYTES } from './control-message';
 
 type Fields = { readonly [key: string]: unknown };
 
@@ -33,16 +33,19 @@ export class ControlChannel {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async handle(message: ControlMessage): Promise<KeaResponse> {
+  async handle(message: ControlMessage): Promise<ControlAnswer> {
     try {
-      return await this.route(message);
+      const answered = await this.route(message);
+      if (isNoAnswer(answered))
+        this.log.warn('command not answered, as Kea 2.2.0 does', { reason: answered.noAnswer });
+      return answered;
     } catch (error) {
       this.log.error('command failed', { error: (error as Error).message });
       return answer(KEA_RESULT.error, `internal error: ${(error as Error).message}`);
     }
   }
 
-  private route(message: ControlMessage): Promise<KeaResponse> | KeaResponse {
+  private route(message: ControlMessage): Promise<ControlAnswer> | KeaResponse {
     switch (message.kind) {
       case 'too-large':
         this.log.warn('command refused: too large', { bytes: message.bytes, limit: MAX_COMMAND_BYTES });
@@ -62,7 +65,7 @@ export class ControlChannel {
     }
   }
 
-  private request(body: unknown): Promise<KeaResponse> {
+  private request(body: unknown): Promise<ControlAnswer> {
     const fields: Fields = typeof body === 'object' && body !== null ? (body as Fields) : {};
     const name = fields['command'];
     if (typeof name === 'string' && isLeaseCommand(name)) {
@@ -83,7 +86,7 @@ export class ControlChannel {
    * becomes the command's id here too, so that everything it causes links back to it; its guard is
    * decided by the machine in the same turn.
    */
-  private command(body: unknown, fields: Fields): Promise<KeaResponse> {
+  private command(body: unknown, fields: Fields): Promise<ControlAnswer> {
     const given = fields[COMMAND_ID_FIELD];
     const commandId = typeof given === 'string' && given.length > 0 ? given : this.ids.next();
     const answered = this.answers.expect(commandId);

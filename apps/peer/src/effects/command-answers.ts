@@ -1,13 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { KeaResponse } from '@haco/ha-core';
-import { answer, KEA_RESULT } from '@haco/ha-core';
+import type { ControlAnswer } from '../control/control-message';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 
 /** Commands waiting for the machine's answer, matched by command id. */
 @Injectable()
 export class CommandAnswers implements DecisionListener, OnModuleInit {
-  private readonly waiting = new Map<string, (response: KeaResponse) => void>();
+  private readonly waiting = new Map<string, (response: ControlAnswer) => void>();
 
   constructor(@Inject(MachineRunner) private readonly runner: MachineRunner) {}
 
@@ -16,12 +15,12 @@ export class CommandAnswers implements DecisionListener, OnModuleInit {
   }
 
   /** The answer the machine will decide for `commandId`. */
-  expect(commandId: string): Promise<KeaResponse> {
+  expect(commandId: string): Promise<ControlAnswer> {
     return new Promise((resolve) => this.waiting.set(commandId, resolve));
   }
 
   /** Answers a command the machine will not decide (the peer is stopping). */
-  settle(commandId: string, response: KeaResponse): void {
+  settle(commandId: string, response: ControlAnswer): void {
     this.waiting.get(commandId)?.(response);
     this.waiting.delete(commandId);
   }
@@ -29,9 +28,8 @@ export class CommandAnswers implements DecisionListener, OnModuleInit {
   onDecided({ effects }: Decided): void {
     for (const effect of effects) {
       if (effect.kind !== 'answer-command') continue;
-      // Where Kea 2.2.0 sends no answer at all, NATS request/reply still needs one: the reason, as an error.
-      const response = effect.response ?? answer(KEA_RESULT.error, effect.failure ?? 'no answer');
-      this.settle(effect.commandId, response);
+      // Where Kea 2.2.0 sends no answer at all, neither does the peer (the caller's request times out).
+      this.settle(effect.commandId, effect.response ?? { noAnswer: effect.failure ?? 'no answer' });
     }
   }
 }

@@ -19,8 +19,9 @@ export function haSync(ctx: CommandContext): void {
   ) {
     return ctx.error("'max-period' must be a positive integer in the 'ha-sync' command");
   }
+  // Kea 2.2.0 closes the connection here without an answer (seen live; the reason is its log's).
   if (!ctx.d.state.config.peers.some((p) => p.name === serverName)) {
-    return ctx.error(`no configuration specified for server ${serverName}`);
+    return ctx.noAnswer(`no configuration specified for server ${serverName}`);
   }
   ctx.d.emit({
     type: 'PartnerCallRequested',
