@@ -159,14 +159,72 @@ export class EventStore {
             )
           ).map((r) => r.cause);
     const { where, params } = historyWhere(filter, causes);
-    const total = (
-      await this.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM transitions ${where}`, params)
-    )[0].n;
-    const rows = await this.query<TransitionDbRow[]>(
-      `SELECT * FROM transitions ${where} ORDER BY at_ms, seq, position LIMIT ? OFFSET ?`,
-      [...params, this.limit(filter.limit), filter.offset],
+    const rows = await this.query<TransitionDbRow[]>(...this.historyPage(filter, causes, where, params));
+    return {
+      total: await this.historyTotal(filter, where, params),
+      transitions: rows.map(fromTransitionDbRow),
+    };
+  }
+
+  /**
+   * How many rows match: kept per stream with its head when only streams are asked for (the latest page,
+   * one peer's history), counted otherwise.
+   */
+  private async historyTotal(filter: HistoryFilter, where: string, params: unknown[]): Promise<number> {
+    const { streams, ...others } = filter;
+    const onlyStreams = (['state', 'sinceMs', 'untilMs', 'cause', 'commandId'] as const).every(
+      (key) => others[key] === undefined,
     );
-    return { total, transitions: rows.map(fromTransitionDbRow) };
+    if (!onlyStreams)
+      return (await this.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM transitions ${where}`, params))[0]
+        .n;
+    const inStreams =
+      streams === undefined ? '' : `WHERE stream IN (${streams.map(() => '?').join(', ') || 'NULL'})`;
+    const [row] = await this.query<{ n: number | null }[]>(
+      `SELECT SUM(history_rows) AS n FROM stream_heads ${inStreams}`,
+      [...(streams ?? [])],
+    );
+    return row.n ?? 0;
+  }
+
+  /**
+   * The page's statement. On PostgreSQL a state filter is two ordered index ranges merged (to the state,
+   * and from it to another), each cut at the page's end: its planner would otherwise gather every row of
+   * the state and sort them all for one page.
+   */
+  private historyPage(
+    filter: HistoryFilter,
+    causes: readonly string[],
+    where: string,
+    params: unknown[],
+  ): [string, unknown[]] {
+    const order = 'ORDER BY at_ms, seq, position';
+    if (filter.state === undefined || this.dialect.kind !== 'postgres')
+      return [
+        `SELECT * FROM transitions ${where} ${order} LIMIT ? OFFSET ?`,
+        [...params, this.limit(filter.limit), filter.offset],
+      ];
+    const rest = historyWhere({ ...filter, state: undefined }, causes);
+    const and = rest.where === '' ? '' : `AND ${rest.where.slice('WHERE '.length)}`;
+    const end = filter.limit < 0 ? null : filter.limit + filter.offset;
+    return [
+      `SELECT * FROM (
+         (SELECT * FROM transitions WHERE to_state = ? ${and} ${order} LIMIT ?)
+         UNION ALL
+         (SELECT * FROM transitions WHERE from_state = ? AND to_state != ? ${and} ${order} LIMIT ?)
+       ) page ${order} LIMIT ? OFFSET ?`,
+      [
+        filter.state,
+        ...rest.params,
+        end,
+        filter.state,
+        filter.state,
+        ...rest.params,
+        end,
+        this.limit(filter.limit),
+        filter.offset,
+      ],
+    ];
   }
 
   /** Every stored event caused by `causationId` (a command id), in log order. */

@@ -97,8 +97,13 @@ describe.each(STORE_KINDS)('the transition history table on %s', (kind: StoreKin
     await old.destroy();
     const current = await openDataSource(options);
     const store = new EventStore(current);
-    const { transitions } = await store.history({ limit: -1, offset: 0 });
+    const { total, transitions } = await store.history({ limit: -1, offset: 0 });
     expect(transitions.sort(byTimeThenSeq)).toEqual(foldedHistory().sort(byTimeThenSeq));
+    // The totals kept with the stream heads are backfilled too.
+    expect(total).toBe(transitions.length);
+    expect((await store.history({ streams: ['lab/server2'], limit: 1, offset: 0 })).total).toBe(
+      transitions.filter((t) => t.peer === 'server2').length,
+    );
     // Appending after the migration carries the duration on from where the backfill left it.
     const more = generateStream('lab/server1', 2_400, 11).slice(streams[0].length);
     await store.ingest(

@@ -3,6 +3,7 @@ import { IndexCausation1764100000000 } from './1764100000000-index-causation';
 import { Transitions1764200000000 } from './1764200000000-transitions';
 import { HistoryLifecycle1764300000000 } from './1764300000000-history-lifecycle';
 import { ProjectionCheckpoints1764400000000 } from './1764400000000-projection-checkpoints';
+import { HistoryCounts1764500000000 } from './1764500000000-history-counts';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Transitions1764200000000,
   HistoryLifecycle1764300000000,
   ProjectionCheckpoints1764400000000,
+  HistoryCounts1764500000000,
 ];

@@ -13,6 +13,7 @@ import type {
 interface StreamCursor {
   lastSeq: number;
   stateSince: string | null;
+  historyRows: number;
   changed: boolean;
 }
 
@@ -113,7 +114,7 @@ export class AppendTransaction {
   /** Writes back the stream heads this transaction moved: the last thing before the commit. */
   finish(now: string): void {
     for (const [stream, cursor] of this.cursors) {
-      if (cursor.changed) this.session.setHead(stream, cursor.lastSeq, now, cursor.stateSince);
+      if (cursor.changed) this.session.setHead(stream, cursor, now);
     }
   }
 
@@ -121,7 +122,12 @@ export class AppendTransaction {
     let cursor = this.cursors.get(stream);
     if (cursor === undefined) {
       const head = this.session.head(stream);
-      cursor = { lastSeq: head?.lastSeq ?? 0, stateSince: head?.stateSince ?? null, changed: false };
+      cursor = {
+        lastSeq: head?.lastSeq ?? 0,
+        stateSince: head?.stateSince ?? null,
+        historyRows: head?.historyRows ?? 0,
+        changed: false,
+      };
       this.cursors.set(stream, cursor);
     }
     return cursor;
@@ -165,7 +171,10 @@ export class AppendTransaction {
     cursor.lastSeq = envelope.seq;
     cursor.changed = true;
     const row = transitionRow(envelope, position, cursor.stateSince);
-    if (row !== null) this.session.insertTransition(row);
+    if (row !== null) {
+      this.session.insertTransition(row);
+      cursor.historyRows += 1;
+    }
     if (startsState(envelope)) cursor.stateSince = envelope.at;
     return position;
   }

@@ -1,7 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import type { StoredTransition } from '../transitions';
-import type { StoredIdentity, WriteSession } from './write-session';
+import type { StoredIdentity, StreamHeadRow, WriteSession } from './write-session';
 
 const key = (stream: string, seq: number) => `${seq}\u0000${stream}`;
 
@@ -18,7 +18,7 @@ export interface BatchReach {
  * as one multi-row statement per table. A round trip per event would cost more than the insert itself.
  */
 export class PgSession implements WriteSession {
-  private readonly heads = new Map<string, { lastSeq: number; stateSince: string | null }>();
+  private readonly heads = new Map<string, StreamHeadRow>();
   private readonly byId = new Map<string, StoredIdentity>();
   private readonly idsAt = new Map<string, string>();
   private readonly held = new Map<string, { id: string; envelope: string }>();
@@ -30,7 +30,7 @@ export class PgSession implements WriteSession {
   private readonly holds = new Map<string, [string, string, number, string, string]>();
   private readonly releases: [string[], number[]] = [[], []];
   private readonly deadLetters: string[][] = [[], [], [], []];
-  private readonly newHeads: unknown[][] = [[], [], [], []];
+  private readonly newHeads: unknown[][] = [[], [], [], [], []];
 
   private constructor(private readonly knownCauses: Set<string>) {}
 
@@ -42,7 +42,7 @@ export class PgSession implements WriteSession {
     const session = new PgSession(knownCauses);
     const [found] = (await runner.query(
       `SELECT
-         (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since)), '[]')
+         (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since, history_rows)), '[]')
             FROM stream_heads WHERE stream = ANY($1)) AS heads,
          (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, envelope)), '[]')
             FROM held_events WHERE stream = ANY($1)) AS held,
@@ -51,13 +51,13 @@ export class PgSession implements WriteSession {
          (SELECT COALESCE(MAX(position), 0) FROM events) AS last`,
       [[...new Set(reach.streams)], [...reach.ids]],
     )) as {
-      heads: [string, number, string | null][];
+      heads: [string, number, string | null, number][];
       held: [string, string, number, string][];
       known: [string, string, number, string, string, string][];
       last: number;
     }[];
-    for (const [stream, lastSeq, stateSince] of found.heads)
-      session.heads.set(stream, { lastSeq, stateSince });
+    for (const [stream, lastSeq, stateSince, historyRows] of found.heads)
+      session.heads.set(stream, { lastSeq, stateSince, historyRows });
     for (const [id, stream, seq, envelope] of found.held)
       session.held.set(key(stream, seq), { id, envelope });
     for (const [id, stream, seq, type, data, at] of found.known) {
@@ -150,8 +150,9 @@ export class PgSession implements WriteSession {
     [receivedAt, subject, reason, payload].forEach((value, i) => this.deadLetters[i].push(value));
   }
 
-  setHead(stream: string, lastSeq: number, updatedAt: string, stateSince: string | null): void {
-    [stream, lastSeq, updatedAt, stateSince].forEach((value, i) => this.newHeads[i].push(value));
+  setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
+    const row = [stream, head.lastSeq, updatedAt, head.stateSince, head.historyRows];
+    row.forEach((value, i) => this.newHeads[i].push(value));
   }
 
   /**
@@ -205,11 +206,12 @@ export class PgSession implements WriteSession {
       ['text', 'text', 'text', 'text'],
     );
     add(
-      (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since) SELECT * FROM unnest(${v})
+      (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows)
+        SELECT * FROM unnest(${v})
         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
-          state_since = excluded.state_since`,
+          state_since = excluded.state_since, history_rows = excluded.history_rows`,
       this.newHeads,
-      ['text', 'int', 'text', 'text'],
+      ['text', 'int', 'text', 'text', 'int'],
     );
     if (parts.length === 0) return;
     // NOTIFY is delivered at commit, and only then: listeners never hear of a batch that rolled back.

@@ -10,6 +10,7 @@ import type {
   NextEvent,
   NextEventMeta,
   StoredIdentity,
+  StreamHeadRow,
   WriteSession,
 } from './write-session';
 
@@ -19,7 +20,7 @@ function prepare(db: Database.Database) {
   return {
     byId: db.prepare('SELECT stream, seq, type, data, at FROM events WHERE id = ?'),
     bySeq: db.prepare('SELECT id FROM events WHERE stream = ? AND seq = ?'),
-    head: db.prepare('SELECT last_seq, state_since FROM stream_heads WHERE stream = ?'),
+    head: db.prepare('SELECT last_seq, state_since, history_rows FROM stream_heads WHERE stream = ?'),
     heldAt: db.prepare('SELECT id, envelope FROM held_events WHERE stream = ? AND seq = ?'),
     hold: db.prepare('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)'),
     release: db.prepare('DELETE FROM held_events WHERE stream = ? AND seq = ?'),
@@ -29,9 +30,9 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     setHead: db.prepare(
-      `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since) VALUES (?, ?, ?, ?)
+      `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
-         state_since = excluded.state_since`,
+         state_since = excluded.state_since, history_rows = excluded.history_rows`,
     ),
     cause: db.prepare('INSERT OR IGNORE INTO transition_causes (cause) VALUES (?)'),
     transition: db.prepare(
@@ -57,8 +58,10 @@ class SqliteSession implements WriteSession {
   ) {}
 
   head(stream: string) {
-    const row = this.sql.head.get(stream) as { last_seq: number; state_since: string | null } | undefined;
-    return row === undefined ? undefined : { lastSeq: row.last_seq, stateSince: row.state_since };
+    const row = this.sql.head.get(stream) as
+      { last_seq: number; state_since: string | null; history_rows: number } | undefined;
+    if (row === undefined) return undefined;
+    return { lastSeq: row.last_seq, stateSince: row.state_since, historyRows: row.history_rows };
   }
 
   eventById(id: string) {
@@ -120,8 +123,8 @@ class SqliteSession implements WriteSession {
     this.sql.deadLetter.run(receivedAt, subject, reason, payload);
   }
 
-  setHead(stream: string, lastSeq: number, updatedAt: string, stateSince: string | null): void {
-    this.sql.setHead.run(stream, lastSeq, updatedAt, stateSince);
+  setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
+    this.sql.setHead.run(stream, head.lastSeq, updatedAt, head.stateSince, head.historyRows);
   }
 }
 

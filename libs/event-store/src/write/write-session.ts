@@ -36,13 +36,20 @@ export interface StoredIdentity {
   readonly at: string;
 }
 
+/** A stream's head: its last seq, where its current state began, and how many history rows it has. */
+export interface StreamHeadRow {
+  readonly lastSeq: number;
+  readonly stateSince: string | null;
+  readonly historyRows: number;
+}
+
 /**
  * One write transaction as the append rules see it, whatever the database: the reads they decide on and
  * the writes they make. On SQLite each call is a prepared statement; on PostgreSQL the reads come from
  * what was fetched for the batch up front and the writes are sent together at the end.
  */
 export interface WriteSession {
-  head(stream: string): { lastSeq: number; stateSince: string | null } | undefined;
+  head(stream: string): StreamHeadRow | undefined;
   eventById(id: string): StoredIdentity | undefined;
   idAt(stream: string, seq: number): string | undefined;
   heldAt(stream: string, seq: number): { id: string; envelope: string } | undefined;
@@ -52,5 +59,5 @@ export interface WriteSession {
   hold(envelope: EventEnvelope, text: string, heldAt: string): void;
   release(stream: string, seq: number): void;
   deadLetter(receivedAt: string, subject: string, reason: string, payload: string): void;
-  setHead(stream: string, lastSeq: number, updatedAt: string, stateSince: string | null): void;
+  setHead(stream: string, head: StreamHeadRow, updatedAt: string): void;
 }
