@@ -21,6 +21,12 @@ export interface PairOptions {
   readonly archive?: boolean;
   /** `state-machine` pausing per server name. */
   readonly pausing?: Record<string, Record<string, 'always' | 'once' | 'never'>>;
+  /** Each peer's `url` (Kea's HA channel, served when a partner is a real Kea server). */
+  readonly urls?: Partial<Record<'server1' | 'server2', string>>;
+  /** Each peer entry's basic-auth-user and -password. */
+  readonly basicAuth?: Partial<Record<'server1' | 'server2', { user: string; password: string }>>;
+  /** Per server name, its partners that are real Kea servers (`kea-partners`). */
+  readonly keaPartners?: Partial<Record<'server1' | 'server2', string[]>>;
 }
 
 export interface StoredEnvelope {
@@ -72,7 +78,16 @@ export class PeerPair {
         url: 'http://127.0.0.1:8002/',
         role: mode === 'hot-standby' ? 'standby' : 'secondary',
       },
-    ];
+    ].map((peer) => {
+      const name = peer.name as 'server1' | 'server2';
+      const auth = this.options.basicAuth?.[name];
+      return {
+        ...peer,
+        url: this.options.urls?.[name] ?? peer.url,
+        ...(auth === undefined ? {} : { 'basic-auth-user': auth.user, 'basic-auth-password': auth.password }),
+      };
+    });
+    const keaPartners = this.options.keaPartners?.[name as 'server1' | 'server2'];
     const pausing = this.options.pausing?.[name] ?? {};
     const file = join(this.dir, `${name}.json`);
     writeFileSync(
@@ -82,6 +97,7 @@ export class PeerPair {
         nats: { servers: this.options.natsServers ?? [this.nats.url] },
         'data-dir': this.dataDir(name),
         ...(this.options.archive ? { 'outbox-archive': true } : {}),
+        ...(keaPartners === undefined ? {} : { 'kea-partners': keaPartners }),
         'high-availability': [
           {
             'this-server-name': name,

@@ -26,6 +26,8 @@ import { MemoryLeaseStore } from './leases/lease-store';
 import { SqliteLeaseStore } from './leases/sqlite-lease-store';
 import { CallPerformer } from './partner/call-performer';
 import { PartnerClient } from './partner/partner-client';
+import { KeaHttpClient } from './kea-http/kea-http-client';
+import { KeaHttpListener } from './kea-http/kea-http.listener';
 import { systemClock } from './runtime/clock';
 import { CommunicationMonitor } from './runtime/communication-monitor';
 import { randomIds } from './runtime/ids';
@@ -111,6 +113,8 @@ export class PeerModule {
         MachineRunner,
         CommunicationMonitor,
         PartnerClient,
+        KeaHttpClient,
+        KeaHttpListener,
         LeaseBacklog,
         CallPerformer,
         CommandAnswers,

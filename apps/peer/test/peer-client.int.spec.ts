@@ -5,6 +5,7 @@ import { NatsServer } from '../../../tools/harness/nats-server';
 import { waitFor } from '../../../tools/harness/processes';
 import type { PeerSettings } from '../src/config/peer-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { KeaHttpClient } from '../src/kea-http/kea-http-client';
 import { PartnerClient } from '../src/partner/partner-client';
 
 jest.setTimeout(60_000);
@@ -44,7 +45,8 @@ describe('PartnerClient (Nest NATS ClientProxy, Kea wire) against a real nats-se
       deserializer: new KeaAnswerDeserializer(),
     });
     await proxy.connect();
-    client = new PartnerClient(proxy, { cluster: 'lab' } as PeerSettings);
+    const settings = { cluster: 'lab', keaPartners: [] as string[] } as unknown as PeerSettings;
+    client = new PartnerClient(proxy, settings, new KeaHttpClient(settings));
   });
   afterAll(async () => {
     await proxy.close();

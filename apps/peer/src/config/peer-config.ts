@@ -37,6 +37,11 @@ export interface PeerSettings {
   readonly dataDir: string;
   /** Keep every published envelope in the data dir's archive.jsonl (audits, the soak checker). */
   readonly outboxArchive: boolean;
+  /**
+   * Partners that are real Kea servers: reached over Kea's HA HTTP channel at their `url`, and answered
+   * on this peer's own `url` (empty: every partner is a haco peer on NATS, and no HTTP is served).
+   */
+  readonly keaPartners: readonly string[];
 }
 
 /** A refused peer configuration: the reason and the path of the offending field. */
@@ -119,6 +124,11 @@ const PEER_SCHEMA = z
         .min(1, { error: "'data-dir' must be a non-empty string" })
         .optional(),
       'outbox-archive': z.boolean({ error: "'outbox-archive' must be a boolean" }).default(false),
+      'kea-partners': z
+        .array(z.string({ error: "'kea-partners' must be a list of peer names" }), {
+          error: "'kea-partners' must be a list of peer names",
+        })
+        .default([]),
       'high-availability': z.unknown().optional(),
       Dhcp4: z.unknown().optional(),
     },
@@ -147,9 +157,20 @@ export function readPeerSettings(raw: unknown): PeerSettings {
   }
   const nameError = subjectTokenError("'this-server-name'", ha.thisServerName);
   if (nameError !== null) throw new PeerConfigError(nameError, `${haPath}[0].this-server-name`);
+  file['kea-partners'].forEach((partner, index) => {
+    const known = ha.peers.some((p) => p.name === partner && p.name !== ha.thisServerName);
+    if (!known)
+      throw new PeerConfigError(`'${partner}' is not a partner in the relationship`, `kea-partners.${index}`);
+    if (!/^http:\/\/[^/]+/.test(ha.peers.find((p) => p.name === partner)?.url ?? ''))
+      throw new PeerConfigError(
+        `the url of Kea partner '${partner}' must be an http:// URL`,
+        `kea-partners.${index}`,
+      );
+  });
   return {
     cluster: file.cluster,
     outboxArchive: file['outbox-archive'],
+    keaPartners: file['kea-partners'],
     nats: file.nats ?? { servers: [DEFAULT_NATS_SERVER] },
     ha,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),

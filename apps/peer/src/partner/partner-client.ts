@@ -6,6 +6,7 @@ import type { KeaResponse } from '@haco/ha-core';
 import { commandSubject } from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
 import { PARTNER_PROXY, PEER_SETTINGS } from '../runtime/tokens';
+import { KeaHttpClient } from '../kea-http/kea-http-client';
 
 export type PeerReply =
   { readonly ok: true; readonly response: KeaResponse } | { readonly ok: false; readonly error: string };
@@ -24,8 +25,9 @@ export const PRESENCE_CHECK_MS = 250;
 const PRESENCE_PROBE = { command: 'ha-heartbeat', service: ['dhcp4'] };
 
 /**
- * Sends Kea control-channel commands to other peers of the cluster through the injected NATS ClientProxy.
- * Like Kea's HA client it adds `service: ["dhcp4"]`; a bare 401/403 answer reads as error code 1.
+ * Sends Kea control-channel commands to other peers of the cluster through the injected NATS ClientProxy,
+ * or over Kea's HA HTTP channel to a partner that is a real Kea server (`kea-partners`). Like Kea's HA
+ * client it adds `service: ["dhcp4"]`; a bare 401/403 answer reads as error code 1.
  */
 @Injectable()
 export class PartnerClient {
@@ -35,6 +37,7 @@ export class PartnerClient {
   constructor(
     @Inject(PARTNER_PROXY) private readonly proxy: Pick<ClientProxy, 'send'>,
     @Inject(PEER_SETTINGS) private readonly settings: PeerSettings,
+    @Inject(KeaHttpClient) private readonly http: KeaHttpClient,
   ) {}
 
   /**
@@ -52,8 +55,15 @@ export class PartnerClient {
     args?: unknown,
     timeoutMs: number = PEER_REQUEST_TIMEOUT_MS,
   ): Promise<PeerReply> {
-    if (!this.connected) return { ok: false, error: 'NATS unreachable' };
     const body = { command, service: ['dhcp4'], ...(args === undefined ? {} : { arguments: args }) };
+    if (this.http.isKea(peer)) {
+      // A TCP connection to Kea fails at once when it is gone: no presence probes are needed.
+      return this.http.send(peer, body, timeoutMs).then(
+        (response): PeerReply => ({ ok: true, response: readAnswer(response) }),
+        (error: unknown): PeerReply => ({ ok: false, error: failureText(error) }),
+      );
+    }
+    if (!this.connected) return { ok: false, error: 'NATS unreachable' };
     const subject = commandSubject(this.settings.cluster, peer);
     let abort: (error: string) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
