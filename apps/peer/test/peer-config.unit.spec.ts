@@ -56,6 +56,36 @@ describe('peer configuration files', () => {
     });
   });
 
+  it('names the partners that are real Kea servers (none by default)', () => {
+    expect(readPeerSettings({ 'high-availability': [relationship] }).keaPartners).toEqual([]);
+    const paired = readPeerSettings({ 'high-availability': [relationship], 'kea-partners': ['server2'] });
+    expect(paired.keaPartners).toEqual(['server2']);
+    expect(refusal({ 'high-availability': [relationship], 'kea-partners': ['server9'] })).toMatchObject({
+      reason: "'server9' is not a partner in the relationship",
+      path: 'kea-partners.0',
+    });
+    expect(refusal({ 'high-availability': [relationship], 'kea-partners': ['server1'] })).toMatchObject({
+      reason: "'server1' is not a partner in the relationship",
+    });
+    // Kea's parser takes an https:// url once TLS is configured; haco's HTTP channel does not speak TLS.
+    const tls = {
+      'trust-anchor': '/etc/kea/ca.pem',
+      'cert-file': '/etc/kea/c.pem',
+      'key-file': '/etc/kea/k.pem',
+    };
+    const https = {
+      ...relationship,
+      ...tls,
+      peers: [relationship.peers[0], { ...relationship.peers[1], url: 'https://127.0.0.1:8002/' }],
+    };
+    expect(refusal({ 'high-availability': [https], 'kea-partners': ['server2'] })).toMatchObject({
+      reason: "the url of Kea partner 'server2' must be an http:// URL",
+    });
+    expect(refusal({ 'high-availability': [relationship], 'kea-partners': 'server2' })).toMatchObject({
+      reason: "'kea-partners' must be a list of peer names",
+    });
+  });
+
   it('takes the lease lifetime and subnet from the leases map over the Kea defaults', () => {
     const settings = readPeerSettings({
       leases: { 'valid-lifetime': 600, 'subnet-id': 3 },
