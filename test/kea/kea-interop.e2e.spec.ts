@@ -7,30 +7,36 @@ jest.setTimeout(180_000);
 const FRESH_START = (mode: string) => ['waiting -> syncing', 'syncing -> ready', `ready -> ${mode}`];
 
 describe.each([
-  ['haco primary, Kea secondary', 'server1'],
-  ['Kea primary, haco secondary', 'server2'],
-] as const)('a haco peer paired with a real Kea 2.2 (%s)', (_label, haco) => {
+  ['haco primary, Kea secondary', 'server1', 'load-balancing'],
+  ['Kea primary, haco secondary', 'server2', 'load-balancing'],
+  ['haco primary, Kea standby', 'server1', 'hot-standby'],
+  ['Kea primary, haco standby', 'server2', 'hot-standby'],
+] as const)('a haco peer paired with a real Kea 2.2 (%s, %s)', (_label, haco, mode) => {
   let pairing: KeaPairing | null = null;
   afterEach(async () => {
     await pairing?.destroy();
     pairing = null;
   });
 
-  it('reaches load-balancing with it, keeps their leases equal, survives a kill -9 of Kea, and maintenance', async () => {
-    const p = (pairing = await KeaPairing.start({ haco, mode: 'load-balancing' }));
-    await p.waitFor('load-balancing', 'load-balancing');
+  it(`reaches ${mode} with it, keeps their leases equal, survives a kill -9 of Kea, and maintenance`, async () => {
+    const p = (pairing = await KeaPairing.start({ haco, mode }));
+    await p.waitFor(mode, mode);
     // Both sides moved as two real Kea servers started together do.
-    expect(await p.hacoTransitions()).toEqual(FRESH_START('load-balancing'));
-    expect(p.kea.transitions()).toEqual(FRESH_START('load-balancing'));
+    expect(await p.hacoTransitions()).toEqual(FRESH_START(mode));
+    expect(p.kea.transitions()).toEqual(FRESH_START(mode));
+    // In hot-standby the primary serves every client, the standby none.
+    const scopes = (await p.hacoState()).scopes;
+    const serves = mode === 'load-balancing' || haco === 'server1';
+    expect(scopes).toEqual(mode === 'load-balancing' ? [haco] : serves ? ['server1'] : []);
 
     // haco side: an allocation (of a client in haco's scope) is sent to Kea as a lease update first.
     const allocated: string[] = [];
-    for (let i = 0; allocated.length < 3 && i < 60; i += 1) {
+    for (let i = 0; serves && allocated.length < 3 && i < 60; i += 1) {
       const mac = `02:00:00:00:01:${i.toString(16).padStart(2, '0')}`;
       const answer = await p.pair.command(haco, 'dhcp4-query', { 'hw-address': mac });
       if (answer.result === 0) allocated.push((answer.arguments as { 'ip-address': string })['ip-address']);
     }
-    expect(allocated).toHaveLength(3);
+    expect(allocated).toHaveLength(serves ? 3 : 0);
     expect(await p.leaseAddresses('kea')).toEqual(expect.arrayContaining(allocated));
     // Kea side: a lease added on its control socket (there are no DHCP clients here).
     expect(
@@ -45,11 +51,11 @@ describe.each([
     expect(await p.pair.command(haco, 'ha-maintenance-start')).toMatchObject({ result: 0 });
     await p.waitFor('partner-in-maintenance', 'in-maintenance');
     expect(await p.pair.command(haco, 'ha-maintenance-cancel')).toMatchObject({ result: 0 });
-    await p.waitFor('load-balancing', 'load-balancing');
+    await p.waitFor(mode, mode);
     expect(await p.kea.command('ha-maintenance-start')).toMatchObject({ result: 0 });
     await p.waitFor('in-maintenance', 'partner-in-maintenance');
     expect(await p.kea.command('ha-maintenance-cancel')).toMatchObject({ result: 0 });
-    await p.waitFor('load-balancing', 'load-balancing');
+    await p.waitFor(mode, mode);
 
     // kill -9 of Kea: haco goes partner-down within Kea's bound (heartbeat-delay + max-response-delay).
     const killed = Date.now();
@@ -64,33 +70,27 @@ describe.each([
     );
     // Kea restarts on its lease file, syncs from haco, and both return to load-balancing.
     await p.kea.restart();
-    await p.waitFor('load-balancing', 'load-balancing', 60_000);
-    expect(p.kea.transitions().slice(-3)).toEqual(FRESH_START('load-balancing'));
+    await p.waitFor(mode, mode, 60_000);
+    expect(p.kea.transitions().slice(-3)).toEqual(FRESH_START(mode));
+    expect((await p.hacoTransitions()).slice(-2)).toEqual([
+      `${mode} -> partner-down`,
+      `partner-down -> ${mode}`,
+    ]);
 
     // haco restarts (a clean stop) and syncs from Kea with lease4-get-page: Kea's own lease comes over.
     await p.pair.processes.get(haco)?.stop('SIGTERM');
     await sleep(500);
     p.pair.start(haco);
-    await p.waitFor('load-balancing', 'load-balancing', 60_000);
+    await p.waitFor(mode, mode, 60_000);
     const [onHaco, onKea] = [await p.leaseAddresses('haco'), await p.leaseAddresses('kea')];
     expect(onHaco).toEqual(expect.arrayContaining([...allocated, '192.0.2.200']));
     expect(onHaco).toEqual(onKea);
   });
 
-  it('reaches hot-standby with it', async () => {
-    const p = (pairing = await KeaPairing.start({ haco, mode: 'hot-standby' }));
-    await p.waitFor('hot-standby', 'hot-standby');
-    expect(await p.hacoTransitions()).toEqual(FRESH_START('hot-standby'));
-    expect(p.kea.transitions()).toEqual(FRESH_START('hot-standby'));
-    // The primary serves every client; the standby none.
-    const scopes = (await p.hacoState()).scopes;
-    expect(scopes).toEqual(haco === 'server1' ? ['server1'] : []);
-  });
-
   it('pauses with it in waiting (once), each continued one by one, and in ready (always)', async () => {
     const p = (pairing = await KeaPairing.start({
       haco,
-      mode: 'load-balancing',
+      mode,
       pausing: { waiting: 'once', ready: 'always' },
     }));
     await waitFor('haco paused in waiting', async () => {
@@ -109,8 +109,8 @@ describe.each([
     expect(await p.kea.haState()).toBe('ready');
     expect(await p.kea.command('ha-continue')).toMatchObject({ result: 0 });
     expect(await p.pair.command(haco, 'ha-continue')).toMatchObject({ result: 0 });
-    await p.waitFor('load-balancing', 'load-balancing');
-    expect(await p.hacoTransitions()).toEqual(FRESH_START('load-balancing'));
-    expect(p.kea.transitions()).toEqual(FRESH_START('load-balancing'));
+    await p.waitFor(mode, mode);
+    expect(await p.hacoTransitions()).toEqual(FRESH_START(mode));
+    expect(p.kea.transitions()).toEqual(FRESH_START(mode));
   });
 });

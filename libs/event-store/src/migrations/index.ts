@@ -4,6 +4,7 @@ import { Transitions1764200000000 } from './1764200000000-transitions';
 import { HistoryLifecycle1764300000000 } from './1764300000000-history-lifecycle';
 import { ProjectionCheckpoints1764400000000 } from './1764400000000-projection-checkpoints';
 import { HistoryCounts1764500000000 } from './1764500000000-history-counts';
+import { TransitionsFromTo1764600000000 } from './1764600000000-transitions-from-to';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   HistoryLifecycle1764300000000,
   ProjectionCheckpoints1764400000000,
   HistoryCounts1764500000000,
+  TransitionsFromTo1764600000000,
 ];
