@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,6 @@ export class KeaServer {
   /** (Re)starts Kea on the same configuration and lease file, as after a crash. */
   async restart(): Promise<void> {
     const env = { ...process.env, KEA_PIDFILE_DIR: this.dir, KEA_LOCKFILE_DIR: this.dir };
-    const { spawn } = await import('node:child_process');
     this.process = new OwnedProcess(
       spawn(KEA_DHCP4, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], env }),
     );
