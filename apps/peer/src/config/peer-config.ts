@@ -3,6 +3,7 @@ import type { HaConfig } from '@haco/ha-core';
 import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
 import { ipv4ToNumber } from '../leases/lease';
+import { checkKeaPartners } from './kea-partners';
 
 import type { NatsSettings } from '@haco/nats';
 
@@ -157,16 +158,7 @@ export function readPeerSettings(raw: unknown): PeerSettings {
   }
   const nameError = subjectTokenError("'this-server-name'", ha.thisServerName);
   if (nameError !== null) throw new PeerConfigError(nameError, `${haPath}[0].this-server-name`);
-  file['kea-partners'].forEach((partner, index) => {
-    const known = ha.peers.some((p) => p.name === partner && p.name !== ha.thisServerName);
-    if (!known)
-      throw new PeerConfigError(`'${partner}' is not a partner in the relationship`, `kea-partners.${index}`);
-    if (!/^http:\/\/[^/]+/.test(ha.peers.find((p) => p.name === partner)?.url ?? ''))
-      throw new PeerConfigError(
-        `the url of Kea partner '${partner}' must be an http:// URL`,
-        `kea-partners.${index}`,
-      );
-  });
+  checkKeaPartners(file['kea-partners'], ha);
   return {
     cluster: file.cluster,
     outboxArchive: file['outbox-archive'],
