@@ -1,7 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { AppendTransaction } from './append-rules';
-import type { BatchReach } from './pg-session';
+import type { BatchReach, IdLookup } from './pg-session';
 import { PgSession } from './pg-session';
 import type { StoreWriter } from './store-writer';
 import type { AppendResult, IngestItem, IngestResult, NextEvent, NextEventMeta } from './write-session';
@@ -27,7 +27,7 @@ export class PgEventWriter implements StoreWriter {
   constructor(private readonly dataSource: DataSource) {}
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
-    const reach = { streams: [envelope.stream], ids: [envelope.id], places: [envelope] };
+    const reach = { streams: [envelope.stream], ids: [], places: [envelope] };
     return this.inTransaction(reach, (tx) => tx.append(envelope, recordedAt));
   }
 
@@ -35,7 +35,7 @@ export class PgEventWriter implements StoreWriter {
     const envelopes = items.flatMap((item) => ('envelope' in item ? [item.envelope] : []));
     const reach = {
       streams: envelopes.map((e) => e.stream),
-      ids: envelopes.map((e) => e.id),
+      ids: [],
       places: envelopes,
     };
     return this.inTransaction(reach, (tx) => tx.ingest(items, receivedAt));
@@ -45,7 +45,7 @@ export class PgEventWriter implements StoreWriter {
     const envelopes = items.map((item) => item.envelope);
     const reach = {
       streams: envelopes.map((e) => e.stream),
-      ids: envelopes.map((e) => e.id),
+      ids: [],
       places: envelopes,
     };
     return this.inTransaction(reach, (tx) => tx.copy(items));
@@ -83,7 +83,24 @@ export class PgEventWriter implements StoreWriter {
     }
   }
 
+  /**
+   * A batch is first run reading only the ids at or below their heads; an id of a new event stored
+   * elsewhere is then refused by the unique index, and the batch runs again reading them all.
+   */
   private async inTransaction<T>(reach: BatchReach, work: (tx: AppendTransaction) => T): Promise<T> {
+    try {
+      return await this.attempt(reach, work, 'below-heads');
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.attempt(reach, work, 'all');
+    }
+  }
+
+  private async attempt<T>(
+    reach: BatchReach,
+    work: (tx: AppendTransaction) => T,
+    lookup: IdLookup,
+  ): Promise<T> {
     const runner: QueryRunner = this.dataSource.createQueryRunner();
     await runner.connect();
     let open = false;
@@ -91,7 +108,7 @@ export class PgEventWriter implements StoreWriter {
       // Begun and locked in one round trip (a simple query of two statements, no parameters).
       open = true;
       await runner.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_WRITE_LOCK})`);
-      const session = await PgSession.open(runner, reach, this.knownCauses);
+      const session = await PgSession.open(runner, reach, this.knownCauses, lookup);
       const tx = new AppendTransaction(session);
       const result = work(tx);
       tx.finish(new Date().toISOString());
@@ -107,4 +124,10 @@ export class PgEventWriter implements StoreWriter {
       await runner.release();
     }
   }
+}
+
+/** PostgreSQL's unique_violation (23505), as TypeORM passes it on. */
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return (e.code ?? e.driverError?.code) === '23505';
 }

@@ -8,9 +8,18 @@ const key = (stream: string, seq: number) => `${seq}\u0000${stream}`;
 /** Who a batch touches: its streams and ids, and the places below a head whose id a conflict names. */
 export interface BatchReach {
   readonly streams: readonly string[];
+  /** Ids the batch stores that no place below names (the coordinators' own new events). */
   readonly ids: readonly string[];
-  readonly places: readonly { readonly stream: string; readonly seq: number }[];
+  readonly places: readonly { readonly id: string; readonly stream: string; readonly seq: number }[];
 }
+
+/**
+ * Which stored ids a batch reads up front. `below-heads`: only those of events at or below their stream's
+ * head (redeliveries, conflicts); an event past its head is new unless its id is stored elsewhere, which
+ * the id's unique index then refuses, and the batch is run again with `all`. Looking up every id of a
+ * batch of new events costs about what inserting them does.
+ */
+export type IdLookup = 'below-heads' | 'all';
 
 /**
  * One PostgreSQL write transaction for the append rules: what the batch reaches is read up front in a
@@ -38,18 +47,36 @@ export class PgSession implements WriteSession {
    * Reads what the batch reaches, in one round trip; the caller holds the log's write lock, so nothing
    * moves meanwhile.
    */
-  static async open(runner: QueryRunner, reach: BatchReach, knownCauses: Set<string>): Promise<PgSession> {
+  static async open(
+    runner: QueryRunner,
+    reach: BatchReach,
+    knownCauses: Set<string>,
+    lookup: IdLookup,
+  ): Promise<PgSession> {
     const session = new PgSession(knownCauses);
+    const known =
+      lookup === 'all'
+        ? 'FROM events e WHERE e.id = ANY($2)'
+        : `FROM unnest($2::text[], $3::text[], $4::int[]) AS k(id, stream, seq)
+           JOIN stream_heads h ON h.stream = k.stream AND k.seq <= h.last_seq
+           JOIN events e ON e.id = k.id`;
     const [found] = (await runner.query(
       `SELECT
          (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since, history_rows)), '[]')
             FROM stream_heads WHERE stream = ANY($1)) AS heads,
          (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, envelope)), '[]')
             FROM held_events WHERE stream = ANY($1)) AS held,
-         (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, type, data, at)), '[]')
-            FROM events WHERE id = ANY($2)) AS known,
+         (SELECT COALESCE(json_agg(json_build_array(e.id, e.stream, e.seq, e.type, e.data, e.at)), '[]')
+            ${known}) AS known,
          (SELECT COALESCE(MAX(position), 0) FROM events) AS last`,
-      [[...new Set(reach.streams)], [...reach.ids]],
+      lookup === 'all'
+        ? [[...new Set(reach.streams)], [...reach.ids, ...reach.places.map((p) => p.id)]]
+        : [
+            [...new Set(reach.streams)],
+            reach.places.map((p) => p.id),
+            reach.places.map((p) => p.stream),
+            reach.places.map((p) => p.seq),
+          ],
     )) as {
       heads: [string, number, string | null, number][];
       held: [string, string, number, string][];
