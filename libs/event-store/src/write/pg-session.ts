@@ -44,8 +44,9 @@ export class PgSession implements WriteSession {
   private constructor(private readonly knownCauses: Set<string>) {}
 
   /**
-   * Reads what the batch reaches, in one round trip; the caller holds the log's write lock, so nothing
-   * moves meanwhile.
+   * Reads what the batch reaches: the heads, held events and last position in one round trip, and only
+   * when some event is at or below its head (a redelivery, a conflict) or every id is asked for, the
+   * stored ids and places those name. The caller holds the log's write lock, so nothing moves meanwhile.
    */
   static async open(
     runner: QueryRunner,
@@ -54,52 +55,37 @@ export class PgSession implements WriteSession {
     lookup: IdLookup,
   ): Promise<PgSession> {
     const session = new PgSession(knownCauses);
-    const known =
-      lookup === 'all'
-        ? 'FROM events e WHERE e.id = ANY($2)'
-        : `FROM unnest($2::text[], $3::text[], $4::int[]) AS k(id, stream, seq)
-           JOIN stream_heads h ON h.stream = k.stream AND k.seq <= h.last_seq
-           JOIN events e ON e.id = k.id`;
     const [found] = (await runner.query(
       `SELECT
          (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since, history_rows)), '[]')
             FROM stream_heads WHERE stream = ANY($1)) AS heads,
          (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, envelope)), '[]')
             FROM held_events WHERE stream = ANY($1)) AS held,
-         (SELECT COALESCE(json_agg(json_build_array(e.id, e.stream, e.seq, e.type, e.data, e.at)), '[]')
-            ${known}) AS known,
          (SELECT COALESCE(MAX(position), 0) FROM events) AS last`,
-      lookup === 'all'
-        ? [[...new Set(reach.streams)], [...reach.ids, ...reach.places.map((p) => p.id)]]
-        : [
-            [...new Set(reach.streams)],
-            reach.places.map((p) => p.id),
-            reach.places.map((p) => p.stream),
-            reach.places.map((p) => p.seq),
-          ],
+      [[...new Set(reach.streams)]],
     )) as {
       heads: [string, number, string | null, number][];
       held: [string, string, number, string][];
-      known: [string, string, number, string, string, string][];
       last: number;
     }[];
     for (const [stream, lastSeq, stateSince, historyRows] of found.heads)
       session.heads.set(stream, { lastSeq, stateSince, historyRows });
     for (const [id, stream, seq, envelope] of found.held)
       session.held.set(key(stream, seq), { id, envelope });
-    for (const [id, stream, seq, type, data, at] of found.known) {
-      session.byId.set(id, { stream, seq, type, data, at });
-      session.idsAt.set(key(stream, seq), id);
-    }
     session.nextPosition = found.last + 1;
     const below = reach.places.filter((p) => p.seq <= (session.heads.get(p.stream)?.lastSeq ?? 0));
-    if (below.length > 0) {
-      const taken = (await runner.query(
-        `SELECT e.stream, e.seq, e.id FROM events e
-         JOIN unnest($1::text[], $2::int[]) AS k(stream, seq) ON e.stream = k.stream AND e.seq = k.seq`,
-        [below.map((p) => p.stream), below.map((p) => p.seq)],
-      )) as { stream: string; seq: number; id: string }[];
-      for (const t of taken) session.idsAt.set(key(t.stream, t.seq), t.id);
+    const ids = lookup === 'all' ? [...reach.ids, ...reach.places.map((p) => p.id)] : below.map((p) => p.id);
+    if (ids.length === 0 && below.length === 0) return session;
+    const known = (await runner.query(
+      `SELECT id, stream, seq, type, data, at FROM events WHERE id = ANY($1)
+       UNION
+       SELECT e.id, e.stream, e.seq, e.type, e.data, e.at FROM events e
+         JOIN unnest($2::text[], $3::int[]) AS k(stream, seq) ON e.stream = k.stream AND e.seq = k.seq`,
+      [ids, below.map((p) => p.stream), below.map((p) => p.seq)],
+    )) as (StoredIdentity & { id: string })[];
+    for (const k of known) {
+      if (ids.includes(k.id)) session.byId.set(k.id, k);
+      session.idsAt.set(key(k.stream, k.seq), k.id);
     }
     return session;
   }
