@@ -77,10 +77,11 @@ export class PgSession implements WriteSession {
     const ids = lookup === 'all' ? [...reach.ids, ...reach.places.map((p) => p.id)] : below.map((p) => p.id);
     if (ids.length === 0 && below.length === 0) return session;
     const known = (await runner.query(
+      // A lookup by the (stream, seq) index for each place: as a join, the planner may scan the table.
       `SELECT id, stream, seq, type, data, at FROM events WHERE id = ANY($1)
        UNION
-       SELECT e.id, e.stream, e.seq, e.type, e.data, e.at FROM events e
-         JOIN unnest($2::text[], $3::int[]) AS k(stream, seq) ON e.stream = k.stream AND e.seq = k.seq`,
+       SELECT e.id, e.stream, e.seq, e.type, e.data, e.at FROM unnest($2::text[], $3::int[]) AS k(stream, seq)
+         CROSS JOIN LATERAL (SELECT * FROM events WHERE stream = k.stream AND seq = k.seq) e`,
       [ids, below.map((p) => p.stream), below.map((p) => p.seq)],
     )) as (StoredIdentity & { id: string })[];
     for (const k of known) {
