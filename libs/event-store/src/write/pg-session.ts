@@ -84,8 +84,9 @@ export class PgSession implements WriteSession {
          CROSS JOIN LATERAL (SELECT * FROM events WHERE stream = k.stream AND seq = k.seq) e`,
       [ids, below.map((p) => p.stream), below.map((p) => p.seq)],
     )) as (StoredIdentity & { id: string })[];
+    const asked = new Set(ids);
     for (const k of known) {
-      if (ids.includes(k.id)) session.byId.set(k.id, k);
+      if (asked.has(k.id)) session.byId.set(k.id, k);
       session.idsAt.set(key(k.stream, k.seq), k.id);
     }
     return session;
