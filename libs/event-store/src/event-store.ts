@@ -20,6 +20,24 @@ export { COMMIT_CHANNEL } from './write/pg-event-writer';
 /** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
 export type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
 
+type WhereClause = ReturnType<typeof historyWhere>;
+
+/** A state filter read as rows to the state and rows from it to another, with the other conditions. */
+interface StateSplit {
+  readonly state: string;
+  readonly and: string;
+  readonly params: unknown[];
+}
+
+function stateSplit(filter: HistoryFilter, state: string, causes: readonly string[]): StateSplit {
+  const rest = historyWhere({ ...filter, state: undefined }, causes);
+  return {
+    state,
+    and: rest.where === '' ? '' : `AND ${rest.where.slice('WHERE '.length)}`,
+    params: rest.params,
+  };
+}
+
 interface EventRow {
   position: number;
   id: string;
@@ -158,10 +176,16 @@ export class EventStore {
               [filter.cause],
             )
           ).map((r) => r.cause);
-    const { where, params } = historyWhere(filter, causes);
-    const rows = await this.query<TransitionDbRow[]>(...this.historyPage(filter, causes, where, params));
+    const whole = historyWhere(filter, causes);
+    // PostgreSQL reads a state filter as two ordered index ranges: rows to the state, and rows from it to
+    // another (an OR of the two reads every matching row from the table, for the page and for its count).
+    const split =
+      filter.state !== undefined && this.dialect.kind === 'postgres'
+        ? stateSplit(filter, filter.state, causes)
+        : null;
+    const rows = await this.query<TransitionDbRow[]>(...this.historyPage(filter, whole, split));
     return {
-      total: await this.historyTotal(filter, causes, where, params),
+      total: await this.historyTotal(filter, whole, split),
       transitions: rows.map(fromTransitionDbRow),
     };
   }
@@ -172,29 +196,28 @@ export class EventStore {
    */
   private async historyTotal(
     filter: HistoryFilter,
-    causes: readonly string[],
-    where: string,
-    params: unknown[],
+    whole: WhereClause,
+    split: StateSplit | null,
   ): Promise<number> {
+    if (split !== null) {
+      const [row] = await this.query<{ n: number }[]>(
+        `SELECT (SELECT COUNT(*) FROM transitions WHERE to_state = ? ${split.and})
+              + (SELECT COUNT(*) FROM transitions WHERE from_state = ? AND to_state != ? ${split.and}) AS n`,
+        [split.state, ...split.params, split.state, split.state, ...split.params],
+      );
+      return row.n;
+    }
     const { streams, ...others } = filter;
     const onlyStreams = (['state', 'sinceMs', 'untilMs', 'cause', 'commandId'] as const).every(
       (key) => others[key] === undefined,
     );
-    if (!onlyStreams && filter.state !== undefined && this.dialect.kind === 'postgres') {
-      // As the page: rows to the state, and rows from it to another, each counted on its own index
-      // (an OR of the two reads every matching row from the table).
-      const rest = historyWhere({ ...filter, state: undefined }, causes);
-      const and = rest.where === '' ? '' : `AND ${rest.where.slice('WHERE '.length)}`;
-      const [row] = await this.query<{ n: number }[]>(
-        `SELECT (SELECT COUNT(*) FROM transitions WHERE to_state = ? ${and})
-              + (SELECT COUNT(*) FROM transitions WHERE from_state = ? AND to_state != ? ${and}) AS n`,
-        [filter.state, ...rest.params, filter.state, filter.state, ...rest.params],
-      );
-      return row.n;
-    }
     if (!onlyStreams)
-      return (await this.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM transitions ${where}`, params))[0]
-        .n;
+      return (
+        await this.query<{ n: number }[]>(
+          `SELECT COUNT(*) AS n FROM transitions ${whole.where}`,
+          whole.params,
+        )
+      )[0].n;
     const inStreams =
       streams === undefined ? '' : `WHERE stream IN (${streams.map(() => '?').join(', ') || 'NULL'})`;
     const [row] = await this.query<{ n: number | null }[]>(
@@ -205,42 +228,29 @@ export class EventStore {
   }
 
   /**
-   * The page's statement. On PostgreSQL a state filter is two ordered index ranges merged (to the state,
-   * and from it to another), each cut at the page's end: its planner would otherwise gather every row of
-   * the state and sort them all for one page.
+   * The page's statement. A split state filter merges its two ordered index ranges, each cut at the page's
+   * end: the planner would otherwise gather every row of the state and sort them all for one page.
    */
   private historyPage(
     filter: HistoryFilter,
-    causes: readonly string[],
-    where: string,
-    params: unknown[],
+    whole: WhereClause,
+    split: StateSplit | null,
   ): [string, unknown[]] {
     const order = 'ORDER BY at_ms, seq, position';
-    if (filter.state === undefined || this.dialect.kind !== 'postgres')
+    const page = [this.limit(filter.limit), filter.offset];
+    if (split === null)
       return [
-        `SELECT * FROM transitions ${where} ${order} LIMIT ? OFFSET ?`,
-        [...params, this.limit(filter.limit), filter.offset],
+        `SELECT * FROM transitions ${whole.where} ${order} LIMIT ? OFFSET ?`,
+        [...whole.params, ...page],
       ];
-    const rest = historyWhere({ ...filter, state: undefined }, causes);
-    const and = rest.where === '' ? '' : `AND ${rest.where.slice('WHERE '.length)}`;
     const end = filter.limit < 0 ? null : filter.limit + filter.offset;
     return [
       `SELECT * FROM (
-         (SELECT * FROM transitions WHERE to_state = ? ${and} ${order} LIMIT ?)
+         (SELECT * FROM transitions WHERE to_state = ? ${split.and} ${order} LIMIT ?)
          UNION ALL
-         (SELECT * FROM transitions WHERE from_state = ? AND to_state != ? ${and} ${order} LIMIT ?)
+         (SELECT * FROM transitions WHERE from_state = ? AND to_state != ? ${split.and} ${order} LIMIT ?)
        ) page ${order} LIMIT ? OFFSET ?`,
-      [
-        filter.state,
-        ...rest.params,
-        end,
-        filter.state,
-        filter.state,
-        ...rest.params,
-        end,
-        this.limit(filter.limit),
-        filter.offset,
-      ],
+      [split.state, ...split.params, end, split.state, split.state, ...split.params, end, ...page],
     ];
   }
 

@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@haco/contracts';
 import type { EventStore, StoredEvent } from './event-store';
-import { PeerFold } from './projections/peer-view.projection';
+import { isPeerStream, PeerFold } from './projections/peer-view.projection';
+import { streamPages } from './stream-pages';
 import { verifyStoredStream } from './verify-stored-stream';
-import { isPeerStream } from './projections/peer-view.projection';
 
 export interface CopyProgress {
   readonly copied: number;
@@ -129,15 +129,10 @@ async function foldWhole(store: EventStore, stream: string) {
   const fold = new PeerFold(stream);
   let events = 0;
   let lastAt = 0;
-  for (let fromSeq = 1; ;) {
-    const page = await store.readStream(stream, fromSeq, PAGE);
-    for (const stored of page) {
-      fold.apply(stored);
-      lastAt = Date.parse(stored.at);
-    }
+  for await (const page of streamPages(store, stream)) {
+    for (const stored of page) fold.apply(stored);
     events += page.length;
-    if (page.length < PAGE) break;
-    fromSeq = page[page.length - 1].seq + 1;
+    lastAt = Date.parse(page[page.length - 1].at);
   }
   return { events, view: fold.view(lastAt) };
 }

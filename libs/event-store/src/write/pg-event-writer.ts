@@ -27,28 +27,16 @@ export class PgEventWriter implements StoreWriter {
   constructor(private readonly dataSource: DataSource) {}
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
-    const reach = { streams: [envelope.stream], ids: [], places: [envelope] };
-    return this.inTransaction(reach, (tx) => tx.append(envelope, recordedAt));
+    return this.inTransaction(reachOf([envelope]), (tx) => tx.append(envelope, recordedAt));
   }
 
   ingest(items: readonly IngestItem[], receivedAt: string): Promise<IngestResult[]> {
     const envelopes = items.flatMap((item) => ('envelope' in item ? [item.envelope] : []));
-    const reach = {
-      streams: envelopes.map((e) => e.stream),
-      ids: [],
-      places: envelopes,
-    };
-    return this.inTransaction(reach, (tx) => tx.ingest(items, receivedAt));
+    return this.inTransaction(reachOf(envelopes), (tx) => tx.ingest(items, receivedAt));
   }
 
   copy(items: readonly { envelope: EventEnvelope; recordedAt: string }[]): Promise<number> {
-    const envelopes = items.map((item) => item.envelope);
-    const reach = {
-      streams: envelopes.map((e) => e.stream),
-      ids: [],
-      places: envelopes,
-    };
-    return this.inTransaction(reach, (tx) => tx.copy(items));
+    return this.inTransaction(reachOf(items.map((item) => item.envelope)), (tx) => tx.copy(items));
   }
 
   appendNext(stream: string, event: NextEvent, meta: NextEventMeta): Promise<number> {
@@ -124,6 +112,11 @@ export class PgEventWriter implements StoreWriter {
       await runner.release();
     }
   }
+}
+
+/** What a batch of envelopes reaches: their streams, and each one's place. */
+function reachOf(envelopes: readonly EventEnvelope[]): BatchReach {
+  return { streams: envelopes.map((e) => e.stream), ids: [], places: envelopes };
 }
 
 /** PostgreSQL's unique_violation (23505), as TypeORM passes it on. */

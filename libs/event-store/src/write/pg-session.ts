@@ -2,13 +2,14 @@ import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import type { StoredTransition } from '../transitions';
 import type { StoredIdentity, StreamHeadRow, WriteSession } from './write-session';
+import { transitionValues } from './write-session';
 
 const key = (stream: string, seq: number) => `${seq}\u0000${stream}`;
 
-/** Who a batch touches: its streams and ids, and the places below a head whose id a conflict names. */
+/** Who a batch touches: its streams, each envelope's place and id, and ids of its own new events. */
 export interface BatchReach {
   readonly streams: readonly string[];
-  /** Ids the batch stores that no place below names (the coordinators' own new events). */
+  /** Ids of events the batch numbers itself (the coordinators' own), which have no place yet. */
   readonly ids: readonly string[];
   readonly places: readonly { readonly id: string; readonly stream: string; readonly seq: number }[];
 }
@@ -22,9 +23,10 @@ export interface BatchReach {
 export type IdLookup = 'below-heads' | 'all';
 
 /**
- * One PostgreSQL write transaction for the append rules: what the batch reaches is read up front in a
- * few queries, the rules then run in memory against it (seeing their own writes), and the writes go out
- * as one multi-row statement per table. A round trip per event would cost more than the insert itself.
+ * One PostgreSQL write transaction for the append rules: what the batch reaches is read up front (one
+ * query, two when some event is at or below its head), the rules then run in memory against it (seeing
+ * their own writes), and the writes go out as one statement. A round trip per event would cost more than
+ * the insert itself.
  */
 export class PgSession implements WriteSession {
   private readonly heads = new Map<string, StreamHeadRow>();
@@ -131,20 +133,7 @@ export class PgSession implements WriteSession {
   }
 
   insertTransition(row: StoredTransition): void {
-    const values = [
-      row.position,
-      row.stream,
-      row.seq,
-      row.at,
-      Date.parse(row.at),
-      row.from,
-      row.to,
-      row.partnerState,
-      row.cause,
-      row.commandId,
-      row.durationInPreviousMs,
-    ];
-    values.forEach((value, i) => this.transitions[i].push(value));
+    transitionValues(row).forEach((value, i) => this.transitions[i].push(value));
     if (!this.knownCauses.has(row.cause)) this.causes.add(row.cause);
   }
 

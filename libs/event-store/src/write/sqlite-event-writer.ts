@@ -13,6 +13,7 @@ import type {
   StreamHeadRow,
   WriteSession,
 } from './write-session';
+import { transitionValues } from './write-session';
 
 type Statements = ReturnType<typeof prepare>;
 
@@ -92,19 +93,7 @@ class SqliteSession implements WriteSession {
   }
 
   insertTransition(row: StoredTransition): void {
-    this.sql.transition.run(
-      row.position,
-      row.stream,
-      row.seq,
-      row.at,
-      Date.parse(row.at),
-      row.from,
-      row.to,
-      row.partnerState,
-      row.cause,
-      row.commandId,
-      row.durationInPreviousMs,
-    );
+    this.sql.transition.run(...transitionValues(row));
     if (!this.knownCauses.has(row.cause)) {
       this.sql.cause.run(row.cause);
       this.knownCauses.add(row.cause);

@@ -36,6 +36,23 @@ export interface StoredIdentity {
   readonly at: string;
 }
 
+/** A history row's values in the transitions table's column order (position … duration_ms). */
+export function transitionValues(row: StoredTransition): unknown[] {
+  return [
+    row.position,
+    row.stream,
+    row.seq,
+    row.at,
+    Date.parse(row.at),
+    row.from,
+    row.to,
+    row.partnerState,
+    row.cause,
+    row.commandId,
+    row.durationInPreviousMs,
+  ];
+}
+
 /** A stream's head: its last seq, where its current state began, and how many history rows it has. */
 export interface StreamHeadRow {
   readonly lastSeq: number;
