@@ -5,6 +5,7 @@ import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { PausedCluster } from '../support/paused-cluster';
 import type { PeerPair } from '../../tools/harness/peer-cluster';
+import { readLiveEvents } from '../support/live-events';
 
 /*
  * Longer than 250 lines because it walks one running cluster through the operator API in order, from its
@@ -92,31 +93,17 @@ describe('the operator and monitoring API against a running cluster', () => {
 
   it('streams the log live (SSE) and resumes after the last event id', async () => {
     const read = async (headers: Record<string, string>, count: number) => {
-      const controller = new AbortController();
-      const response = await fetch(`${coordinator.url}/events/live?stream=${pair.cluster}/server1`, {
-        headers,
-        signal: controller.signal,
-      });
-      expect(response.headers.get('content-type')).toContain('text/event-stream');
-      const reader = response.body!.getReader();
-      let text = '';
-      const events: { id: number; type: string; seq: number }[] = [];
-      while (events.length < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-        const blocks = text.split('\n\n');
-        text = blocks.pop() ?? '';
-        for (const block of blocks) {
-          const id = /^id: (\d+)$/m.exec(block)?.[1];
-          const type = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (id && type && data)
-            events.push({ id: Number(id), type, seq: (JSON.parse(data) as { seq: number }).seq });
-        }
-      }
-      controller.abort();
-      return events.slice(0, count);
+      let contentType: string | null = null;
+      const events = await readLiveEvents(
+        `${coordinator.url}/events/live?stream=${pair.cluster}/server1`,
+        count,
+        {
+          headers,
+          opened: (type) => (contentType = type),
+        },
+      );
+      expect(contentType).toContain('text/event-stream');
+      return events.map((e) => ({ id: e.id, type: e.type, seq: e.stored.seq }));
     };
     const first = await read({}, 3);
     expect(first.map((e) => e.seq)).toEqual([1, 2, 3]);

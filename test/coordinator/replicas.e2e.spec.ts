@@ -5,32 +5,14 @@ import { NatsServer } from '../../tools/harness/nats-server';
 import { PeerPair } from '../../tools/harness/peer-cluster';
 import { PostgresServer } from '../../tools/harness/postgres-server';
 import { waitFor } from '../../tools/harness/processes';
+import { readLiveEvents } from '../support/live-events';
 
 jest.setTimeout(120_000);
 
-/** The first `count` SSE events of a live feed, as `type` and the data's fields. */
+/** The first `count` live events of a feed, as their type and data; `ready` once it is open. */
 async function liveEvents(url: string, count: number, ready: () => void) {
-  const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
-  ready();
-  const reader = response.body!.getReader();
-  const events: { type: string; data: Record<string, unknown> }[] = [];
-  let text = '';
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-    const blocks = text.split('\n\n');
-    text = blocks.pop() ?? '';
-    for (const block of blocks) {
-      const type = /^event: (.+)$/m.exec(block)?.[1];
-      const data = /^data: (.+)$/m.exec(block)?.[1];
-      if (type && data)
-        events.push({ type, data: (JSON.parse(data) as { data: Record<string, unknown> }).data });
-    }
-  }
-  controller.abort();
-  return events;
+  const events = await readLiveEvents(url, count, { opened: ready });
+  return events.map((e) => ({ type: e.type, data: e.stored.data }));
 }
 
 describe('two coordinators on one PostgreSQL', () => {

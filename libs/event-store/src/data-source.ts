@@ -45,6 +45,11 @@ export interface PostgresStoreOptions extends CommonOptions {
 
 export type EventStoreOptions = SqliteStoreOptions | PostgresStoreOptions;
 
+/** The TLS of a PostgreSQL connection as the pg driver takes it: certificates verified unless told not. */
+export function postgresSsl(tls: PostgresTls | undefined): false | PostgresTls {
+  return tls === undefined ? false : { rejectUnauthorized: true, ...tls };
+}
+
 // Positions, counts and sums come back from PostgreSQL as BIGINT or NUMERIC text; the store's numbers
 // stay far below 2^53, so they are read as numbers as SQLite gives them.
 types.setTypeParser(types.builtins.INT8, Number);
@@ -109,7 +114,7 @@ function postgresSource(options: PostgresStoreOptions): DataSource {
     username: options.user,
     password: options.password,
     database: options.database,
-    ssl: options.tls === undefined ? false : { rejectUnauthorized: true, ...options.tls },
+    ssl: postgresSsl(options.tls),
     poolSize: options.poolSize ?? 10,
     migrations: [...(options.migrations ?? MIGRATIONS)] as (new () => never)[],
     migrationsRun: false,

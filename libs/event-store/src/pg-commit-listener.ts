@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { PostgresStoreOptions } from './data-source';
+import { postgresSsl } from './data-source';
 import { COMMIT_CHANNEL } from './write/pg-event-writer';
 
 /**
@@ -26,7 +27,7 @@ export class PgCommitListener {
       user: this.options.user,
       password: this.options.password,
       database: this.options.database,
-      ssl: this.options.tls === undefined ? false : { rejectUnauthorized: true, ...this.options.tls },
+      ssl: postgresSsl(this.options.tls),
     });
     client.on('notification', () => this.onCommit());
     client.on('error', (error) => this.lost(client, error));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { EventStoreOptions } from '@haco/event-store';
+import type { EventStoreOptions, PostgresStoreOptions } from '@haco/event-store';
 
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 const file = (what: string) => text(`the path of ${what}`).optional();
@@ -81,22 +81,15 @@ export type DatabaseSettings =
       readonly path: string;
       readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
     }
-  | {
-      readonly type: 'postgres';
-      readonly url?: string;
-      readonly host?: string;
-      readonly port?: number;
-      readonly user?: string;
-      readonly password?: string;
-      readonly database?: string;
-      readonly poolSize?: number;
+  | (Omit<PostgresStoreOptions, 'tls' | 'readOnly' | 'migrations'> & {
+      /** The store's TLS, with its certificates as files (read at boot by storeOptions). */
       readonly tls?: {
         readonly rejectUnauthorized: boolean;
         readonly caFile?: string;
         readonly certFile?: string;
         readonly keyFile?: string;
       };
-    };
+    });
 
 /** The store's options from the settings: TLS files are read here, at boot, so a bad path stops it. */
 export function storeOptions(db: DatabaseSettings): EventStoreOptions {

@@ -11,19 +11,31 @@ import { basicAuthHeader } from './basic-auth';
  */
 @Injectable()
 export class KeaHttpClient {
+  /** Each Kea partner's url and Authorization header, read once (a password file too, as Kea reads it). */
+  private readonly partners = new Map<string, { url: string; authorization: string | null }>();
+
   constructor(@Inject(PEER_SETTINGS) private readonly settings: PeerSettings) {}
+
+  private partner(peer: string): { url: string; authorization: string | null } {
+    let known = this.partners.get(peer);
+    if (known === undefined) {
+      const config = this.settings.ha.peers.find((p) => p.name === peer);
+      if (config === undefined) throw new Error(`no configuration specified for server ${peer}`);
+      known = { url: config.url, authorization: basicAuthHeader(config) };
+      this.partners.set(peer, known);
+    }
+    return known;
+  }
 
   isKea(peer: string): boolean {
     return this.settings.keaPartners.includes(peer);
   }
 
   async send(peer: string, body: Record<string, unknown>, timeoutMs: number): Promise<KeaResponse> {
-    const config = this.settings.ha.peers.find((p) => p.name === peer);
-    if (config === undefined) throw new Error(`no configuration specified for server ${peer}`);
-    const authorization = basicAuthHeader(config);
+    const { url, authorization } = this.partner(peer);
     let response: Response;
     try {
-      response = await fetch(config.url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }) },
         body: JSON.stringify(body),
