@@ -7,6 +7,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from '@haco/common';
 import { EVENTS_STREAM } from '@haco/contracts';
 import { ensureEventsStream } from './events-stream';
+import { IngestBuffer } from './ingest-buffer';
 
 /** The @EventPattern that receives each group of messages to commit together. */
 export const INGEST_BATCH_PATTERN = 'haco.ingest.batch';
@@ -20,14 +21,21 @@ export interface IngestBatch {
 }
 
 const ACK_WAIT_NS = 5_000_000_000;
-const PULL_WINDOW_BYTES = 16 * 1024 * 1024;
-const IDLE_HEARTBEAT_MS = 250;
+const PULL_WINDOW_BYTES = 4 * 1024 * 1024;
+/** nats.js takes no idle heartbeat under 500 ms. */
+const IDLE_HEARTBEAT_MS = 500;
+/**
+ * A group of at most 64 messages or 1 MiB (a peer's batch is at most 768 KiB, 5,000 events): a commit
+ * of a few thousand events is as fast per event as a larger one, and a message waits behind few of them.
+ * With at most 2 MiB waiting and the 4 MiB pull window, a burst's messages are acknowledged well within
+ * ack_wait instead of being redelivered while they wait.
+ */
+const BUFFER_LIMITS = { groupMessages: 64, groupBytes: 1024 * 1024, waitingBytes: 2 * 1024 * 1024 };
 
 export interface IngestServerOptions {
   readonly replicas: number;
   /** The bound of the events stream, when this server creates it. */
   readonly maxBytes?: number;
-  readonly batchSize?: number;
   readonly log: Logger;
 }
 
@@ -42,14 +50,12 @@ export class JetStreamIngestServer extends Server implements CustomTransportStra
   private running = false;
   private loop: Promise<void> | null = null;
   private messages: ConsumerMessages | null = null;
-  private readonly batchSize: number;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly options: IngestServerOptions,
   ) {
     super();
-    this.batchSize = options.batchSize ?? 64;
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -109,54 +115,54 @@ export class JetStreamIngestServer extends Server implements CustomTransportStra
 
   private async consumeOnce(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(EVENTS_STREAM, INGEST_CONSUMER);
-    const buffer: JsMsg[] = [];
-    let wake: (() => void) | null = null;
+    const buffer = new IngestBuffer(BUFFER_LIMITS);
     const messages = await consumer.consume({
       // The pull window in bytes, well under nats-server's 64 MiB per-client max_pending: a window of
       // hundreds of large batches loses pull requests server-side, and ingest then stalls until missed
-      // heartbeats renew the consumer (seen as 2.6 s holes under load).
+      // heartbeats renew the consumer (seen as 2.6 s holes under load). Read as an iterator, the window is
+      // refilled only as the buffer takes messages in, so what waits uncommitted stays bounded.
       max_bytes: PULL_WINDOW_BYTES,
       // Pull requests are renewed every 2 s. One the server loses (a failed NATS node, or under load) shows
-      // as missed idle heartbeats: two missed at 250 ms renew the consumer within a second.
+      // as missed idle heartbeats: two missed renew the consumer within a second or two.
       expires: 2_000,
       idle_heartbeat: IDLE_HEARTBEAT_MS,
-      callback: (message) => {
-        buffer.push(message);
-        wake?.();
-      },
     });
     this.messages = messages;
-    this.renewOnTrouble(messages);
+    this.renewOnTrouble(messages, buffer);
     let closed = false;
-    void messages.closed().then(
-      () => (closed = true),
-      () => (closed = true),
-    );
+    let failure: unknown = null;
+    const reading = (async () => {
+      for await (const message of messages) await buffer.add(message);
+    })()
+      .catch((error: unknown) => (failure = error))
+      .finally(() => {
+        closed = true;
+        buffer.release();
+      });
     while (this.running && !closed) {
-      if (buffer.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 250);
-        });
-        wake = null;
-      }
+      await buffer.arrival(250);
       // Let messages that came in during the last commit reach the buffer, so they commit together.
       await new Promise((resolve) => setImmediate(resolve));
-      const batch = buffer.splice(0, this.batchSize);
-      if (batch.length > 0) await this.deliver(batch);
+      const group = buffer.take();
+      if (group.length > 0) await this.deliver(group);
     }
     // What already arrived is stored and acknowledged rather than left to ack_wait.
-    while (buffer.length > 0) await this.deliver(buffer.splice(0, this.batchSize));
+    messages.stop();
+    buffer.release();
+    await reading;
+    while (buffer.size > 0) await this.deliver(buffer.take());
+    if (failure !== null) throw failure;
   }
 
   /**
    * A pull consumer whose server went away can sit waiting for messages that never come: after a reconnect
    * (say to another node of a NATS cluster) or missed heartbeats, it is closed and made anew.
    */
-  private renewOnTrouble(messages: ConsumerMessages): void {
+  private renewOnTrouble(messages: ConsumerMessages, buffer: IngestBuffer): void {
     void (async () => {
       for await (const status of messages.status()) {
-        if (status.type === 'heartbeats_missed' && status.count >= 2) {
+        // While the buffer is full no pull is open, by design: no heartbeat is due.
+        if (status.type === 'heartbeats_missed' && status.count >= 2 && !buffer.full) {
           this.options.log.warn('event ingest: heartbeats missed; renewing the consumer');
           messages.stop();
           return;
