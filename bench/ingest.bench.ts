@@ -1,19 +1,18 @@
-import { NestJsonLogger } from '@haco/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { EventStore, ingestItems, openDataSource } from '@haco/event-store';
+import { startIngestMicroservice } from '../tools/harness/ingest-microservice';
 import { NatsServer } from '../tools/harness/nats-server';
 import { own } from '../tools/harness/processes';
 import type { IngestBatch } from '@haco/nats';
-import { ensureEventsStream, INGEST_BATCH_PATTERN, JetStreamIngestServer } from '@haco/nats';
+import { ensureEventsStream, INGEST_BATCH_PATTERN } from '@haco/nats';
 import type { SentBatch } from './peer-publisher';
 import { benchStreams, epochMs } from './peer-publisher';
 import { percentile, quiet } from './measure';
@@ -158,14 +157,7 @@ async function startIngest(nc: NatsConnection, store: EventStore) {
   }
   @Module({ controllers: [BenchIngestController] })
   class BenchIngestModule {}
-  const app = await NestFactory.createMicroservice(BenchIngestModule, {
-    strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
-    logger: new NestJsonLogger(quiet),
-    // A wiring fault throws here, where the caller cleans up, instead of exiting the process.
-    abortOnError: false,
-  });
-  await app.listen();
-  return app;
+  return startIngestMicroservice(BenchIngestModule, nc, quiet);
 }
 
 /**

@@ -1,10 +1,8 @@
-import { NestJsonLogger } from '@haco/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -13,7 +11,8 @@ import type { EventEnvelope } from '@haco/contracts';
 import { EVENTS_STREAM, eventSubject } from '@haco/contracts';
 import { silentLogger } from '@haco/common';
 import { EventStore, openDataSource } from '@haco/event-store';
-import { ensureEventsStream, JetStreamIngestServer } from '@haco/nats';
+import { ensureEventsStream } from '@haco/nats';
+import { startIngestMicroservice } from '../../../tools/harness/ingest-microservice';
 import { NatsServer } from '../../../tools/harness/nats-server';
 import { waitFor } from '../../../tools/harness/processes';
 import { EVENT_STORE, LOGGER } from '../src/common/tokens';
@@ -63,13 +62,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
     class StoreForTest {}
     @Module({ imports: [StoreForTest, MetricsModule, IngestModule] })
     class IngestUnderTest {}
-    app = await NestFactory.createMicroservice(IngestUnderTest, {
-      strategy: new JetStreamIngestServer(nc, { replicas: 1, log: quiet }),
-      logger: new NestJsonLogger(quiet),
-      // A wiring fault throws here, where the caller cleans up, instead of exiting the process.
-      abortOnError: false,
-    });
-    await app.listen();
+    app = await startIngestMicroservice(IngestUnderTest, nc, quiet);
     stats = app.get(IngestStats);
   });
   afterAll(async () => {

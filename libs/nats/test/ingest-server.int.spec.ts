@@ -1,14 +1,13 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { EventPattern } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { NestJsonLogger, silentLogger } from '@haco/common';
 import { EVENTS_STREAM, eventSubject } from '@haco/contracts';
 import type { IngestBatch } from '@haco/nats';
-import { ensureEventsStream, INGEST_BATCH_PATTERN, INGEST_CONSUMER, JetStreamIngestServer } from '@haco/nats';
+import { ensureEventsStream, INGEST_BATCH_PATTERN, INGEST_CONSUMER } from '@haco/nats';
+import { startIngestMicroservice } from '../../../tools/harness/ingest-microservice';
 import { NatsServer } from '../../../tools/harness/nats-server';
 import { waitFor } from '../../../tools/harness/processes';
 
@@ -47,12 +46,7 @@ describe('the JetStream ingest transport under a backlog, on a real nats-server'
     }
     @Module({ controllers: [SlowStore] })
     class SlowStoreModule {}
-    app = await NestFactory.createMicroservice(SlowStoreModule, {
-      strategy: new JetStreamIngestServer(nc, { replicas: 1, log: silentLogger }),
-      logger: new NestJsonLogger(silentLogger),
-      abortOnError: false,
-    });
-    await app.listen();
+    app = await startIngestMicroservice(SlowStoreModule, nc);
   });
   afterAll(async () => {
     await app?.close();
