@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commandSubject } from '@haco/contracts';
 import { freePort, portOpen, waitFor } from '../tools/harness/processes';
-import { apiToken, stablePort } from './cluster/persisted';
+import { adminToken, stablePort } from './cluster/persisted';
+import { secureNats } from './cluster/secure-nats';
 import type { ProcessSpec } from './cluster/supervised-process';
 import { SupervisedProcess } from './cluster/supervised-process';
 
@@ -10,7 +12,11 @@ import { SupervisedProcess } from './cluster/supervised-process';
  * The main job: a nats-server with JetStream, the coordinator and the load-balancing pair of examples/,
  * each its own process with its own log file, restarted when it dies, all stopped by Ctrl-C or SIGTERM.
  * Everything lives under HACO_DATA_DIR (./data): the NATS store, the event log, the logs, the peers'
- * configuration files, the NATS port and the API token (both kept across runs).
+ * configuration files, the NATS port, the NATS keys and the API token (kept across runs).
+ *
+ * Secure by default: NATS admits only the processes it knows, each by its nkey and with only the subjects
+ * it needs; the API's admin token is a named token, kept hashed in the coordinator's tokens file; and
+ * every file the cluster writes is its owner's alone (umask 077: secrets, the event log and the logs).
  */
 const ROOT = resolve(__dirname, '..');
 const DATA = resolve(process.env.HACO_DATA_DIR ?? join(ROOT, 'data'));
@@ -50,30 +56,46 @@ function tsProcess(
   };
 }
 
-function peerConfig(name: string, natsUrl: string): string {
+function peerConfig(name: string, natsUrl: string, nkeyFile: string): string {
   const config = JSON.parse(readFileSync(join(ROOT, 'examples', `${name}.json`), 'utf8')) as Record<
     string,
     unknown
   >;
   const file = join(RUN, `${name}.json`);
-  const local = { ...config, nats: { servers: [natsUrl] }, 'data-dir': join(DATA, 'local', name) };
-  writeFileSync(file, JSON.stringify(local, null, 2));
+  const local = {
+    ...config,
+    nats: { servers: [natsUrl], 'nkey-file': nkeyFile },
+    'data-dir': join(DATA, 'local', name),
+  };
+  writeFileSync(file, JSON.stringify(local, null, 2), { mode: 0o600 });
   return file;
 }
 
 async function main(): Promise<void> {
+  process.umask(0o077);
   for (const dir of [RUN, LOGS, join(DATA, 'coordinator')]) mkdirSync(dir, { recursive: true });
   const natsPort = await stablePort(join(RUN, 'nats.port'));
   const natsUrl = `nats://127.0.0.1:${natsPort}`;
   const httpPort = Number(process.env.HACO_HTTP_PORT ?? ((await portOpen(8080)) ? await freePort() : 8080));
-  const token = apiToken(join(RUN, 'api-token'), process.env.HACO_API_TOKEN);
+  const tokenFile = join(RUN, 'api-token');
+  const tokensFile = join(RUN, 'tokens.json');
+  const operator = userInfo().username;
+  adminToken({ tokenFile, tokensFile, name: operator, given: process.env.HACO_API_TOKEN });
+  const secure = secureNats({
+    dir: join(RUN, 'nats'),
+    cluster: 'local',
+    peers: PEERS,
+    port: natsPort,
+    storeDir: join(DATA, 'nats'),
+  });
+  const seed = (name: string): string => secure.seedFiles.get(name) as string;
   const api = `http://127.0.0.1:${httpPort}`;
   const onEvent = (message: string) => say(`${stamp()} ${message}`);
   const nats = new SupervisedProcess(
     {
       name: 'nats-server',
       command: 'nats-server',
-      args: ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(DATA, 'nats')],
+      args: ['-c', secure.configFile],
       cwd: ROOT,
       logFile: join(LOGS, 'nats-server.log'),
     },
@@ -83,9 +105,12 @@ async function main(): Promise<void> {
   const coordinator = new SupervisedProcess(
     tsProcess('coordinator', 'apps/coordinator/src/main.ts', [], {
       HACO_NATS_URL: natsUrl,
+      HACO_NATS_NKEY_FILE: seed('coordinator'),
       HACO_DB: COORDINATOR_DB,
       HACO_HTTP_PORT: String(httpPort),
-      HACO_API_TOKEN: token,
+      HACO_TOKENS_FILE: tokensFile,
+      // The admin token reaches the coordinator only hashed, through the tokens file.
+      HACO_API_TOKEN: '',
     }),
     () => undefined,
     onEvent,
@@ -93,7 +118,7 @@ async function main(): Promise<void> {
   const peers = PEERS.map(
     (name) =>
       new SupervisedProcess(
-        tsProcess(name, 'apps/peer/src/main.ts', ['--config', peerConfig(name, natsUrl)]),
+        tsProcess(name, 'apps/peer/src/main.ts', ['--config', peerConfig(name, natsUrl, seed(name))]),
         showKeaLine,
         onEvent,
       ),
@@ -113,12 +138,13 @@ async function main(): Promise<void> {
   nats.start();
   await waitFor('nats-server', async () => ((await portOpen(natsPort)) ? true : undefined), 10_000);
   coordinator.start();
-  for (const peer of peers) peer.start();
+  // The peers start once the coordinator is up: it alone may create the events stream they publish into.
   await waitFor(
     'the coordinator',
     async () => ((await fetch(`${api}/health/live`).catch(() => null))?.ok ? true : undefined),
     60_000,
   );
+  for (const peer of peers) peer.start();
   writeFileSync(
     join(RUN, 'pids.json'),
     JSON.stringify({
@@ -131,17 +157,19 @@ async function main(): Promise<void> {
   say(
     [
       `haco local cluster (cluster "local"): nats-server ${natsUrl}, peers ${PEERS.join(', ')}, coordinator ${api}`,
-      `  console:  ${api}/ui/   (the API token below goes into its token field)`,
+      `  console:  ${api}/ui/   (paste the API token into its token field)`,
       `  event log (SQLite): ${COORDINATOR_DB}`,
       `  logs:     ${LOGS}/{nats-server,coordinator,${PEERS.join(',')}}.log (JSON lines; 10 MiB each, then .1)`,
       `  look:     ${api}/peers   ${api}/metrics   ${api}/health/ready   ${api}/health/fleet   ${api}/docs`,
-      `  operate:  export HACO_URL=${api} HACO_TOKEN=${token}`,
-      `            (the token is kept in ${join(RUN, 'api-token')}; HACO_API_TOKEN sets another)`,
+      `  operate:  export HACO_URL=${api} HACO_TOKEN=$(cat ${tokenFile})`,
+      `            (an admin token named ${operator}, readable by you only; bin/haco token add NAME --role operator makes others)`,
       '            bin/haco status',
       '            bin/haco continue local/server1 --reason "checked the leases" --wait',
       '            bin/haco history local/server1',
-      `  subjects: ${commandSubject('local', '<peer>')} (Kea JSON request/reply), haco.local.<peer>.events (JetStream HACO_EVENTS)`,
-      `  a peer that dies is started again; by hand: npm run peer -- --config ${join(RUN, '<peer>.json')}`,
+      `  nats:     users by nkey (${join(RUN, 'nats')}), each with only its subjects; no anonymous client`,
+      `  subjects: ${commandSubject('local', '<peer>')} (operators, through the coordinator), haco.local.<peer>.partner (HA partners), haco.local.<peer>.events (JetStream HACO_EVENTS)`,
+      `  a process that fails is started again; one stopped cleanly (kill -TERM <pid>, pids in ${join(RUN, 'pids.json')}) stays stopped,`,
+      `  and can then run by hand: npm run peer -- --config ${join(RUN, '<peer>.json')}`,
       'server1 pauses once in ready (examples/server1.json). Ctrl-C stops everything.',
       '',
     ].join('\n'),

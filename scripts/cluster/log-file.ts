@@ -20,7 +20,7 @@ export class BoundedLogFile {
       renameSync(this.path, `${this.path}.1`);
       this.bytes = 0;
     }
-    appendFileSync(this.path, text);
+    appendFileSync(this.path, text, { mode: 0o600 });
     this.bytes += Buffer.byteLength(text);
   }
 }

@@ -21,7 +21,10 @@ const STOP_GRACE_MS = 8_000;
 
 /**
  * One process of the main job: its output goes to its own log file (not to memory), each line handed to
- * `onLine` too; when it dies unasked it is logged and started again with a growing backoff. `stop` ends it
+ * `onLine` too; when it fails (a non-zero exit or a signal, as systemd's `Restart=on-failure`) it is logged
+ * and started again with a growing backoff. A clean exit (status 0: it was stopped on purpose, by SIGTERM
+ * to its own pid) is logged as "stopped" and left stopped, so that an operator can take one process out of
+ * supervision and run it by hand. `stop` ends it
  * by its own pid, SIGTERM first and SIGKILL after a grace period. Written by hand rather than on a process
  * manager (pm2 and the like run a daemon of their own): the main job must hold its children in its own
  * signal path, so that SIGTERM to its pid ends them all and nothing outlives it.
@@ -63,6 +66,12 @@ export class SupervisedProcess {
     child.once('exit', (code, signal) => {
       this.child = null;
       if (this.stopping) return;
+      if (signal === null && code === 0) {
+        this.onEvent(
+          `${this.spec.name} stopped (exit status 0); it is not started again until the main job restarts`,
+        );
+        return;
+      }
       if (Date.now() - startedAt > STABLE_MS) this.backoff = BACKOFF_MIN_MS;
       const how = signal === null ? `exit status ${code}` : `signal ${signal}`;
       this.onEvent(`${this.spec.name} died (${how}); restarting it in ${this.backoff / 1000} s`);

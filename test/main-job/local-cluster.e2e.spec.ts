@@ -1,68 +1,16 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, own, waitFor } from '../../tools/harness/processes';
+import { freePort, waitFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
+import { alive, pidsOf as pidsOfJob, startMainJob, stopped } from '../support/main-job';
 
 jest.setTimeout(240_000);
-
-interface Pids {
-  main: number;
-  nats: number;
-  coordinator: number;
-  peers: number[];
-}
-
-/** Gone, or a zombie waiting for its parent: either way it no longer runs. */
-const alive = (pid: number): boolean => {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
-
-/** The main job as `bash scripts/start.sh` ends up running it: its own node process, its pid ours to signal. */
-function startMainJob(
-  dataDir: string,
-  httpPort: number,
-  command: [string, string[]] = [
-    process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'local-cluster.ts')],
-  ],
-): { child: ChildProcess; output: () => string } {
-  const child = own(
-    spawn(command[0], command[1], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, HACO_DATA_DIR: dataDir, HACO_HTTP_PORT: String(httpPort), HACO_API_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-async function stopped(child: ChildProcess, signal: NodeJS.Signals, pids: Pids): Promise<number> {
-  const started = Date.now();
-  process.kill(child.pid!, signal);
-  await waitFor('the main job to exit', async () => (child.exitCode !== null ? true : undefined), 30_000);
-  const all = [pids.nats, pids.coordinator, ...pids.peers];
-  await waitFor(
-    'every child to be gone',
-    async () => (all.every((pid) => !alive(pid)) ? true : undefined),
-    5_000,
-  );
-  return Date.now() - started;
-}
 
 describe('the main job', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'haco-main-job-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-  const pidsOf = () => JSON.parse(readFileSync(join(dataDir, 'run', 'pids.json'), 'utf8')) as Pids;
+  const pidsOf = () => pidsOfJob(dataDir);
   let firstToken = '';
   let firstNatsPort = '';
 
@@ -102,7 +50,9 @@ describe('the main job', () => {
     );
     firstToken = readFileSync(join(dataDir, 'run', 'api-token'), 'utf8').trim();
     firstNatsPort = readFileSync(join(dataDir, 'run', 'nats.port'), 'utf8').trim();
-    expect(job.output()).toContain(`HACO_TOKEN=${firstToken}`);
+    // The banner says where the token is, never the token itself.
+    expect(job.output()).not.toContain(firstToken);
+    expect(job.output()).toContain(`HACO_TOKEN=$(cat ${join(dataDir, 'run', 'api-token')})`);
     const restarted = pids.peers[1];
     const all = { ...pids, peers: [pids.peers[0], ...(await currentPeerPids(dataDir, restarted))] };
     expect(await stopped(job.child, 'SIGINT', all)).toBeLessThan(30_000);

@@ -6,7 +6,8 @@ const ALARMING = new Set(['partner-down', 'terminated']);
 
 /** One peer in the fleet: its state in its colour, its pause, its heartbeat, and whether it is there at all. */
 function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) => void }) {
-  const alarm = ALARMING.has(peer.state) || peer.status !== 'up';
+  const disputed = peer.disputed != null;
+  const alarm = ALARMING.has(peer.state) || peer.status !== 'up' || disputed;
   return html`<button
     class=${`peer ${alarm ? 'alarm' : ''}`}
     data-peer=${`${peer.cluster}/${peer.peer}`}
@@ -14,7 +15,19 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
   >
     <span class="name">${peer.peer}</span>
     <span class="role">${peer.role}</span>
-    <span class="state" style=${`background:${colourOf(peer.state)}`}>${peer.state}</span>
+    ${
+      disputed
+        ? html`<span class="state disputed" title="another event claims a place in this stream; see /disputes"
+            >${peer.state}?</span
+          >`
+        : html`<span class="state" style=${`background:${colourOf(peer.state)}`}>${peer.state}</span>`
+    }
+    ${
+      disputed &&
+      html`<span class="badge down disputed"
+        >DISPUTED · ${peer.disputed?.count} conflicting from #${peer.disputed?.firstSeq}</span
+      >`
+    }
     ${
       peer.paused &&
       html`<span class="badge paused" title="paused since ${peer.pausedSince}"

@@ -14,6 +14,8 @@ export interface PeerView {
   stateSince: string | null;
   status: 'up' | 'unreachable' | 'stopped';
   statusSince: string | null;
+  /** Set while another event claims a place in the peer's stream: its state is then not a fact. */
+  disputed?: { count: number; firstSeq: number } | null;
 }
 
 export interface HistoryRow {

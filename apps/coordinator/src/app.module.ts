@@ -2,11 +2,13 @@ import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
-import { BearerGuard } from './common/bearer.guard';
+import { AccessGuard } from './auth/access.guard';
+import { AuthModule } from './auth/auth.module';
 import { ErrorBodyFilter } from './common/error-body.filter';
 import { schemaValidation } from './common/validation';
 import { CommandsModule } from './commands/commands.module';
 import { ConsoleModule } from './console/console.module';
+import { DisputesModule } from './disputes/disputes.module';
 import type pino from 'pino';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
@@ -27,16 +29,18 @@ export class CoordinatorModule {
         LoggingModule.register(logger),
         StoreModule,
         MetricsModule,
+        AuthModule,
         NatsModule.register(),
         IngestModule,
         PeersModule,
         CommandsModule,
         AuditModule,
+        DisputesModule,
         MonitoringModule,
         ConsoleModule,
       ],
       providers: [
-        { provide: APP_GUARD, useClass: BearerGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_PIPE, useFactory: schemaValidation },
       ],

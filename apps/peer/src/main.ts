@@ -3,14 +3,18 @@ import { readFileSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jsonLogger, NestJsonLogger, rateLimitedWarnings } from '@haco/common';
-import { streamId } from '@haco/contracts';
+import { peerInboxPrefix, streamId } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import { PeerConfigError } from './config/peer-config';
 import { PeerConfigModule } from './config/peer-config.module';
 import { keaControlServer } from './control/kea-control.server';
 import { PeerModule } from './peer.module';
+import { DataDirHeldError, DataDirLock } from './runtime/data-dir-lock';
 import { PeerLifecycle } from './runtime/peer-lifecycle';
+
+/** The data directories this process holds, for as long as it runs (held here so nothing collects them). */
+const HELD: DataDirLock[] = [];
 
 const USAGE = 'usage: npm run peer -- --config FILE [--config FILE ...]';
 /** A stop must end even when NATS is gone and nothing can be flushed: Kea stops at once too. */
@@ -70,7 +74,11 @@ async function startPeer(config: PeerConfig, stream: EventsStreamOptions): Promi
   const app = await NestFactory.createMicroservice(
     PeerModule.register(config, log, { eventsStream: stream }),
     {
-      strategy: keaControlServer(settings.nats, name),
+      strategy: keaControlServer(
+        settings.nats,
+        name,
+        peerInboxPrefix(settings.cluster, settings.ha.thisServerName),
+      ),
       logger: new NestJsonLogger(log),
     },
   );
@@ -91,6 +99,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`haco peer: ${(error as Error).message}\n`);
     return 2;
+  }
+  // Before anything reads a data directory: a second copy of a peer exits here, at once.
+  try {
+    for (const config of all) HELD.push(DataDirLock.acquire(config.settings.dataDir));
+  } catch (error) {
+    if (!(error instanceof DataDirHeldError)) throw error;
+    process.stderr.write(`haco peer: ${error.message}\n`);
+    return 3;
   }
   const log = jsonLogger({ process: 'peer', peers: all.length });
   const apps: INestMicroservice[] = [];

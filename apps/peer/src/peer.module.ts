@@ -5,7 +5,7 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
-import { commandSubject, eventSubject } from '@haco/contracts';
+import { commandSubject, eventSubject, partnerSubject, peerInboxPrefix } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { natsConnectionOptions } from '@haco/nats';
 import type { PeerSettings } from './config/peer-config';
@@ -68,14 +68,24 @@ export class PeerModule {
             name: PARTNER_PROXY,
             transport: Transport.NATS,
             options: {
-              ...natsConnectionOptions(settings.nats, name, { pingInterval: 2_000, maxPingOut: 2 }),
+              ...natsConnectionOptions(
+                settings.nats,
+                name,
+                peerInboxPrefix(settings.cluster, settings.ha.thisServerName),
+                { pingInterval: 2_000, maxPingOut: 2 },
+              ),
               serializer: new KeaRequestSerializer(),
               deserializer: new KeaAnswerDeserializer(),
             },
           },
         ]),
       ],
-      controllers: [controlChannelController(commandSubject(settings.cluster, settings.ha.thisServerName))],
+      controllers: [
+        controlChannelController({
+          command: commandSubject(settings.cluster, settings.ha.thisServerName),
+          partner: partnerSubject(settings.cluster, settings.ha.thisServerName),
+        }),
+      ],
       providers: [
         { provide: EVENTS_STREAM_OPTIONS, useValue: options.eventsStream },
         { provide: LOGGER, useValue: log },

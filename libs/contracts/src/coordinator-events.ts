@@ -7,18 +7,28 @@ export const COORDINATOR_EVENT_TYPES = [
   'CommandRefused',
   'CommandCompleted',
   'CommandFailed',
+  'DisputesResolved',
 ] as const;
 export type CoordinatorEventType = (typeof COORDINATOR_EVENT_TYPES)[number];
 
 /** The coordinator's stream of commands. */
 export const COMMANDS_STREAM = '_coordinator/commands';
 
+/** The coordinator's stream of store operations (disputes settled): who did what to the log's records. */
+export const STORE_OPERATIONS_STREAM = '_coordinator/store';
+
 export interface CommandIssued {
   readonly commandId: string;
   readonly cluster: string;
   readonly peer: string;
   readonly request: { readonly command: string; readonly arguments?: unknown };
+  /** The authenticated caller: a named token's or a JWT's name, never what a body says. */
   readonly who: string;
+  /** The caller's role, and how it proved who it is. */
+  readonly role?: string;
+  readonly via?: string;
+  /** A person the caller says it acts for: recorded as said, not authenticated. */
+  readonly onBehalfOf?: string | null;
   readonly why: string;
   /** For ha-continue: the paused state the operator means to release. */
   readonly guard: string | null;
@@ -39,12 +49,24 @@ export interface CommandFailed {
   readonly error: string;
 }
 
+/** An admin settled a stream's open disputes after looking at both sides of each. */
+export interface DisputesResolved {
+  readonly stream: string;
+  readonly count: number;
+  readonly who: string;
+  readonly why: string;
+}
+
 /** Every event the coordinator writes, as one union: its writer takes nothing else. */
 export type CoordinatorEvent =
   | ({ readonly type: 'CommandIssued' } & CommandIssued)
   | ({ readonly type: 'CommandRefused' } & CommandRefused)
   | ({ readonly type: 'CommandCompleted' } & CommandCompleted)
-  | ({ readonly type: 'CommandFailed' } & CommandFailed);
+  | ({ readonly type: 'CommandFailed' } & CommandFailed)
+  | ({ readonly type: 'DisputesResolved' } & DisputesResolved);
+
+/** The events of the commands stream: a command and its outcome. */
+export type CommandEvent = Exclude<CoordinatorEvent, { readonly type: 'DisputesResolved' }>;
 
 /** A Kea request may carry the coordinator's command id, so the peer's events link back to the command. */
 export const COMMAND_ID_FIELD = 'haco-command-id';

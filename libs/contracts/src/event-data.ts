@@ -51,6 +51,7 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   CommandRefused: [string('commandId'), string('reason')],
   CommandCompleted: [string('commandId')],
   CommandFailed: [string('commandId'), string('error')],
+  DisputesResolved: [string('stream'), string('who')],
 };
 
 /** Why an event's data does not fit its type, or null when it does. */

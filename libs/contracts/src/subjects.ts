@@ -1,12 +1,27 @@
 /**
- * NATS subjects haco uses. Per peer: `haco.<cluster>.<peer>.cmd` answers Kea control-channel requests
- * (request/reply), `haco.<cluster>.<peer>.events` carries the peer's event envelopes, in order.
+ * NATS subjects haco uses. Per peer: `haco.<cluster>.<peer>.cmd` answers operators' Kea control-channel
+ * requests (request/reply, published by coordinators only), `haco.<cluster>.<peer>.partner` answers its HA
+ * partners' calls (heartbeats, lease updates, sync, maintenance notify: Kea's restricted command set), and
+ * `haco.<cluster>.<peer>.events` carries the peer's event envelopes, in order. Each process receives its
+ * replies under an inbox prefix of its own, so that NATS permissions can keep every other process out.
  */
 export const SUBJECT_ROOT = 'haco';
 
 export function commandSubject(cluster: string, peer: string): string {
   return `${SUBJECT_ROOT}.${cluster}.${peer}.cmd`;
 }
+
+export function partnerSubject(cluster: string, peer: string): string {
+  return `${SUBJECT_ROOT}.${cluster}.${peer}.partner`;
+}
+
+/** Where a peer's replies arrive: only that peer may subscribe below it. */
+export function peerInboxPrefix(cluster: string, peer: string): string {
+  return `_INBOX.${SUBJECT_ROOT}-peer.${cluster}.${peer}`;
+}
+
+/** Where coordinators' replies arrive (requests to peers, JetStream's API and deliveries). */
+export const COORDINATOR_INBOX_PREFIX = `_INBOX.${SUBJECT_ROOT}-coordinator`;
 
 export function eventSubject(cluster: string, peer: string): string {
   return `${SUBJECT_ROOT}.${cluster}.${peer}.events`;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
+import type { DeadLetter, Dispute, HeldBack, StoredEvent, StreamHead } from './store-types';
 import type { CommandFilter, CommandSummary } from './command-log';
 import { listCommands, operatorsOf } from './command-log';
 import { SerialQueue } from '@haco/common';
@@ -13,6 +13,7 @@ import { SqliteEventWriter } from './write/sqlite-event-writer';
 import { PgEventWriter } from './write/pg-event-writer';
 import type { SqlDialect } from './sql/dialect';
 import { dialectOf } from './sql/dialect';
+import { DEFAULT_MAX_AHEAD } from './write/append-rules';
 
 export type { AppendResult, IngestItem, IngestResult } from './write/write-session';
 export { COMMIT_CHANNEL } from './write/pg-event-writer';
@@ -51,6 +52,32 @@ interface EventRow {
   correlation_id: string | null;
 }
 
+interface DeadLetterSqlRow {
+  id: number;
+  received_at: string;
+  subject: string;
+  reason: string;
+  payload: string;
+  stream: string | null;
+  disputed_seq: number | string | null;
+  source: string | null;
+  resolved_at: string | null;
+}
+
+function toDeadLetter(r: DeadLetterSqlRow): DeadLetter {
+  return {
+    id: Number(r.id),
+    receivedAt: r.received_at,
+    subject: r.subject,
+    reason: r.reason,
+    payload: r.payload,
+    stream: r.stream ?? null,
+    disputedSeq: r.disputed_seq === null || r.disputed_seq === undefined ? null : Number(r.disputed_seq),
+    source: r.source ?? null,
+    resolvedAt: r.resolved_at ?? null,
+  };
+}
+
 const toStored = (row: EventRow): StoredEvent => ({
   schema: 1,
   position: row.position,
@@ -79,7 +106,14 @@ export class EventStore {
   private writerOfThisStore: StoreWriter | null = null;
   readonly dialect: SqlDialect;
 
-  constructor(private readonly dataSource: DataSource) {
+  /**
+   * `maxAhead`: how far past its stream's head an ingested event may be and still be held for the gap to
+   * fill (HACO_MAX_SEQ_AHEAD); one further ahead is refused.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maxAhead: number = DEFAULT_MAX_AHEAD,
+  ) {
     this.dialect = dialectOf(dataSource);
   }
 
@@ -144,10 +178,11 @@ export class EventStore {
   private get writer(): StoreWriter {
     this.writerOfThisStore ??=
       this.dialect.kind === 'postgres'
-        ? new PgEventWriter(this.dataSource)
+        ? new PgEventWriter(this.dataSource, this.maxAhead)
         : new SqliteEventWriter(
             (this.dataSource.driver as unknown as { databaseConnection: Database.Database })
               .databaseConnection,
+            this.maxAhead,
           );
     return this.writerOfThisStore;
   }
@@ -336,20 +371,53 @@ export class EventStore {
   }
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
-    const rows = (await this.query('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?', [limit])) as {
-      id: number;
-      received_at: string;
-      subject: string;
-      reason: string;
-      payload: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      receivedAt: r.received_at,
-      subject: r.subject,
-      reason: r.reason,
-      payload: r.payload,
-    }));
+    const rows = await this.query<DeadLetterSqlRow[]>('SELECT * FROM dead_letters ORDER BY id DESC LIMIT ?', [
+      limit,
+    ]);
+    return rows.map(toDeadLetter);
+  }
+
+  /**
+   * Open disputes: every refused event that claims a place another event holds, oldest first, each beside
+   * the stored side (null when the place is still empty: the stored side is held behind a gap).
+   */
+  async disputes(stream?: string): Promise<Dispute[]> {
+    const rows = await this.query<DeadLetterSqlRow[]>(
+      `SELECT * FROM dead_letters WHERE disputed_seq IS NOT NULL AND resolved_at IS NULL
+       ${stream === undefined ? '' : 'AND stream = ?'} ORDER BY id`,
+      stream === undefined ? [] : [stream],
+    );
+    const disputes: Dispute[] = [];
+    for (const row of rows) {
+      const stored = await this.query<EventRow[]>('SELECT * FROM events WHERE stream = ? AND seq = ?', [
+        row.stream,
+        row.disputed_seq,
+      ]);
+      disputes.push({ refused: toDeadLetter(row), stored: stored.length === 0 ? null : toStored(stored[0]) });
+    }
+    return disputes;
+  }
+
+  /** Per stream, how many open disputes it has and the first place disputed. */
+  async disputedStreams(): Promise<Map<string, { count: number; firstSeq: number }>> {
+    const rows = await this.query<{ stream: string; n: number | string; first: number | string }[]>(
+      `SELECT stream, COUNT(*) AS n, MIN(disputed_seq) AS first FROM dead_letters
+       WHERE disputed_seq IS NOT NULL AND resolved_at IS NULL GROUP BY stream`,
+    );
+    return new Map(rows.map((r) => [r.stream, { count: Number(r.n), firstSeq: Number(r.first) }]));
+  }
+
+  /** An admin settled a stream's disputes (after looking at both sides): they stop marking it. */
+  async resolveDisputes(stream: string, resolvedAt: string): Promise<number> {
+    const open = await this.disputes(stream);
+    if (open.length === 0) return 0;
+    await this.writes.run(() =>
+      this.query(
+        'UPDATE dead_letters SET resolved_at = ? WHERE stream = ? AND disputed_seq IS NOT NULL AND resolved_at IS NULL',
+        [resolvedAt, stream],
+      ),
+    );
+    return open.length;
   }
 
   /** Whether a write could be committed now (taken in turn with the appends). */

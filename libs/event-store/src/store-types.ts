@@ -25,4 +25,16 @@ export interface DeadLetter {
   readonly subject: string;
   readonly reason: string;
   readonly payload: string;
+  /** A conflict's stream and the place it disputes (null for other refusals). */
+  readonly stream?: string | null;
+  readonly disputedSeq?: number | null;
+  /** Where the refused message came from (the publishing instance), when known. */
+  readonly source?: string | null;
+  readonly resolvedAt?: string | null;
+}
+
+/** Both sides of a disputed place: the refused event, and the one stored there (null while held). */
+export interface Dispute {
+  readonly refused: DeadLetter;
+  readonly stored: StoredEvent | null;
 }

@@ -1,9 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
 import type { EventEnvelope } from '@haco/contracts';
 import type { Outbox, OutboxEntry } from './outbox';
+import { SOURCE_HEADER } from './jetstream-ingest.server';
+
+/**
+ * This process as a publisher: host, pid and a run id, so that two live copies of one peer (another host,
+ * a copied data directory) are told apart in the coordinator's dispute records.
+ */
+const INSTANCE = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -83,6 +92,7 @@ export class EventPublisher {
     const h = headers();
     h.set('Haco-Stream', first.stream);
     h.set('Haco-Seq', `${first.seq}-${last.seq}`);
+    h.set(SOURCE_HEADER, INSTANCE);
     await this.js.publish(this.subject, `[${batch.texts.join(',')}]`, {
       msgID: `${first.id}..${last.seq}`,
       headers: h,

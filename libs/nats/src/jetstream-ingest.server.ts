@@ -9,13 +9,21 @@ import { EVENTS_STREAM } from '@haco/contracts';
 import { ensureEventsStream } from './events-stream';
 import { IngestBuffer } from './ingest-buffer';
 
+/** The header naming the instance that published a message: kept with a refused event. */
+export const SOURCE_HEADER = 'Haco-Source';
+
 /** The @EventPattern that receives each group of messages to commit together. */
 export const INGEST_BATCH_PATTERN = 'haco.ingest.batch';
 export const INGEST_CONSUMER = 'haco-coordinator';
 
 /** A group of JetStream messages, committed together and only then acknowledged. */
 export interface IngestBatch {
-  readonly messages: readonly { readonly subject: string; readonly text: string }[];
+  readonly messages: readonly {
+    readonly subject: string;
+    readonly text: string;
+    /** The publisher's Haco-Source header (host, pid and run), when it gave one. */
+    readonly source: string | null;
+  }[];
   /** When the group was taken off JetStream (ISO 8601). */
   readonly receivedAt: string;
 }
@@ -189,7 +197,11 @@ export class JetStreamIngestServer extends Server implements CustomTransportStra
     const decoder = new TextDecoder();
     const batch: IngestBatch = {
       receivedAt: new Date().toISOString(),
-      messages: messages.map((message) => ({ subject: message.subject, text: decoder.decode(message.data) })),
+      messages: messages.map((message) => ({
+        subject: message.subject,
+        text: decoder.decode(message.data),
+        source: message.headers?.get(SOURCE_HEADER) || null,
+      })),
     };
     try {
       // Nest hands a failed handler back as a failing stream, through its exception filters.

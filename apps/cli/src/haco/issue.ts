@@ -5,7 +5,8 @@ import type { PeerView } from './views';
 import { write } from './views';
 
 export interface OperatorOptions {
-  readonly who?: string;
+  /** Someone the caller acts for: recorded as a note beside the authenticated name. */
+  readonly onBehalfOf?: string;
   readonly reason?: string;
   readonly guard?: string;
 }
@@ -25,12 +26,11 @@ export async function issue(
   request: Record<string, unknown>,
   operator: OperatorOptions,
 ): Promise<number> {
-  const who = operator.who ?? process.env.USER ?? 'operator';
   const answer = await api.post<{ commandId: string; result: number; text?: string }>(
     `/peers/${target.cluster}/${target.peer}/commands`,
     {
       ...request,
-      who,
+      ...(operator.onBehalfOf === undefined ? {} : { onBehalfOf: operator.onBehalfOf }),
       why: operator.reason ?? '',
       ...(operator.guard === undefined ? {} : { guard: operator.guard }),
     },

@@ -11,6 +11,7 @@ import { migrateStore } from './migrate-store';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
+import { tokenAdd } from './token-add';
 import { write } from './views';
 
 interface GlobalOptions {
@@ -20,6 +21,7 @@ interface GlobalOptions {
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 const DEFAULT_DB = 'data/coordinator/events.sqlite';
+const DEFAULT_TOKENS_FILE = 'data/run/tokens.json';
 
 /** The operator CLI. Exit status: 0 done, 1 refused or failed, 2 wrong usage. */
 export function hacoProgram(run: (code: Promise<number>) => void): Command {
@@ -36,7 +38,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
   const operator = (command: Command) =>
     command
       .option('--reason <text>', 'why: recorded with the command')
-      .option('--who <name>', 'who: recorded with the command (default $USER)')
+      .option('--on-behalf-of <name>', 'a person you act for: recorded beside your token\u2019s name')
       .option('--guard <state>', 'only if the peer is paused in this state');
 
   program
@@ -123,6 +125,23 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .requiredOption('--from <store>', 'the log to copy: a SQLite file or a postgres:// URL')
     .requiredOption('--to <store>', 'where to: a postgres:// URL or a SQLite file (empty, or a copy begun)')
     .action((options: { from: string; to: string }) => run(migrateStore(options.from, options.to)));
+  program
+    .command('token')
+    .description('named API tokens (kept hashed in the coordinator\u2019s tokens file)')
+    .command('add')
+    .description('make a token for NAME with a role; print it once')
+    .argument('<name>', 'who the token stands for: recorded as who with every command it sends')
+    .requiredOption(
+      '--role <role>',
+      'viewer (reads), operator (continue, maintenance, sync) or admin (ha-reset, store)',
+    )
+    .option('--expires <time>', 'when the token stops working (ISO 8601)')
+    .addOption(
+      new Option('--file <file>', 'the tokens file').env('HACO_TOKENS_FILE').default(DEFAULT_TOKENS_FILE),
+    )
+    .action((name: string, options: { role: string; expires?: string; file: string }) =>
+      run(tokenAdd(name, options)),
+    );
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')

@@ -19,8 +19,13 @@ function render(peers: readonly PeerView[], json: boolean): string {
     ['PEER', 'STATE', 'PAUSED', 'IN STATE', 'PARTNER', 'SCOPES', 'HEARTBEAT'],
     peers.map((p) => [
       `${p.cluster}/${p.peer}`,
-      // A peer that is not up keeps its last reported state, marked as what it is now.
-      p.status === 'up' ? p.state : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
+      // A disputed stream's state is not a fact; a peer that is not up keeps its last reported state,
+      // marked as what it is now.
+      p.disputed != null
+        ? `DISPUTED (${p.disputed.count} conflicting event${p.disputed.count === 1 ? '' : 's'} from #${p.disputed.firstSeq}; was ${p.state})`
+        : p.status === 'up'
+          ? p.state
+          : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
       p.paused ? `yes, ${ago(p.pausedSince, now)}` : 'no',
       ago(p.stateSince, now).replace(' ago', ''),
       p.partner.state,

@@ -31,7 +31,13 @@ export class AuditController {
       limit: query.limit,
       offset: query.offset,
     });
-    return { total, offset: query.offset, limit: query.limit, transitions };
+    // A row at or past a disputed place of its stream is not a fact: it says so.
+    const disputed = await this.store.disputedStreams();
+    const marked = transitions.map((row) => {
+      const dispute = disputed.get(streamId(row.cluster, row.peer));
+      return dispute !== undefined && row.seq >= dispute.firstSeq ? { ...row, disputed: true } : row;
+    });
+    return { total, offset: query.offset, limit: query.limit, transitions: marked };
   }
 
   /** JSON lines, written page by page: a stream of any length without holding it in memory. */

@@ -5,10 +5,11 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { CommandFilter, CommandSummary, EventStore, StoredEvent } from '@haco/event-store';
-import type { CoordinatorEvent } from '@haco/contracts';
+import type { CommandEvent } from '@haco/contracts';
 import { COMMAND_ID_FIELD, COMMANDS_STREAM, commandSubject, GUARD_FIELD } from '@haco/contracts';
 import type { CommandRequest, KeaResponse } from '@haco/ha-core';
-import { isGuardRefusal, isHaCommand } from '@haco/ha-core';
+import { isGuardRefusal, isHaCommand, isReadOnly } from '@haco/ha-core';
+import type { Principal } from '../auth/roles';
 import type { z } from 'zod';
 import { OperatorCommand } from './dto/operator-command';
 import { HacoMetrics } from '../monitoring/haco-metrics';
@@ -58,10 +59,16 @@ export class CommandService implements OnModuleInit {
     }
   }
 
-  /** `input` is checked against the one schema of operator commands (OperatorCommand) before anything. */
-  async issue(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
+  /**
+   * `input` is checked against the one schema of operator commands (OperatorCommand) before anything;
+   * `caller` is who the access guard authenticated, recorded as `who`.
+   */
+  async issue(
+    input: z.input<typeof OperatorCommand>,
+    caller: Principal,
+  ): Promise<CommandOutcome | CommandRefusal> {
     const stopTimer = this.metrics.commandSeconds.startTimer();
-    const outcome = await this.deliver(input);
+    const outcome = await this.deliver(input, caller);
     stopTimer({
       // Only known names label the series: a typo must not make a series of its own.
       command: typeof input.command === 'string' && isHaCommand(input.command) ? input.command : 'other',
@@ -70,10 +77,29 @@ export class CommandService implements OnModuleInit {
     return outcome;
   }
 
-  private async deliver(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
+  /**
+   * A read (status-get, ha-heartbeat) forwarded to the peer and answered as the peer answers: never
+   * recorded, so that a monitoring system polling a peer leaves the audit trail clean.
+   */
+  async read(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
+    const parsed = OperatorCommand.safeParse(input);
+    if (!parsed.success) return { error: parsed.error.issues[0].message };
+    const { cluster, peer, command, arguments: args } = parsed.data;
+    if (!isReadOnly(command)) return { error: `'${command}' is not a read` };
+    const request = args === undefined ? { command } : { command, arguments: args };
+    return { commandId: '', response: await this.ask(cluster, peer, request) };
+  }
+
+  private async deliver(
+    input: z.input<typeof OperatorCommand>,
+    caller: Principal,
+  ): Promise<CommandOutcome | CommandRefusal> {
     const parsed = OperatorCommand.safeParse(input);
     if (!parsed.success) return { error: parsed.error.issues[0].message };
     const command = parsed.data;
+    if (isReadOnly(command.command)) return this.read(input);
+    const onBehalfOf =
+      command.onBehalfOf ?? (command.who !== undefined && command.who !== caller.name ? command.who : null);
     // A command to a peer the log has never heard of is refused before it is recorded: nothing happened.
     const stream = `${command.cluster}/${command.peer}`;
     if ((await this.store.readStream(stream, 1, 1)).length === 0) {
@@ -91,7 +117,10 @@ export class CommandService implements OnModuleInit {
       cluster: command.cluster,
       peer: command.peer,
       request,
-      who: command.who,
+      who: caller.name,
+      role: caller.role,
+      via: caller.via,
+      onBehalfOf,
       why: command.why,
       guard,
     });
@@ -102,12 +131,9 @@ export class CommandService implements OnModuleInit {
     };
     let response: KeaResponse;
     try {
-      const reply = this.peers.send<KeaResponse>(commandSubject(command.cluster, command.peer), wire);
-      response = await firstValueFrom(reply.pipe(timeout({ first: PEER_TIMEOUT_MS })));
+      response = await this.send(command.cluster, command.peer, wire);
     } catch (error) {
-      // nats-server answers a subject nobody listens to with an empty "no responders" message.
-      const reason = error instanceof EmptyResponseException ? 'no such peer is listening' : errorText(error);
-      const text = `peer ${command.cluster}/${command.peer} is unreachable: ${reason}`;
+      const text = unreachable(command.cluster, command.peer, error);
       await this.record({ type: 'CommandFailed', commandId, error: text });
       return { commandId, response: { result: 1, text } };
     }
@@ -120,14 +146,33 @@ export class CommandService implements OnModuleInit {
     return { commandId, response };
   }
 
+  private send(cluster: string, peer: string, wire: unknown): Promise<KeaResponse> {
+    const reply = this.peers.send<KeaResponse>(commandSubject(cluster, peer), wire);
+    return firstValueFrom(reply.pipe(timeout({ first: PEER_TIMEOUT_MS })));
+  }
+
+  /** A read's answer: the peer's, or Kea's error when it cannot be reached. */
+  private async ask(cluster: string, peer: string, request: CommandRequest): Promise<KeaResponse> {
+    try {
+      return await this.send(cluster, peer, request);
+    } catch (error) {
+      return { result: 1, text: unreachable(cluster, peer, error) };
+    }
+  }
+
   /** Appends one of the coordinator's own events to its commands stream, caused by the command. */
-  private async record(event: CoordinatorEvent): Promise<void> {
+  private async record(event: CommandEvent): Promise<void> {
     const { type, ...data } = event;
     if (type !== 'CommandIssued') this.metrics.commands.inc({ outcome: outcomeLabel(type) });
     this.log.info(`command ${outcomeLabel(type)}`, {
       commandId: event.commandId,
       ...(event.type === 'CommandIssued'
-        ? { stream: `${event.cluster}/${event.peer}`, command: event.request.command, who: event.who }
+        ? {
+            stream: `${event.cluster}/${event.peer}`,
+            command: event.request.command,
+            who: event.who,
+            onBehalfOf: event.onBehalfOf ?? undefined,
+          }
         : {}),
     });
     await this.store.appendNext(
@@ -153,6 +198,12 @@ export class CommandService implements OnModuleInit {
 /** CommandCompleted -> completed: the outcome label of haco_commands_total. */
 function outcomeLabel(type: string): string {
   return type.replace(/^Command/, '').toLowerCase();
+}
+
+function unreachable(cluster: string, peer: string, error: unknown): string {
+  // nats-server answers a subject nobody listens to with an empty "no responders" message.
+  const reason = error instanceof EmptyResponseException ? 'no such peer is listening' : errorText(error);
+  return `peer ${cluster}/${peer} is unreachable: ${reason}`;
 }
 
 function errorText(error: unknown): string {

@@ -1,5 +1,8 @@
 import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
 import { Access } from '../common/access.decorator';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/roles';
+import { commandAccess } from './command-access';
 import { CommandService } from './command.service';
 import { CommandBody } from './dto/operator-command';
 import { CommandsQuery } from './dto/commands.query';
@@ -30,13 +33,16 @@ export class CommandsController {
   @ApiUnauthorizedResponse({ standardSchema: KeaAnswer })
   @ApiNotFoundResponse({ standardSchema: KeaAnswer })
   @Post('peers/:cluster/:peer/commands')
-  @Access('change')
+  @Access(commandAccess)
   async command(
     @Param('cluster') cluster: string,
     @Param('peer') peer: string,
     @Body({ schema: CommandBody }) body: CommandBody,
+    @Caller() caller: Principal | null,
   ) {
-    const outcome = await this.commands.issue({ cluster, peer, ...body });
+    const input = { cluster, peer, ...body };
+    const outcome =
+      caller === null ? await this.commands.read(input) : await this.commands.issue(input, caller);
     if ('error' in outcome)
       throw new HttpException({ result: 1, text: outcome.error }, outcome.unknownPeer ? 404 : 400);
     return { commandId: outcome.commandId, ...outcome.response };

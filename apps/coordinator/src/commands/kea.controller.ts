@@ -1,23 +1,17 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { HA_COMMANDS, isHaCommand, isReadOnly } from '@haco/ha-core';
-import type { AccessLevel } from '../common/access.decorator';
+import { HA_COMMANDS, isReadOnly } from '@haco/ha-core';
 import { Access } from '../common/access.decorator';
+import { Caller } from '../auth/caller.decorator';
+import type { Principal } from '../auth/roles';
+import { commandAccess } from './command-access';
 import type { KeaResponse } from '@haco/ha-core';
 import { CommandService } from './command.service';
-import type { Projections } from '@haco/event-store';
-import { PROJECTIONS } from '../common/tokens';
+import { FleetView } from '../store/fleet-view';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
 import { KeaAnswer, KeaAnswers, KeaRequest } from '../common/responses';
 
-/** status-get and ha-heartbeat (and commands no peer supports) read; every other HA command changes. */
-function keaCommandAccess(body: unknown): AccessLevel {
-  const name = (body as { command?: unknown } | null)?.command;
-  if (typeof name !== 'string' || !isHaCommand(name) || isReadOnly(name)) return 'read';
-  return 'change';
-}
-
 /** Routing keys haco adds to Kea's arguments: they name the peer and the operator, and are not forwarded. */
-const ROUTING_KEYS = ['cluster', 'peer', 'who', 'why', 'guard'];
+const ROUTING_KEYS = ['cluster', 'peer', 'who', 'onBehalfOf', 'why', 'guard'];
 
 /**
  * Kea's control channel on the coordinator: `{"command", "service"?, "arguments"?}`. HA commands go to the
@@ -28,7 +22,7 @@ const ROUTING_KEYS = ['cluster', 'peer', 'who', 'why', 'guard'];
 export class KeaController {
   constructor(
     @Inject(CommandService) private readonly commands: CommandService,
-    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(FleetView) private readonly fleet: FleetView,
   ) {}
 
   @ApiBearerAuth()
@@ -36,8 +30,11 @@ export class KeaController {
   @ApiBadRequestResponse({ standardSchema: KeaAnswer })
   @Post()
   @HttpCode(200)
-  @Access(keaCommandAccess)
-  async control(@Body({ schema: KeaRequest }) request: KeaRequest): Promise<KeaResponse | KeaResponse[]> {
+  @Access(commandAccess)
+  async control(
+    @Body({ schema: KeaRequest }) request: KeaRequest,
+    @Caller() caller: Principal | null,
+  ): Promise<KeaResponse | KeaResponse[]> {
     const wrap = (response: KeaResponse) => (request.service === undefined ? response : [response]);
     const name = request.command;
     if (!(HA_COMMANDS as readonly string[]).includes(name)) {
@@ -56,21 +53,26 @@ export class KeaController {
       });
     }
     const forwarded = Object.fromEntries(Object.entries(args).filter(([key]) => !ROUTING_KEYS.includes(key)));
-    const outcome = await this.commands.issue({
+    const input = {
       cluster,
       peer,
       command: name,
       ...(request.arguments === undefined ? {} : { arguments: forwarded }),
-      who: typeof args['who'] === 'string' ? args['who'] : 'kea-api',
+      ...(typeof args['who'] === 'string' ? { who: args['who'] } : {}),
       why: typeof args['why'] === 'string' ? args['why'] : '',
       guard: typeof args['guard'] === 'string' ? args['guard'] : null,
-    });
+    };
+    // Reads are answered and never recorded; a change reaches this point only with an authenticated caller.
+    const outcome =
+      isReadOnly(name) || caller === null
+        ? await this.commands.read(input)
+        : await this.commands.issue(input, caller);
     return wrap('error' in outcome ? { result: 1, text: outcome.error } : outcome.response);
   }
 
   /** status-get for the whole coordinator: one HA section per peer, with haco's paused flag. */
   private async overview(): Promise<KeaResponse> {
-    const peers = await this.projections.peers();
+    const peers = await this.fleet.peers();
     return {
       result: 0,
       arguments: {
@@ -84,6 +86,7 @@ export class KeaController {
               scopes: p.scopes,
               state: p.state,
               paused: p.paused,
+              ...(p.disputed === null ? {} : { disputed: p.disputed }),
             },
           },
         })),

@@ -42,6 +42,8 @@ export const PeerViewSchema = z
     lastSeq: z.int(),
     transitions: z.int(),
     status: z.enum(['up', 'unreachable', 'stopped']),
+    /** Set when another event claims a place in this peer's stream: its state is then not a fact. */
+    disputed: z.object({ count: z.int(), firstSeq: z.int() }).nullable().optional(),
     statusSince: z.string().nullable(),
     startedAt: z.string().nullable(),
     // A nullable enum reads ambiguously in OpenAPI 3.0 (null must be listed): a described string instead.
@@ -63,6 +65,8 @@ export const TransitionSchema = z
     durationInPreviousMs: z.number().nullable(),
     who: z.string().nullable(),
     why: z.string().nullable(),
+    /** At or past a disputed place of its stream: not a fact until an admin settles the dispute. */
+    disputed: z.boolean().optional(),
   })
   .meta({ id: 'Transition' });
 
@@ -111,6 +115,7 @@ export const FleetResponse = z.object({
   stopped: z.array(
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),
+  disputed: z.array(z.object({ cluster: z.string(), peer: z.string(), count: z.int(), firstSeq: z.int() })),
 });
 export const ReadyResponse = z
   .object({

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { NatsSettings } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import { settingsError } from './settings-error';
+import type { AuthSettings } from './auth-settings';
+import { AUTH_SCHEMA, jwtFromEnv } from './auth-settings';
 import type { DatabaseSettings } from './database-settings';
 import { DATABASE_SCHEMA } from './database-settings';
 
@@ -11,12 +13,20 @@ export interface CoordinatorSettings {
    * NATS, and the events stream the coordinator creates when there is none: how many copies
    * (HACO_EVENTS_REPLICAS, 1 to 5) and how many bytes it may hold while waiting (HACO_EVENTS_MAX_BYTES).
    */
-  readonly nats: NatsSettings & { readonly eventsReplicas: number; readonly eventsMaxBytes: number };
+  readonly nats: NatsSettings & {
+    readonly eventsReplicas: number;
+    readonly eventsMaxBytes: number;
+    readonly maxSeqAhead: number;
+  };
   readonly database: DatabaseSettings;
   /** `sseKeepAliveMs`: how often a quiet live stream gets a comment line. */
-  readonly http: { readonly host: string; readonly port: number; readonly sseKeepAliveMs: number };
-  /** Bearer token for every call that changes anything; reads need it too when `protectReads`. */
-  readonly auth: { readonly token: string | null; readonly protectReads: boolean };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly sseKeepAliveMs: number;
+    readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  };
+  readonly auth: AuthSettings;
 }
 
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
@@ -37,6 +47,23 @@ const SETTINGS_SCHEMA = z
         pass: text('a password').optional(),
         token: text('a token').optional(),
         credentials: text('the path of a .creds file').optional(),
+        nkeyFile: text('the path of an nkey seed file').optional(),
+        tls: z
+          .object({
+            caFile: text('the path of the CA certificate NATS presents'),
+            certFile: text('the path of a client certificate').optional(),
+            keyFile: text("the path of the client certificate's key").optional(),
+          })
+          .strict()
+          .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+            error: "'certFile' and 'keyFile' go together",
+          })
+          .optional(),
+        /** How far past its stream's head an event is held for a gap to fill; further is refused. */
+        maxSeqAhead: z
+          .int({ error: 'must be an integer from 1' })
+          .min(1, { error: 'must be an integer from 1' })
+          .default(100_000),
         eventsReplicas: z
           .int({ error: 'must be an integer from 1 to 5' })
           .min(1, { error: 'must be an integer from 1 to 5' })
@@ -66,16 +93,18 @@ const SETTINGS_SCHEMA = z
           .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
           .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
           .default(15_000),
+        /** HTTPS instead of HTTP: the server's certificate (chain) and its key (0600). */
+        tls: z
+          .object({
+            certFile: text('the path of the certificate the API presents'),
+            keyFile: text("the path of the certificate's key"),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
-    auth: z
-      .object({
-        token: z.string({ error: 'must be a string' }).nullable().default(null),
-        protectReads: z.boolean({ error: 'must be true or false' }).default(false),
-      })
-      .strict()
-      .prefault({}),
+    auth: AUTH_SCHEMA.prefault({}),
   })
   .strict();
 
@@ -86,6 +115,9 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_NATS_URL', 'nats', 'servers', (v) => v.split(',')],
   ['HACO_NATS_USER', 'nats', 'user', (v) => v],
   ['HACO_NATS_PASS', 'nats', 'pass', (v) => v],
+  ['HACO_NATS_NKEY_FILE', 'nats', 'nkeyFile', (v) => v],
+  ['HACO_NATS_TLS_CA', 'nats', 'tls', (v) => ({ caFile: v })],
+  ['HACO_MAX_SEQ_AHEAD', 'nats', 'maxSeqAhead', (v) => number(v)],
   ['HACO_EVENTS_REPLICAS', 'nats', 'eventsReplicas', (v) => number(v)],
   ['HACO_EVENTS_MAX_BYTES', 'nats', 'eventsMaxBytes', (v) => number(v)],
   ['HACO_DB', 'database', 'path', (v) => v],
@@ -101,7 +133,13 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
   ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
   ['HACO_SSE_KEEPALIVE_MS', 'http', 'sseKeepAliveMs', (v) => number(v)],
+  ['HACO_HTTPS_CERT', 'http', 'tls', (v) => ({ certFile: v, keyFile: process.env.HACO_HTTPS_KEY })],
   ['HACO_API_TOKEN', 'auth', 'token', (v) => v],
+  ['HACO_API_TOKEN_NAME', 'auth', 'tokenName', (v) => v],
+  ['HACO_TOKENS_FILE', 'auth', 'tokensFile', (v) => v],
+  ['HACO_TWO_PERSON_STATES', 'auth', 'twoPersonStates', (v) => v.split(',').filter((s) => s.length > 0)],
+  ['HACO_JWT_PUBLIC_KEY_FILE', 'auth', 'jwt', (v) => ({ ...jwtFromEnv(), publicKeyFile: v })],
+  ['HACO_JWT_JWKS_FILE', 'auth', 'jwt', (v) => ({ ...jwtFromEnv(), jwksFile: v })],
   ['HACO_PROTECT_READS', 'auth', 'protectReads', (v) => (v === 'true' ? true : v === 'false' ? false : v)],
 ];
 

@@ -26,7 +26,9 @@ export class IngestController {
 
   @EventPattern(INGEST_BATCH_PATTERN)
   async commit(@Payload() batch: IngestBatch): Promise<void> {
-    const items = batch.messages.flatMap((message) => ingestItems(message.subject, message.text));
+    const items = batch.messages.flatMap((message) =>
+      ingestItems(message.subject, message.text).map((item) => ({ ...item, source: message.source })),
+    );
     const stopTimer = this.metrics.ingestCommitSeconds.startTimer();
     const results = await this.store.ingest(items, batch.receivedAt);
     stopTimer();
@@ -38,7 +40,16 @@ export class IngestController {
           expected: result.expectedSeq,
         });
       } else if (result.outcome === 'dead-letter') {
-        this.log.warn('dead letter', { subject: items[index].subject, reason: result.reason });
+        if (result.disputed === true) {
+          this.metrics.disputes.inc();
+          this.log.error('disputed stream: an event claims a place another holds; both are kept', {
+            subject: items[index].subject,
+            reason: result.reason,
+            source: items[index].source,
+          });
+        } else {
+          this.log.warn('dead letter', { subject: items[index].subject, reason: result.reason });
+        }
       }
     });
     this.stats.lastCommitAt = Date.now();

@@ -4,14 +4,16 @@ import { Counter, Gauge } from 'prom-client';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM } from '@haco/contracts';
-import type { EventStore, PeerView, Projections } from '@haco/event-store';
+import type { EventStore } from '@haco/event-store';
+import type { FleetPeer } from '../store/fleet-view';
+import { FleetView } from '../store/fleet-view';
 import { HA_STATES } from '@haco/ha-core';
 import { INGEST_CONSUMER } from '@haco/nats';
-import { EVENT_STORE, NATS_CONNECTION, PROJECTIONS } from '../common/tokens';
+import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
 import { IngestStats } from '../ingest/ingest-stats';
 import { HacoMetrics } from './haco-metrics';
 
-const who = (p: PeerView) => ({ cluster: p.cluster, peer: p.peer });
+const who = (p: FleetPeer) => ({ cluster: p.cluster, peer: p.peer });
 const secondsSince = (iso: string | null, now: number) =>
   iso === null ? NaN : (now - Date.parse(iso)) / 1000;
 
@@ -24,14 +26,14 @@ const secondsSince = (iso: string | null, now: number) =>
 export class FleetMetrics implements OnModuleInit {
   constructor(
     @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
-    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(FleetView) private readonly fleet: FleetView,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(IngestStats) private readonly ingest: IngestStats,
   ) {}
 
   /** What one scrape reads of the fleet, read once for all its series (refresh, then collect). */
-  private snapshot: { peers: readonly PeerView[]; pending: number; at: number } = {
+  private snapshot: { peers: readonly FleetPeer[]; pending: number; at: number } = {
     peers: [],
     pending: 0,
     at: 0,
@@ -39,7 +41,7 @@ export class FleetMetrics implements OnModuleInit {
 
   /** Reads the peers' views and JetStream's backlog once, for every series of the scrape that follows. */
   async refresh(): Promise<void> {
-    const [peers, pending] = await Promise.all([this.projections.peers(), this.pendingMessages()]);
+    const [peers, pending] = await Promise.all([this.fleet.peers(), this.pendingMessages()]);
     this.snapshot = { peers, pending, at: Date.now() };
   }
 
@@ -47,7 +49,7 @@ export class FleetMetrics implements OnModuleInit {
     const registers = [this.metrics.registry];
     const peers = () => this.snapshot.peers;
     const now = () => this.snapshot.at;
-    const peerGauge = (name: string, help: string, value: (p: PeerView, now: number) => number) =>
+    const peerGauge = (name: string, help: string, value: (p: FleetPeer, now: number) => number) =>
       new Gauge({
         name,
         help,
@@ -60,15 +62,23 @@ export class FleetMetrics implements OnModuleInit {
       });
     new Gauge({
       name: 'haco_peer_state',
-      help: 'HA state of each peer: 1 for the state it is in, 0 for the others.',
+      help: 'HA state of each peer: 1 for the state it is in, 0 for the others (no series while its stream is disputed).',
       labelNames: ['cluster', 'peer', 'state'],
       registers,
       collect() {
         this.reset();
-        for (const p of peers())
+        for (const p of peers()) {
+          // A disputed stream's state is not a fact: it is not asserted at all until an admin settles it.
+          if (p.disputed !== null) continue;
           for (const state of HA_STATES) this.set({ ...who(p), state }, p.state === state ? 1 : 0);
+        }
       },
     });
+    peerGauge(
+      'haco_peer_disputed',
+      'Whether another event claims a place in the peer\u2019s stream (a forgery or a second instance): 1 until settled.',
+      (p) => (p.disputed === null ? 0 : 1),
+    );
     peerGauge(
       'haco_peer_up',
       'Whether the peer is up: 0 once its heartbeats stopped for longer than max-response-delay, or it stopped.',

@@ -46,6 +46,19 @@ export class HacoMetrics {
     registers: [this.registry],
   });
 
+  readonly disputes = new Counter({
+    name: 'haco_disputed_events_total',
+    help: 'Events refused because another event holds their place or id (each disputes its stream), since start.',
+    registers: [this.registry],
+  });
+
+  readonly authRefusals = new Counter({
+    name: 'haco_auth_refusals_total',
+    help: 'Calls refused for their credentials (401) or their role (403), by status and reason.',
+    labelNames: ['status', 'reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

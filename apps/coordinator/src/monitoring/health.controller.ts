@@ -2,10 +2,11 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { EventStore, Projections } from '@haco/event-store';
+import type { EventStore } from '@haco/event-store';
+import { FleetView } from '../store/fleet-view';
 import { Access } from '../common/access.decorator';
 import { ReportException } from '../common/report.exception';
-import { EVENT_STORE, NATS_CONNECTION, PROJECTIONS } from '../common/tokens';
+import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { FleetResponse, LiveResponse, ReadyResponse } from '../common/responses';
 
@@ -25,7 +26,7 @@ export class HealthController {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROJECTIONS) private readonly projections: Projections,
+    @Inject(FleetView) private readonly fleetView: FleetView,
   ) {}
 
   @ApiOkResponse({ standardSchema: LiveResponse })
@@ -55,18 +56,22 @@ export class HealthController {
   @Get('fleet')
   @ApiOkResponse({ standardSchema: FleetResponse })
   async fleet() {
-    const peers = await this.projections.peers();
+    const peers = await this.fleetView.peers();
     const listed = (status: string) =>
       peers
         .filter((p) => p.status === status)
         .map((p) => ({ cluster: p.cluster, peer: p.peer, state: p.state, since: p.statusSince }));
     const unreachable = listed('unreachable');
     const stopped = listed('stopped');
+    const disputed = peers.flatMap((p) =>
+      p.disputed === null ? [] : [{ cluster: p.cluster, peer: p.peer, ...p.disputed }],
+    );
     return {
-      status: unreachable.length + stopped.length === 0 ? 'ok' : 'degraded',
+      status: unreachable.length + stopped.length + disputed.length === 0 ? 'ok' : 'degraded',
       peers: peers.length,
       unreachable,
       stopped,
+      disputed,
     };
   }
 

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { COORDINATOR_INBOX_PREFIX } from '@haco/contracts';
 import { natsConnectionOptions } from '@haco/nats';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
@@ -25,7 +26,7 @@ export class NatsModule {
             useFactory: (settings: CoordinatorSettings) => ({
               transport: Transport.NATS,
               options: {
-                ...natsConnectionOptions(settings.nats, 'haco-coordinator'),
+                ...natsConnectionOptions(settings.nats, 'haco-coordinator', COORDINATOR_INBOX_PREFIX),
                 serializer: new KeaRequestSerializer(),
                 deserializer: new KeaAnswerDeserializer(),
               },

@@ -3,6 +3,7 @@ import { streamId } from '@haco/contracts';
 import { DeadLettersQuery, PeerViewQuery } from './dto/peer.query';
 import type { Projections } from '@haco/event-store';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
+import { FleetView } from '../store/fleet-view';
 import type { EventStore } from '@haco/event-store';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import {
@@ -20,13 +21,14 @@ export class PeersController {
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(FleetView) private readonly fleet: FleetView,
   ) {}
 
   @ApiOkResponse({ standardSchema: ClustersResponse })
   @Get('clusters')
   async clusters() {
     const byCluster = new Map<string, { peers: string[]; paused: string[] }>();
-    for (const view of await this.projections.peers()) {
+    for (const view of await this.fleet.peers()) {
       const cluster = byCluster.get(view.cluster) ?? { peers: [], paused: [] };
       cluster.peers.push(view.peer);
       if (view.paused) cluster.paused.push(view.peer);
@@ -38,7 +40,7 @@ export class PeersController {
   @ApiOkResponse({ standardSchema: PeersResponse })
   @Get('peers')
   async peers() {
-    return { peers: await this.projections.peers() };
+    return { peers: await this.fleet.peers() };
   }
 
   @ApiOkResponse({ standardSchema: PeerViewSchema })
@@ -50,7 +52,7 @@ export class PeersController {
     @Param('peer') peer: string,
     @Query({ schema: PeerViewQuery }) { at }: PeerViewQuery,
   ) {
-    const view = await this.projections.peer(streamId(cluster, peer), at);
+    const view = await this.fleet.peer(streamId(cluster, peer), at);
     if (view === null)
       throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
     return view;

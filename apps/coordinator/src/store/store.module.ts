@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
@@ -10,6 +10,7 @@ import type { CoordinatorSettings } from '../config/coordinator-config';
 import { storeOptions } from '../config/database-settings';
 import { DATA_SOURCE, EVENT_STORE, LOGGER, PROJECTIONS, SETTINGS, STORE_OPTIONS } from '../common/tokens';
 import { CommitListener } from './commit-listener';
+import { FleetView } from './fleet-view';
 import { LogTail } from './log-tail';
 
 /** Closes the database last, once ingest and every request are done with it. */
@@ -33,13 +34,23 @@ class StoreShutdown implements OnApplicationShutdown {
     },
     {
       provide: DATA_SOURCE,
-      useFactory: (options: EventStoreOptions) => {
-        if (options.type !== 'postgres') mkdirSync(dirname(options.path), { recursive: true });
-        return openDataSource(options);
+      useFactory: async (options: EventStoreOptions) => {
+        if (options.type === 'postgres') return openDataSource(options);
+        mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+        const dataSource = await openDataSource(options);
+        // The audit log is the coordinator's alone to read: no other local user reads it.
+        for (const file of [options.path, `${options.path}-wal`, `${options.path}-shm`])
+          if (existsSync(file)) chmodSync(file, 0o600);
+        return dataSource;
       },
       inject: [STORE_OPTIONS],
     },
-    { provide: EVENT_STORE, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DATA_SOURCE] },
+    {
+      provide: EVENT_STORE,
+      useFactory: (ds: DataSource, settings: CoordinatorSettings) =>
+        new EventStore(ds, settings.nats.maxSeqAhead),
+      inject: [DATA_SOURCE, SETTINGS],
+    },
     {
       provide: PROJECTIONS,
       useFactory: (store: EventStore, logger: Logger) =>
@@ -53,7 +64,8 @@ class StoreShutdown implements OnApplicationShutdown {
     StoreShutdown,
     LogTail,
     CommitListener,
+    FleetView,
   ],
-  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail],
+  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail, FleetView],
 })
 export class StoreModule {}

@@ -84,6 +84,24 @@ const NATS_SCHEMA = z
       pass: setting('pass').optional(),
       token: setting('token').optional(),
       credentials: setting('credentials').optional(),
+      'nkey-file': setting('nkey-file').optional(),
+      tls: z
+        .object(
+          {
+            'ca-file': setting('ca-file'),
+            'cert-file': setting('cert-file').optional(),
+            'key-file': setting('key-file').optional(),
+          },
+          {
+            error:
+              "'tls' must be a map with 'ca-file' (and 'cert-file' and 'key-file' for a client certificate)",
+          },
+        )
+        .strict()
+        .refine((tls) => (tls['cert-file'] === undefined) === (tls['key-file'] === undefined), {
+          error: "'cert-file' and 'key-file' go together",
+        })
+        .optional(),
     },
     { error: "'nats' must be a map" },
   )
@@ -163,10 +181,30 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     cluster: file.cluster,
     outboxArchive: file['outbox-archive'],
     keaPartners: file['kea-partners'],
-    nats: file.nats ?? { servers: [DEFAULT_NATS_SERVER] },
+    nats: natsSettings(file.nats),
     ha,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),
     dataDir: file['data-dir'] ?? `data/${file.cluster}/${ha.thisServerName}`,
+  };
+}
+
+/** The file's `nats` map in the shape every haco process connects with. */
+function natsSettings(nats: PeerFile['nats']): NatsSettings {
+  if (nats === undefined) return { servers: [DEFAULT_NATS_SERVER] };
+  const { 'nkey-file': nkeyFile, tls, ...rest } = nats;
+  return {
+    ...rest,
+    ...(nkeyFile === undefined ? {} : { nkeyFile }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            caFile: tls['ca-file'],
+            ...(tls['cert-file'] === undefined
+              ? {}
+              : { certFile: tls['cert-file'], keyFile: tls['key-file'] }),
+          },
+        }),
   };
 }
 

@@ -14,8 +14,14 @@ import { MachineRunner } from '../runtime/machine-runner';
 import { CLOCK, IDS, LEASE_STORE, LOGGER } from '../runtime/tokens';
 import type { ControlAnswer, ControlMessage } from './control-message';
 import { isNoAnswer, MAX_COMMAND_BYTES } from './control-message';
+import { FORBIDDEN, isPartnerCommand } from './partner-commands';
 
 type Fields = { readonly [key: string]: unknown };
+
+function commandName(body: unknown): string {
+  const name = (body as { command?: unknown } | null)?.command;
+  return typeof name === 'string' ? name.slice(0, 64) : typeof name;
+}
 
 /**
  * Kea's control channel of one peer: lease commands, `dhcp4-query`, the read-only HA answers and the HA
@@ -33,8 +39,18 @@ export class ControlChannel {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async handle(message: ControlMessage): Promise<ControlAnswer> {
+  /**
+   * `restricted`: the partners' channel, which answers Kea's restricted command set only, as Kea's
+   * dedicated listener does with `restrict-commands`; any other command is refused unread.
+   */
+  async handle(message: ControlMessage, options: { restricted?: boolean } = {}): Promise<ControlAnswer> {
     try {
+      if (options.restricted === true && message.kind === 'request' && !isPartnerCommand(message.body)) {
+        this.log.warn('command refused on the partner channel: not in the restricted set', {
+          command: commandName(message.body),
+        });
+        return FORBIDDEN;
+      }
       const answered = await this.route(message);
       if (isNoAnswer(answered))
         this.log.warn('command not answered, as Kea 2.2.0 does', { reason: answered.noAnswer });

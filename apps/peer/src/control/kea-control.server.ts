@@ -22,9 +22,9 @@ class KeaControlServer extends ServerNats {
   }
 }
 
-export function keaControlServer(nats: NatsSettings, name: string): ServerNats {
+export function keaControlServer(nats: NatsSettings, name: string, inboxPrefix: string): ServerNats {
   return new KeaControlServer({
-    ...natsConnectionOptions(nats, `${name}-control`),
+    ...natsConnectionOptions(nats, `${name}-control`, inboxPrefix),
     serializer: new KeaAnswerSerializer(),
     deserializer: new KeaRequestDeserializer(),
   });

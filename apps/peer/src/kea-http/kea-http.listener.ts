@@ -7,6 +7,7 @@ import type { PeerSettings } from '../config/peer-config';
 import { ControlChannel } from '../control/control-channel';
 import type { ControlMessage } from '../control/control-message';
 import { isNoAnswer, MAX_COMMAND_BYTES } from '../control/control-message';
+import { FORBIDDEN, isPartnerCommand } from '../control/partner-commands';
 import { LOGGER, PEER_SETTINGS } from '../runtime/tokens';
 import { basicAuthHeader } from './basic-auth';
 
@@ -64,6 +65,11 @@ export class KeaHttpListener implements OnApplicationBootstrap, OnApplicationShu
     }
     const message = await readMessage(request);
     if (message.kind === 'malformed') return reply(400, { result: 400, text: 'Bad Request' });
+    // Kea 2.2's dedicated listener with restrict-commands answers only what an HA partner sends.
+    if (this.settings.ha.restrictCommands && message.kind === 'request' && !isPartnerCommand(message.body)) {
+      this.log.warn('Kea HA channel: command refused by restrict-commands');
+      return reply(403, FORBIDDEN);
+    }
     const answer = await this.channel.handle(message);
     // Where Kea 2.2.0 sends no answer, it closes the connection.
     if (isNoAnswer(answer)) return request.socket.destroy();

@@ -3,7 +3,7 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { KeaResponse } from '@haco/ha-core';
-import { commandSubject } from '@haco/contracts';
+import { partnerSubject } from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
 import { PARTNER_PROXY, PEER_SETTINGS } from '../runtime/tokens';
 import { KeaHttpClient } from '../kea-http/kea-http-client';
@@ -64,7 +64,7 @@ export class PartnerClient {
       );
     }
     if (!this.connected) return { ok: false, error: 'NATS unreachable' };
-    const subject = commandSubject(this.settings.cluster, peer);
+    const subject = partnerSubject(this.settings.cluster, peer);
     let abort: (error: string) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
       abort = (error) => reject(new Error(error));

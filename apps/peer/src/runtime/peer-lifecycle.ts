@@ -45,7 +45,13 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     this.runner.listen(this);
     await ensureEventsStream(this.nc, this.eventsStream).catch((error: Error) =>
-      this.log.warn('could not ensure the events stream yet', { error: error.message }),
+      // With least-privilege NATS users only coordinators create the stream: the events wait in the
+      // outbox until it is there, which is no fault of this peer's.
+      /permissions violation/i.test(error.message)
+        ? this.log.info(
+            'the events stream is not there yet; a coordinator creates it (events wait in the outbox)',
+          )
+        : this.log.warn('could not ensure the events stream yet', { error: error.message }),
     );
     const restart = restartKind(this.outbox.previousLastType);
     await this.runner.turn(() =>

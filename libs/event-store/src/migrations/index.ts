@@ -5,6 +5,7 @@ import { HistoryLifecycle1764300000000 } from './1764300000000-history-lifecycle
 import { ProjectionCheckpoints1764400000000 } from './1764400000000-projection-checkpoints';
 import { HistoryCounts1764500000000 } from './1764500000000-history-counts';
 import { TransitionsFromTo1764600000000 } from './1764600000000-transitions-from-to';
+import { Disputes1764700000000 } from './1764700000000-disputes';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ProjectionCheckpoints1764400000000,
   HistoryCounts1764500000000,
   TransitionsFromTo1764600000000,
+  Disputes1764700000000,
 ];

@@ -2,12 +2,16 @@ import type { EventEnvelope } from '@haco/contracts';
 import { startsState, transitionRow } from '../transitions';
 import type {
   AppendResult,
+  DeadLetterRow,
   IngestItem,
   IngestResult,
   NextEvent,
   NextEventMeta,
   WriteSession,
 } from './write-session';
+
+/** How far ahead of its head an event is held by default (a generous bound: a burst in flight is smaller). */
+export const DEFAULT_MAX_AHEAD = 100_000;
 
 /** A stream's head as one write transaction sees it; written back once, when the transaction ends. */
 interface StreamCursor {
@@ -26,7 +30,14 @@ interface StreamCursor {
 export class AppendTransaction {
   private readonly cursors = new Map<string, StreamCursor>();
 
-  constructor(private readonly session: WriteSession) {}
+  /**
+   * `maxAhead`: how far past its stream's head an event may be and still be held for the gap to fill;
+   * one further ahead is refused (a forged far-future seq would otherwise wait to take a place).
+   */
+  constructor(
+    private readonly session: WriteSession,
+    private readonly maxAhead: number = DEFAULT_MAX_AHEAD,
+  ) {}
 
   append(envelope: EventEnvelope, recordedAt: string): AppendResult {
     const expectedSeq = this.cursor(envelope.stream).lastSeq + 1;
@@ -54,21 +65,41 @@ export class AppendTransaction {
         : {
             outcome: 'conflict',
             reason: `${envelope.stream}#${envelope.seq} is already held with another id`,
+            disputed: { seq: envelope.seq },
           };
+    }
+    if (envelope.seq - expectedSeq >= this.maxAhead) {
+      return {
+        outcome: 'conflict',
+        reason: `${envelope.stream}#${envelope.seq} is ${envelope.seq - expectedSeq + 1} past the stream's head (at most ${this.maxAhead} are held)`,
+      };
     }
     this.session.hold(envelope, JSON.stringify(envelope), recordedAt);
     return { outcome: 'held', expectedSeq };
   }
 
-  /** A batch of received messages: conflicts and refusals go to the dead letters with their reason. */
+  /**
+   * A batch of received messages: conflicts and refusals go to the dead letters with their reason. A
+   * conflict over a place (another event already stored or held there) disputes the stream: the refused
+   * side is kept with the place it claims and where it came from, beside the stored side.
+   */
   ingest(items: readonly IngestItem[], receivedAt: string): IngestResult[] {
     return items.map((item): IngestResult => {
       const result = 'refusal' in item ? null : this.append(item.envelope, receivedAt);
       const reason = 'refusal' in item ? item.refusal : result?.outcome === 'conflict' ? result.reason : null;
       if (reason === null) return result as AppendResult;
       const payload = 'refusal' in item ? item.payload : JSON.stringify(item.envelope);
-      this.session.deadLetter(receivedAt, item.subject, reason, payload.slice(0, 65_536));
-      return { outcome: 'dead-letter', reason };
+      const disputed = result?.outcome === 'conflict' && !('refusal' in item) ? result.disputed : undefined;
+      this.session.deadLetter({
+        receivedAt,
+        subject: item.subject,
+        reason,
+        payload,
+        stream: 'refusal' in item ? null : item.envelope.stream,
+        disputedSeq: disputed?.seq ?? null,
+        source: item.source ?? null,
+      });
+      return { outcome: 'dead-letter', reason, ...(disputed === undefined ? {} : { disputed: true }) };
     });
   }
 
@@ -107,8 +138,8 @@ export class AppendTransaction {
     return seq;
   }
 
-  deadLetter(subject: string, reason: string, payload: string, receivedAt: string): void {
-    this.session.deadLetter(receivedAt, subject, reason, payload.slice(0, 65_536));
+  deadLetter(row: DeadLetterRow): void {
+    this.session.deadLetter(row);
   }
 
   /** Writes back the stream heads this transaction moved: the last thing before the commit. */
@@ -147,11 +178,16 @@ export class AppendTransaction {
         known.data === JSON.stringify(envelope.data);
       return same
         ? { outcome: 'duplicate' }
-        : { outcome: 'conflict', reason: `event id ${envelope.id} is already stored with other content` };
+        : {
+            outcome: 'conflict',
+            reason: `event id ${envelope.id} is already stored with other content`,
+            disputed: { seq: envelope.seq },
+          };
     }
     return {
       outcome: 'conflict',
       reason: `event id ${envelope.id} is already stored as ${known.stream}#${known.seq}`,
+      disputed: { seq: envelope.seq },
     };
   }
 
@@ -160,6 +196,7 @@ export class AppendTransaction {
     return {
       outcome: 'conflict',
       reason: `${envelope.stream}#${envelope.seq} is already stored with another id (${taken ?? '?'})`,
+      disputed: { seq: envelope.seq },
     };
   }
 

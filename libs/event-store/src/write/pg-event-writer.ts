@@ -24,7 +24,10 @@ export class PgEventWriter implements StoreWriter {
   /** Causes known to be in transition_causes (never deleted), so they are not sent again. */
   private readonly knownCauses = new Set<string>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maxAhead: number,
+  ) {}
 
   append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
     return this.inTransaction(reachOf([envelope]), (tx) => tx.append(envelope, recordedAt));
@@ -47,7 +50,7 @@ export class PgEventWriter implements StoreWriter {
 
   async deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
     await this.inTransaction({ streams: [], ids: [], places: [] }, (tx) =>
-      tx.deadLetter(subject, reason, payload, receivedAt),
+      tx.deadLetter({ subject, reason, payload, receivedAt }),
     );
   }
 
@@ -97,7 +100,7 @@ export class PgEventWriter implements StoreWriter {
       open = true;
       await runner.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOG_WRITE_LOCK})`);
       const session = await PgSession.open(runner, reach, this.knownCauses, lookup);
-      const tx = new AppendTransaction(session);
+      const tx = new AppendTransaction(session, this.maxAhead);
       const result = work(tx);
       tx.finish(new Date().toISOString());
       await session.flush(runner, COMMIT_CHANNEL);

@@ -1,8 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import type { StoredTransition } from '../transitions';
-import type { StoredIdentity, StreamHeadRow, WriteSession } from './write-session';
-import { transitionValues } from './write-session';
+import type { DeadLetterRow, StoredIdentity, StreamHeadRow, WriteSession } from './write-session';
+import { deadLetterValues, transitionValues } from './write-session';
 
 const key = (stream: string, seq: number) => `${seq}\u0000${stream}`;
 
@@ -40,7 +40,7 @@ export class PgSession implements WriteSession {
   private readonly causes = new Set<string>();
   private readonly holds = new Map<string, [string, string, number, string, string]>();
   private readonly releases: [string[], number[]] = [[], []];
-  private readonly deadLetters: string[][] = [[], [], [], []];
+  private readonly deadLetters: unknown[][] = [[], [], [], [], [], [], []];
   private readonly newHeads: unknown[][] = [[], [], [], [], []];
 
   private constructor(private readonly knownCauses: Set<string>) {}
@@ -150,8 +150,8 @@ export class PgSession implements WriteSession {
     this.releases[1].push(seq);
   }
 
-  deadLetter(receivedAt: string, subject: string, reason: string, payload: string): void {
-    [receivedAt, subject, reason, payload].forEach((value, i) => this.deadLetters[i].push(value));
+  deadLetter(row: DeadLetterRow): void {
+    deadLetterValues(row).forEach((value, i) => this.deadLetters[i].push(value));
   }
 
   setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
@@ -205,9 +205,11 @@ export class PgSession implements WriteSession {
       ['text', 'text', 'int', 'text', 'text'],
     );
     add(
-      (v) => `INSERT INTO dead_letters (received_at, subject, reason, payload) SELECT * FROM unnest(${v})`,
+      (v) =>
+        `INSERT INTO dead_letters (received_at, subject, reason, payload, stream, disputed_seq, source)
+         SELECT * FROM unnest(${v})`,
       this.deadLetters,
-      ['text', 'text', 'text', 'text'],
+      ['text', 'text', 'text', 'text', 'text', 'bigint', 'text'],
     );
     add(
       (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows)

@@ -13,7 +13,8 @@ import type {
   StreamHeadRow,
   WriteSession,
 } from './write-session';
-import { transitionValues } from './write-session';
+import type { DeadLetterRow } from './write-session';
+import { deadLetterValues, transitionValues } from './write-session';
 
 type Statements = ReturnType<typeof prepare>;
 
@@ -41,7 +42,8 @@ function prepare(db: Database.Database) {
          command_id, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     deadLetter: db.prepare(
-      'INSERT INTO dead_letters (received_at, subject, reason, payload) VALUES (?, ?, ?, ?)',
+      `INSERT INTO dead_letters (received_at, subject, reason, payload, stream, disputed_seq, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     checkpoint: db.prepare(
       `INSERT INTO projection_checkpoints (stream, last_seq, fold, saved_at) VALUES (?, ?, ?, ?)
@@ -108,8 +110,8 @@ class SqliteSession implements WriteSession {
     this.sql.release.run(stream, seq);
   }
 
-  deadLetter(receivedAt: string, subject: string, reason: string, payload: string): void {
-    this.sql.deadLetter.run(receivedAt, subject, reason, payload);
+  deadLetter(row: DeadLetterRow): void {
+    this.sql.deadLetter.run(...deadLetterValues(row));
   }
 
   setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
@@ -127,7 +129,10 @@ export class SqliteEventWriter implements StoreWriter {
   /** Causes already in transition_causes: most transitions repeat one, and need not write it again. */
   private readonly knownCauses = new Set<string>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly maxAhead: number,
+  ) {}
 
   async append(envelope: EventEnvelope, recordedAt: string): Promise<AppendResult> {
     return this.inTransaction((tx) => tx.append(envelope, recordedAt));
@@ -146,7 +151,7 @@ export class SqliteEventWriter implements StoreWriter {
   }
 
   async deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void> {
-    this.inTransaction((tx) => tx.deadLetter(subject, reason, payload, receivedAt));
+    this.inTransaction((tx) => tx.deadLetter({ subject, reason, payload, receivedAt }));
   }
 
   async saveCheckpoint(stream: string, lastSeq: number, fold: string, savedAt: string): Promise<void> {
@@ -174,7 +179,7 @@ export class SqliteEventWriter implements StoreWriter {
       // connection's commit (SQLITE_BUSY at once, no busy wait); this one waits for the lock instead.
       return this.db
         .transaction(() => {
-          const tx = new AppendTransaction(new SqliteSession(this.sql, this.knownCauses));
+          const tx = new AppendTransaction(new SqliteSession(this.sql, this.knownCauses), this.maxAhead);
           const result = work(tx);
           tx.finish(new Date().toISOString());
           return result;

@@ -5,14 +5,33 @@ export type AppendResult =
   | { readonly outcome: 'appended'; readonly position: number; readonly released: number }
   | { readonly outcome: 'duplicate' }
   | { readonly outcome: 'held'; readonly expectedSeq: number }
-  | { readonly outcome: 'conflict'; readonly reason: string };
+  | { readonly outcome: 'conflict'; readonly reason: string; readonly disputed?: { readonly seq: number } };
+
+/**
+ * A refused message as the dead letters keep it. A conflict (another event already holds its place or its
+ * id) also names the stream and the place it disputes; `source` is where it came from when known.
+ */
+export interface DeadLetterRow {
+  readonly receivedAt: string;
+  readonly subject: string;
+  readonly reason: string;
+  readonly payload: string;
+  readonly stream?: string | null;
+  readonly disputedSeq?: number | null;
+  readonly source?: string | null;
+}
 
 /** One message for `ingest`: an envelope to append, or input refused before it got that far. */
-export type IngestItem =
+export type IngestItem = (
   | { readonly subject: string; readonly envelope: EventEnvelope }
-  | { readonly subject: string; readonly payload: string; readonly refusal: string };
+  | { readonly subject: string; readonly payload: string; readonly refusal: string }
+) & {
+  /** The publishing instance (its Haco-Source header: host, pid and run), kept with a refusal. */
+  readonly source?: string | null;
+};
 
-export type IngestResult = AppendResult | { readonly outcome: 'dead-letter'; readonly reason: string };
+export type IngestResult =
+  AppendResult | { readonly outcome: 'dead-letter'; readonly reason: string; readonly disputed?: boolean };
 
 /** An event of the coordinator's own stream, given its sequence number by the writer. */
 export interface NextEvent {
@@ -34,6 +53,21 @@ export interface StoredIdentity {
   readonly type: string;
   readonly data: string;
   readonly at: string;
+}
+
+/** A dead letter's values in column order (received_at … source). */
+export function deadLetterValues(
+  row: DeadLetterRow,
+): [string, string, string, string, string | null, number | null, string | null] {
+  return [
+    row.receivedAt,
+    row.subject,
+    row.reason,
+    row.payload.slice(0, 65_536),
+    row.stream ?? null,
+    row.disputedSeq ?? null,
+    row.source ?? null,
+  ];
 }
 
 /** A history row's values in the transitions table's column order (position … duration_ms). */
@@ -75,6 +109,6 @@ export interface WriteSession {
   insertTransition(row: StoredTransition): void;
   hold(envelope: EventEnvelope, text: string, heldAt: string): void;
   release(stream: string, seq: number): void;
-  deadLetter(receivedAt: string, subject: string, reason: string, payload: string): void;
+  deadLetter(row: DeadLetterRow): void;
   setHead(stream: string, head: StreamHeadRow, updatedAt: string): void;
 }

@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import { isSubjectToken } from '@haco/contracts';
 
+const onBehalfOf = z
+  .string({ error: "'onBehalfOf' must name a person" })
+  .refine((name) => name.trim().length > 0 && name.length <= 128, {
+    error: "'onBehalfOf' must name a person (1 to 128 characters)",
+  });
+
 /**
- * An operator command, whichever route it came by: the one validation of the REST route's body and of
- * Kea's channel. Stricter than Kea's own channel on purpose: malformed arguments never reach a peer.
+ * An operator command's body, whichever route it came by: the one validation of the REST route's body and
+ * of Kea's channel. Stricter than Kea's own channel on purpose: malformed arguments never reach a peer.
+ * Who sent it is never taken from the body: it is the authenticated caller. `onBehalfOf` (or, as before,
+ * `who` when it names someone else) is a note recorded as such.
  */
 export const CommandBody = z.object({
   command: z
     .string({ error: "'command' must be a non-empty string" })
     .min(1, { error: "'command' must be a non-empty string" }),
   arguments: z.record(z.string(), z.unknown(), { error: "'arguments' must be a JSON map" }).optional(),
-  who: z
-    .string({ error: "'who' must name the operator" })
-    .refine((who) => who.trim().length > 0, { error: "'who' must name the operator" }),
+  who: onBehalfOf.optional(),
+  onBehalfOf: onBehalfOf.optional(),
   why: z.string({ error: "'why' must be a string" }).default(''),
   /** ha-continue only: the paused state the operator means to release. */
   guard: z.string({ error: "'guard' must name the paused state to release" }).nullable().optional(),
