@@ -15,7 +15,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/examples ./examples
-RUN mkdir -p /data && chown node:node /data
+# /keys: a new nats-keys volume takes this owner, so that `haco nats-config` may write the keys there.
+RUN mkdir -p /data /keys && chown node:node /data /keys
 USER node
 # The coordinator's liveness; compose turns it off for the peers, which serve no HTTP.
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HACO_HTTP_PORT || 8080) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -9,6 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { EventStore, ingestItems, openDataSource } from '@haco/event-store';
 import { startIngestMicroservice } from '../tools/harness/ingest-microservice';
+import { makeCertificates } from '../tools/harness/certificates';
 import { NatsServer } from '../tools/harness/nats-server';
 import { own } from '../tools/harness/processes';
 import type { IngestBatch } from '@haco/nats';
@@ -66,6 +67,7 @@ async function startPeers(
   peers: number,
   perPeer: number,
   mode: string,
+  ca: string | null,
 ) {
   const child = own(
     spawn(
@@ -85,7 +87,10 @@ async function startPeers(
         String(perPeer),
         mode,
       ],
-      { stdio: ['pipe', 'pipe', 'inherit'] },
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+        env: { ...process.env, ...(ca === null ? {} : { HACO_BENCH_NATS_CA: ca }) },
+      },
     ),
   );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -109,12 +114,20 @@ async function startPeers(
  * stream heads are watched every 5 ms; returns the phase's length and each event's latency to its commit.
  */
 async function runPhase(
-  url: string,
+  nats: BenchNats,
   dir: string,
   store: EventStore,
   phase: { cluster: string; peers: number; perPeer: number; mode: string },
 ): Promise<{ seconds: number; latencies: number[] }> {
-  const publishers = await startPeers(url, dir, phase.cluster, phase.peers, phase.perPeer, phase.mode);
+  const publishers = await startPeers(
+    nats.server.url,
+    dir,
+    phase.cluster,
+    phase.peers,
+    phase.perPeer,
+    phase.mode,
+    nats.ca,
+  );
   try {
     const total = phase.peers * phase.perPeer;
     const committedAt = new Map<string, [seq: number, at: number][]>();
@@ -197,18 +210,22 @@ export async function benchIngest(
   rounds = 3,
   kind: StoreKind = 'sqlite',
   peers = 10,
+  tls = false,
 ): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'haco-bench-ingest-'));
-  const nats = await NatsServer.start();
+  const nats = await benchNats(dir, tls);
   const stores = await benchStores(kind, dir);
   try {
     const perPeer = Math.ceil(events / peers);
-    const nc = await connect({ servers: nats.url });
+    const nc = await connect({
+      servers: nats.server.url,
+      ...(nats.ca === null ? {} : { tls: { caFile: nats.ca } }),
+    });
     await ensureEventsStream(nc);
     // A running coordinator's ingest is warm (JIT-compiled, consumer set up); raw inserts warm up on their
     // first batch size. One burst of a fifth of the size, on its own store, is not measured.
     await withFreshStore(nc, stores, 'warm-up', (store) =>
-      runPhase(nats.url, dir, store, {
+      runPhase(nats, dir, store, {
         cluster: 'warm-up',
         peers,
         perPeer: Math.ceil(perPeer / 5),
@@ -220,7 +237,7 @@ export async function benchIngest(
       const cluster = `bench${round}`;
       const raw = await stores.raw(benchStreams(peers, perPeer, cluster).flat());
       const burst = await withFreshStore(nc, stores, cluster, (store) =>
-        runPhase(nats.url, dir, store, { cluster, peers, perPeer, mode: 'burst' }),
+        runPhase(nats, dir, store, { cluster, peers, perPeer, mode: 'burst' }),
       );
       const rate = Math.round((perPeer * peers) / burst.seconds);
       measured.push({
@@ -234,7 +251,7 @@ export async function benchIngest(
     }
     const pacedPerPeer = Math.ceil((pacedRate * PACED_SECONDS) / peers);
     const paced = await withFreshStore(nc, stores, 'paced', (store) =>
-      runPhase(nats.url, dir, store, {
+      runPhase(nats, dir, store, {
         cluster: 'paced',
         peers,
         perPeer: pacedPerPeer,
@@ -259,10 +276,27 @@ export async function benchIngest(
       },
     };
   } finally {
-    await nats.destroy();
+    await nats.server.destroy();
     await stores.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface BenchNats {
+  readonly server: NatsServer;
+  /** The CA that signed its certificate, when it requires TLS. */
+  readonly ca: string | null;
+}
+
+/** The bench's nats-server; with `tls`, one that requires TLS (a CA and certificate made with openssl). */
+async function benchNats(dir: string, tls: boolean): Promise<BenchNats> {
+  if (!tls) return { server: await NatsServer.start(), ca: null };
+  const certificates = makeCertificates(join(dir, 'tls'), 'bench');
+  const server = await NatsServer.start(
+    (port, storeDir) =>
+      `port: ${port}\njetstream { store_dir: "${storeDir}" }\ntls { cert_file: "${certificates.cert}", key_file: "${certificates.key}" }\n`,
+  );
+  return { server, ca: certificates.ca };
 }
 
 /** For every event: from when its run left the peer (or was appended) to the first commit that holds it. */

@@ -8,7 +8,7 @@ import { benchScale } from './scale.bench';
 import { endOwnedOnSignal } from '../tools/harness/processes';
 
 const USAGE = `usage: npm run bench [-- options]
-  --only LIST            some of: ingest,replay,query,failover,scale (all by default)
+  --only LIST            some of: ingest,ingest-tls,replay,query,failover,scale (all by default)
   --store KIND           ingest and query: sqlite (default) or postgres (a PostgreSQL the bench starts)
   --events N             ingest: events published in each burst (default 300000)
   --ingest-rounds N      ingest: rounds of raw inserts then a burst (default 3; the median counts)
@@ -23,7 +23,7 @@ type Row = [measure: string, value: string, target: string, met: string];
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-const MEASURES = ['ingest', 'replay', 'query', 'failover', 'scale'];
+const MEASURES = ['ingest', 'ingest-tls', 'replay', 'query', 'failover', 'scale'];
 /** Every option the usage names, so that the two cannot drift apart. */
 const OPTIONS = ['--help', ...(USAGE.match(/--[a-z-]+/g) ?? [])];
 
@@ -116,6 +116,27 @@ async function main(argv: string[]): Promise<number> {
         '',
       ],
     );
+  }
+  if (only.has('ingest-tls')) {
+    // The same ingest with nats-server requiring TLS (peers and coordinator over TLS), each round again
+    // against raw inserts measured just before it: the cost of TLS as the drop in the ratio.
+    step('ingest over TLS NATS');
+    const r = await benchIngest(
+      option('--events', 300_000),
+      option('--paced-rate', 5_000),
+      option('--ingest-rounds', 3),
+      store,
+      10,
+      true,
+    );
+    results['ingest-tls'] = r;
+    const plain = results['ingest'] as { ratio: number } | undefined;
+    rows.push([
+      `ingest over TLS NATS: peer publish to ${r.store} commit`,
+      `${fmt(r.ingestEventsPerSecond)} events/s: median ratio ${r.ratio} of raw (${r.rounds.map((x) => x.ratio).join(', ')})${plain === undefined ? '' : `; ${plain.ratio} without TLS, same run`}`,
+      '',
+      '',
+    ]);
   }
   if (only.has('query')) {
     step('query (building the store takes minutes at 10 M events)');

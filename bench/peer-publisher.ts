@@ -45,7 +45,9 @@ function timedPublisher(js: JetStreamClient, sent: SentBatch[]): JetStreamClient
  * argv: NATS_URL DIR CLUSTER PEERS EVENTS_PER_PEER MODE. Prints "ready", then the timings as one JSON line.
  */
 async function main([url, dir, cluster, peers, perPeer, mode]: string[]): Promise<void> {
-  const nc = await connect({ servers: url });
+  // HACO_BENCH_NATS_CA: the bench's nats-server requires TLS, signed by this CA.
+  const ca = process.env.HACO_BENCH_NATS_CA;
+  const nc = await connect({ servers: url, ...(ca === undefined ? {} : { tls: { caFile: ca } }) });
   const sent: SentBatch[] = [];
   const paced = mode.startsWith('paced:');
   const js = paced ? jetstream(nc) : timedPublisher(jetstream(nc), sent);

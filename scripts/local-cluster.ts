@@ -1,10 +1,13 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commandSubject } from '@haco/contracts';
+import { makeCertificates } from '../tools/harness/certificates';
 import { freePort, portOpen, waitFor } from '../tools/harness/processes';
 import { adminToken, stablePort } from './cluster/persisted';
-import { secureNats } from './cluster/secure-nats';
+import { writeNatsSecurity } from '@haco/nats';
 import type { ProcessSpec } from './cluster/supervised-process';
 import { SupervisedProcess } from './cluster/supervised-process';
 
@@ -24,6 +27,33 @@ const PEERS = ['server1', 'server2'];
 const COORDINATOR_DB = join(DATA, 'coordinator', 'events.sqlite');
 const LOGS = join(DATA, 'logs');
 const RUN = join(DATA, 'run');
+
+/** `--tls` (or HACO_TLS=1): NATS and the API over TLS. */
+const TLS = process.argv.includes('--tls') || process.env.HACO_TLS === '1';
+
+/** The CA made by an earlier run with --tls, kept so that clients trusting it still do. */
+function existingCa(dir: string): { ca: string; caKey: string } | undefined {
+  const ca = join(dir, 'haco-ca.pem');
+  const caKey = join(dir, 'haco-ca.key');
+  return existsSync(ca) && existsSync(caKey) ? { ca, caKey } : undefined;
+}
+
+/** Whether the coordinator answers its liveness check (over HTTPS, trusting `ca`, with --tls). */
+function live(url: string, ca?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const request = get(
+      url,
+      { ca: ca === undefined ? undefined : readFileSync(ca), timeout: 2_000 },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      },
+    );
+    request.on('error', () => resolve(false));
+    request.on('timeout', () => request.destroy());
+  });
+}
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const stamp = (): string => new Date().toISOString();
@@ -56,7 +86,7 @@ function tsProcess(
   };
 }
 
-function peerConfig(name: string, natsUrl: string, nkeyFile: string): string {
+function peerConfig(name: string, natsUrl: string, nkeyFile: string, caFile?: string): string {
   const config = JSON.parse(readFileSync(join(ROOT, 'examples', `${name}.json`), 'utf8')) as Record<
     string,
     unknown
@@ -64,7 +94,11 @@ function peerConfig(name: string, natsUrl: string, nkeyFile: string): string {
   const file = join(RUN, `${name}.json`);
   const local = {
     ...config,
-    nats: { servers: [natsUrl], 'nkey-file': nkeyFile },
+    nats: {
+      servers: [natsUrl],
+      'nkey-file': nkeyFile,
+      ...(caFile === undefined ? {} : { tls: { 'ca-file': caFile } }),
+    },
     'data-dir': join(DATA, 'local', name),
   };
   writeFileSync(file, JSON.stringify(local, null, 2), { mode: 0o600 });
@@ -77,19 +111,23 @@ async function main(): Promise<void> {
   const natsPort = await stablePort(join(RUN, 'nats.port'));
   const natsUrl = `nats://127.0.0.1:${natsPort}`;
   const httpPort = Number(process.env.HACO_HTTP_PORT ?? ((await portOpen(8080)) ? await freePort() : 8080));
+  // --tls: NATS and the API over TLS, with a CA and a certificate made once under data/run/tls.
+  const tls = TLS ? makeCertificates(join(RUN, 'tls'), 'haco', existingCa(join(RUN, 'tls'))) : null;
   const tokenFile = join(RUN, 'api-token');
   const tokensFile = join(RUN, 'tokens.json');
   const operator = userInfo().username;
   adminToken({ tokenFile, tokensFile, name: operator, given: process.env.HACO_API_TOKEN });
-  const secure = secureNats({
+  const secure = writeNatsSecurity({
     dir: join(RUN, 'nats'),
     cluster: 'local',
     peers: PEERS,
+    host: '127.0.0.1',
     port: natsPort,
     storeDir: join(DATA, 'nats'),
+    ...(tls === null ? {} : { tls: { certFile: tls.cert, keyFile: tls.key, caFile: tls.ca } }),
   });
   const seed = (name: string): string => secure.seedFiles.get(name) as string;
-  const api = `http://127.0.0.1:${httpPort}`;
+  const api = `${tls === null ? 'http' : 'https'}://127.0.0.1:${httpPort}`;
   const onEvent = (message: string) => say(`${stamp()} ${message}`);
   const nats = new SupervisedProcess(
     {
@@ -109,6 +147,9 @@ async function main(): Promise<void> {
       HACO_DB: COORDINATOR_DB,
       HACO_HTTP_PORT: String(httpPort),
       HACO_TOKENS_FILE: tokensFile,
+      ...(tls === null
+        ? {}
+        : { HACO_NATS_TLS_CA: tls.ca, HACO_HTTPS_CERT: tls.cert, HACO_HTTPS_KEY: tls.key }),
       // The admin token reaches the coordinator only hashed, through the tokens file.
       HACO_API_TOKEN: '',
     }),
@@ -118,7 +159,10 @@ async function main(): Promise<void> {
   const peers = PEERS.map(
     (name) =>
       new SupervisedProcess(
-        tsProcess(name, 'apps/peer/src/main.ts', ['--config', peerConfig(name, natsUrl, seed(name))]),
+        tsProcess(name, 'apps/peer/src/main.ts', [
+          '--config',
+          peerConfig(name, natsUrl, seed(name), tls?.ca),
+        ]),
         showKeaLine,
         onEvent,
       ),
@@ -141,7 +185,7 @@ async function main(): Promise<void> {
   // The peers start once the coordinator is up: it alone may create the events stream they publish into.
   await waitFor(
     'the coordinator',
-    async () => ((await fetch(`${api}/health/live`).catch(() => null))?.ok ? true : undefined),
+    async () => ((await live(`${api}/health/live`, tls?.ca)) ? true : undefined),
     60_000,
   );
   for (const peer of peers) peer.start();
@@ -161,12 +205,13 @@ async function main(): Promise<void> {
       `  event log (SQLite): ${COORDINATOR_DB}`,
       `  logs:     ${LOGS}/{nats-server,coordinator,${PEERS.join(',')}}.log (JSON lines; 10 MiB each, then .1)`,
       `  look:     ${api}/peers   ${api}/metrics   ${api}/health/ready   ${api}/health/fleet   ${api}/docs`,
-      `  operate:  export HACO_URL=${api} HACO_TOKEN=$(cat ${tokenFile})`,
+      `  operate:  export HACO_URL=${api} HACO_TOKEN=$(cat ${tokenFile})${tls === null ? '' : ` NODE_EXTRA_CA_CERTS=${tls.ca}`}`,
       `            (an admin token named ${operator}, readable by you only; bin/haco token add NAME --role operator makes others)`,
       '            bin/haco status',
       '            bin/haco continue local/server1 --reason "checked the leases" --wait',
       '            bin/haco history local/server1',
-      `  nats:     users by nkey (${join(RUN, 'nats')}), each with only its subjects; no anonymous client`,
+      `  nats:     users by nkey (${join(RUN, 'nats')}), each with only its subjects; no anonymous client${tls === null ? '' : '; TLS'}`,
+      ...(tls === null ? [] : [`  tls:      NATS and the API; the CA is ${tls.ca}`]),
       `  subjects: ${commandSubject('local', '<peer>')} (operators, through the coordinator), haco.local.<peer>.partner (HA partners), haco.local.<peer>.events (JetStream HACO_EVENTS)`,
       `  a process that fails is started again; one stopped cleanly (kill -TERM <pid>, pids in ${join(RUN, 'pids.json')}) stays stopped,`,
       `  and can then run by hand: npm run peer -- --config ${join(RUN, '<peer>.json')}`,

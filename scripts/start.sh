@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, check the core against the conformance examples, then run a local
+# The main job (`bash scripts/start.sh [--tls]`): install what is missing, check the core against the conformance examples, then run a local
 # cluster (nats-server, the coordinator and a load-balancing pair of peers) until Ctrl-C or SIGTERM. The last
 # step replaces this shell with the cluster's own node process (no npm or npx in between), so that a signal
 # sent to the pid that started it reaches the program that stops every child.
@@ -22,4 +22,4 @@ if [ -f ../shared/CONFORMANCE.md ]; then
 fi
 echo "building the console (apps/console -> dist/console)..."
 node --import tsx scripts/build-console.ts
-exec node --import tsx scripts/local-cluster.ts
+exec node --import tsx scripts/local-cluster.ts "$@"

@@ -105,7 +105,7 @@ export class Chaos {
       for (const peer of peers.filter((p) => p.paused && Math.random() < chance)) {
         const { body } = await pick(this.coordinators).post<{ result?: number; commandId?: string }>(
           `/peers/${peer.cluster}/${peer.peer}/commands`,
-          { command: 'ha-continue', who: 'soak', why: 'chaos: release a paused peer' },
+          { command: 'ha-continue', why: 'chaos: release a paused peer' },
         );
         if (body.commandId !== undefined) this.commandIds.push(body.commandId);
         if (body.result === 0) {

@@ -75,7 +75,11 @@ async function main(argv: string[]): Promise<number> {
   const database = postgres === null ? join(dir, 'events.sqlite') : await postgres.createDatabase('haco');
   const coordinators = await Promise.all(
     Array.from({ length: coordinatorCount }, () =>
-      CoordinatorProcess.start(natsUrls.join(','), database, { HACO_EVENTS_REPLICAS: String(natsNodes) }),
+      // The soak's API token is named soak: the commands it sends are recorded as soak's.
+      CoordinatorProcess.start(natsUrls.join(','), database, {
+        HACO_EVENTS_REPLICAS: String(natsNodes),
+        HACO_API_TOKEN_NAME: 'soak',
+      }),
     ),
   );
   const coordinator = coordinators[0];

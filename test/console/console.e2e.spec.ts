@@ -94,7 +94,7 @@ describe('the operator console in a real browser', () => {
     await page.locator('.commands tbody tr', { hasText: 'ha-continue' }).first().waitFor();
     const rows = await page.locator('.commands tbody tr').allTextContents();
     expect(rows.some((row) => row.includes('refused'))).toBe(false);
-    expect(rows.some((row) => /ha-continueconsolechecked the leasescompleted/.test(row))).toBe(true);
+    expect(rows.some((row) => /ha-continueadminchecked the leasescompleted/.test(row))).toBe(true);
     expect(problems).toEqual([]);
   });
 });

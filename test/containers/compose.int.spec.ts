@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
+import { COORDINATOR_INBOX_PREFIX, peerInboxPrefix } from '@haco/contracts';
 import { parse } from 'yaml';
 import { NatsServer } from '../../tools/harness/nats-server';
+import { runTsToExit } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
 
 jest.setTimeout(60_000);
@@ -33,8 +35,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
   const services = Object.entries(compose.services);
   const COORDINATORS = ['coordinator', 'coordinator-a', 'coordinator-b'];
 
-  it('restarts every service, and checks the health of NATS and the coordinator', () => {
-    expect(services.map(([, s]) => s.restart)).toEqual(services.map(() => 'unless-stopped'));
+  it('restarts every service (but the one-shot nats-keys), and checks the health of NATS and the coordinator', () => {
+    const lasting = services.filter(([name]) => name !== 'nats-keys');
+    expect(lasting.map(([, s]) => s.restart)).toEqual(lasting.map(() => 'unless-stopped'));
+    expect(compose.services['nats-keys'].restart).toBe('no');
+    for (const name of ['nats1', 'nats2', 'nats3'])
+      expect(compose.services[name].depends_on).toMatchObject({
+        'nats-keys': { condition: 'service_completed_successfully' },
+      });
     for (const name of ['nats1', 'nats2', 'nats3', ...COORDINATORS]) {
       const check = compose.services[name].healthcheck;
       // The coordinators' comes from the image (HEALTHCHECK in the Dockerfile).
@@ -104,29 +112,56 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(stages[1]).toMatch(/^HEALTHCHECK /m);
   });
 
-  it('mounts a NATS configuration with authentication that a real nats-server boots, and peers log in with it', async () => {
+  it('writes NATS keys and permissions (haco nats-config, as nats-keys runs it) that a real nats-server boots, and every process logs in with its own key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'haco-compose-nats-'));
-    const conf = readFileSync(join(PROJECT_ROOT, 'examples', 'docker', 'nats.conf'), 'utf8');
+    const keys = join(dir, 'keys');
+    const args = (compose.services['nats-keys'].command ?? [])
+      .slice(2)
+      .map((arg) => (arg === '/keys' ? keys : arg));
+    const written = await runTsToExit(
+      join(PROJECT_ROOT, 'apps', 'cli', 'src', 'haco', 'main.ts'),
+      [...args, '--host', '127.0.0.1'],
+      { cwd: PROJECT_ROOT },
+    );
+    expect(written.status).toBe(0);
+    // As compose's nats1 runs it, on this test's port and store (and no monitoring port).
     const nats = await NatsServer.start((port, storeDir) =>
-      conf
+      readFileSync(join(keys, 'nats-server.conf'), 'utf8')
         .replace(/^port: \d+$/m, `port: ${port}`)
         .replace(/^http_port: \d+$/m, '')
         .replace(/store_dir: "[^"]*"/, `store_dir: "${storeDir}"`),
     );
+    const login = async (seedFile: string, inboxPrefix: string) => {
+      const seed = new TextEncoder().encode(readFileSync(seedFile.replace(/^\/keys/, keys), 'utf8').trim());
+      const nc = await connect({
+        servers: nats.url,
+        authenticator: nkeyAuthenticator(seed),
+        inboxPrefix,
+        reconnect: false,
+      });
+      await nc.flush();
+      await nc.close();
+    };
     try {
-      await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow();
+      await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(
+        /Authorization Violation/i,
+      );
       for (const peer of ['server1', 'server2']) {
         const config = JSON.parse(
           readFileSync(join(PROJECT_ROOT, 'examples', 'docker', `${peer}.json`), 'utf8'),
         ) as {
-          nats: { user: string; pass: string };
+          cluster: string;
+          nats: { 'nkey-file': string };
         };
-        const nc = await connect({ servers: nats.url, user: config.nats.user, pass: config.nats.pass });
-        await nc.close();
+        expect(compose.services[peer].volumes).toContain('nats-keys:/keys:ro');
+        await login(config.nats['nkey-file'], peerInboxPrefix(config.cluster, peer));
       }
-      const env = compose.services.coordinator.environment!;
-      const nc = await connect({ servers: nats.url, user: env.HACO_NATS_USER, pass: env.HACO_NATS_PASS });
-      await nc.close();
+      for (const name of COORDINATORS) {
+        const env = compose.services[name].environment!;
+        expect(env.HACO_NATS_USER).toBeUndefined();
+        expect(compose.services[name].volumes).toContain('nats-keys:/keys:ro');
+        await login(env.HACO_NATS_NKEY_FILE, COORDINATOR_INBOX_PREFIX);
+      }
     } finally {
       await nats.destroy();
       rmSync(dir, { recursive: true, force: true });

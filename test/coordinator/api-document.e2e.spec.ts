@@ -37,6 +37,7 @@ describe('the API document against a running cluster', () => {
         'GET /commands',
         'GET /commands/{id}',
         'GET /dead-letters',
+        'GET /disputes',
         'GET /events/live',
         'GET /gaps',
         'GET /health/fleet',
@@ -46,11 +47,13 @@ describe('the API document against a running cluster', () => {
         'GET /metrics',
         'GET /peers',
         'GET /peers/{cluster}/{peer}',
+        'GET /peers/{cluster}/{peer}/disputes',
         'GET /peers/{cluster}/{peer}/history',
         'GET /replay/verify',
         'GET /streams/{cluster}/{peer}/export',
         'POST /',
         'POST /peers/{cluster}/{peer}/commands',
+        'POST /peers/{cluster}/{peer}/disputes/resolve',
       ].sort(),
     );
     const check = answerChecker(doc);

@@ -135,8 +135,10 @@ describe('the coordinator as a real process', () => {
         }>(`/commands/${accepted.body.commandId}`);
         return r.effects.some((e) => e.type === 'StateMachineContinued') ? r : undefined;
       });
+      // Who is the token's name; what the body called the operator is kept as a note beside it.
       expect(record.issued.data).toMatchObject({
-        who: 'alice',
+        who: 'admin',
+        onBehalfOf: 'alice',
         why: 'leases rebuilt',
         guard: 'ready',
         peer: 'server1',
@@ -162,7 +164,7 @@ describe('the coordinator as a real process', () => {
       await pair.processes.get('server2')!.stop('SIGKILL');
       const lost = await coordinator.post<{ commandId: string; result: number; text: string }>(
         `/peers/${pair.cluster}/server2/commands`,
-        { command: 'status-get', who: 'bob', why: 'test' },
+        { command: 'ha-maintenance-cancel', why: 'test' },
       );
       expect(lost.body).toMatchObject({ result: 1, text: expect.stringContaining('unreachable') });
       const failed = await coordinator.get<{ outcome: { type: string } }>(`/commands/${lost.body.commandId}`);

@@ -25,7 +25,8 @@ describe('the haco CLI against a running cluster', () => {
     });
 
   beforeAll(async () => {
-    cluster = await PausedCluster.start('haco-cli-');
+    // The API token is dave's: the record's who is the token's name.
+    cluster = await PausedCluster.start('haco-cli-', () => ({ HACO_API_TOKEN_NAME: 'dave' }));
     pair = cluster.pair;
   });
   afterAll(async () => cluster.destroy());
@@ -48,8 +49,8 @@ describe('the haco CLI against a running cluster', () => {
       `${pair.cluster}/server1`,
       '--reason',
       'leases checked',
-      '--who',
-      'dave',
+      '--on-behalf-of',
+      'erin',
       '--guard',
       'ready',
       '--wait',
@@ -189,7 +190,7 @@ describe('the haco CLI against a running cluster', () => {
     ]);
     expect(table.status).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^TIME\s+PEER\s+COMMAND\s+WHO\s+WHY\s+OUTCOME\s+ID$/);
-    const lines = haco(['commands', '--who', 'dave', '--json'])
+    const lines = haco(['commands', '--who', 'dave', '--command', 'ha-continue', '--json'])
       .stdout.trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -198,6 +199,7 @@ describe('the haco CLI against a running cluster', () => {
         peer: 'server1',
         command: 'ha-continue',
         who: 'dave',
+        onBehalfOf: 'erin',
         why: 'leases checked',
         guard: 'ready',
         outcome: 'completed',

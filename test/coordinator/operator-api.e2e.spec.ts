@@ -191,7 +191,8 @@ describe('the operator and monitoring API against a running cluster', () => {
         'content-type': 'application/json',
         'x-request-id': 'corr-test-1',
       },
-      body: JSON.stringify({ command: 'status-get', who: 'log test' }),
+      // A command that is recorded (a read, such as status-get, is answered and never recorded).
+      body: JSON.stringify({ command: 'ha-maintenance-cancel', why: 'log test' }),
     });
     expect(response.headers.get('x-request-id')).toBe('corr-test-1');
     const { commandId } = (await response.json()) as { commandId: string };
@@ -255,7 +256,7 @@ describe('a coordinator without an API token', () => {
         { token: null },
       );
       expect(change.status).toBe(403);
-      expect(change.body).toMatchObject({ text: expect.stringContaining('no API token configured') });
+      expect(change.body).toMatchObject({ text: expect.stringContaining('no API tokens configured') });
       expect((await coordinator.text('/peers')).status).toBe(403);
       expect((await coordinator.text('/health/live')).status).toBe(200);
     } finally {

@@ -12,6 +12,15 @@ export interface PairingOptions {
   readonly mode: 'load-balancing' | 'hot-standby';
   /** `state-machine` pausing, the same on both sides. */
   readonly pausing?: Record<string, 'always' | 'once'>;
+  /** TLS on the HA channel (https urls, client certificates required), each side with its own files. */
+  readonly tls?: { readonly haco: TlsFiles; readonly kea: TlsFiles };
+}
+
+/** Kea 2.2's TLS parameters of one side: its trust anchor, certificate and key. */
+export interface TlsFiles {
+  readonly 'trust-anchor': string;
+  readonly 'cert-file': string;
+  readonly 'key-file': string;
 }
 
 /** Kea's timers, fast enough for a test; both sides run with the same. */
@@ -39,14 +48,18 @@ export class KeaPairing {
     readonly kea: KeaServer,
     readonly hacoName: Name,
     readonly keaName: Name,
+    private readonly urls: Record<Name, string>,
   ) {}
 
   static async start(options: PairingOptions): Promise<KeaPairing> {
     const nats = await NatsServer.start();
+    const scheme = options.tls === undefined ? 'http' : 'https';
     const urls = {
-      server1: `http://127.0.0.1:${await freePort()}/`,
-      server2: `http://127.0.0.1:${await freePort()}/`,
+      server1: `${scheme}://127.0.0.1:${await freePort()}/`,
+      server2: `${scheme}://127.0.0.1:${await freePort()}/`,
     };
+    const tls = (side: 'haco' | 'kea') =>
+      options.tls === undefined ? {} : { ...options.tls[side], 'require-client-certs': true };
     const keaName: Name = options.haco === 'server1' ? 'server2' : 'server1';
     const pausing = options.pausing ?? {};
     const pair = new PeerPair(nats, {
@@ -55,7 +68,7 @@ export class KeaPairing {
       basicAuth: AUTH,
       archive: true,
       keaPartners: { [options.haco]: [keaName] },
-      settings: TIMING,
+      settings: { ...TIMING, ...tls('haco') },
       pausing: { [options.haco]: pausing },
     });
     const standby = options.mode === 'hot-standby' ? 'standby' : 'secondary';
@@ -70,12 +83,19 @@ export class KeaPairing {
       'this-server-name': keaName,
       mode: options.mode,
       ...TIMING,
+      ...tls('kea'),
       'state-machine': { states: Object.entries(pausing).map(([state, pause]) => ({ state, pause })) },
       peers: [entry('server1', 'primary'), entry('server2', standby)],
     });
-    const pairing = new KeaPairing(nats, pair, kea, options.haco, keaName);
+    const pairing = new KeaPairing(nats, pair, kea, options.haco, keaName, urls);
     pair.start(options.haco);
     return pairing;
+  }
+
+  /** The peer entry's url of a side (https with TLS). */
+  urlOf(side: 'haco' | 'kea'): string {
+    const name = side === 'haco' ? this.hacoName : this.keaName;
+    return this.urls[name];
   }
 
   hacoState() {

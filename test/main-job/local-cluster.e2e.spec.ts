@@ -25,7 +25,8 @@ describe('the main job', () => {
     expect([pids.nats, pids.coordinator, ...pids.peers].every(alive)).toBe(true);
     for (const name of ['nats-server', 'coordinator', 'server1', 'server2']) {
       expect(job.output()).toContain(`${name}`);
-      expect(existsSync(join(dataDir, 'logs', `${name}.log`))).toBe(true);
+      // A log file is made with the process's first line: the peers start last, after the coordinator.
+      await waitFor(`${name}.log`, async () => existsSync(join(dataDir, 'logs', `${name}.log`)) || undefined);
     }
     expect(job.output()).toContain(join(dataDir, 'logs'));
     await waitFor('a peer transition on the console', async () =>

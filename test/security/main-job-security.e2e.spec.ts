@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -15,6 +15,9 @@ import { alive, bannerOf, pidsOf, startMainJob, stopped } from '../support/main-
 jest.setTimeout(240_000);
 
 /**
+ * Longer than 250 lines because every attack of issue 21 runs against one main job, as its own test (a
+ * main job takes 20 s to boot), in the order a new user would meet them.
+ *
  * The main job as a new user runs it, attacked the way issue 21 found it could be: a raw NATS client with
  * no key, or with one peer's key, and anonymous or under-privileged API calls. Each attack must do no harm.
  */
@@ -347,6 +350,36 @@ describe('the main job, secure by default', () => {
     const operations = await (await fetch(`${api}/streams/_coordinator/store/export`)).text();
     expect(operations).toContain('"type":"DisputesResolved"');
     expect(operations).toContain('forged event, key rotated');
+  });
+
+  it('a second instance of a peer on another data directory is flagged: it disputes the stream, its events kept with their source', async () => {
+    const config = JSON.parse(readFileSync(run('server1.json'), 'utf8')) as Record<string, unknown>;
+    const copy = run('server1-copy.json');
+    writeFileSync(copy, JSON.stringify({ ...config, 'data-dir': join(dataDir, 'copy', 'server1') }), {
+      mode: 0o600,
+    });
+    const second = OwnedProcess.startTs(
+      join(PROJECT_ROOT, 'apps', 'peer', 'src', 'main.ts'),
+      ['--config', copy],
+      PROJECT_ROOT,
+    );
+    try {
+      await waitFor(
+        'the stream disputed',
+        async () => ((await peer('server1'))?.disputed ? true : undefined),
+        60_000,
+      );
+      const { disputes } = await get<{ disputes: { refused: { source: string | null; reason: string } }[] }>(
+        '/peers/local/server1/disputes',
+      );
+      const fromSecond = disputes.filter((d) => d.refused.source?.includes(`/${second.pid}/`));
+      expect(fromSecond.length).toBeGreaterThan(0);
+      expect(fromSecond[0].refused.reason).toMatch(/local\/server1#\d+ is already stored with another id/);
+      // The first instance's events stay where they are: it is still the one the log follows.
+      expect(alive(pids.peers[0])).toBe(true);
+    } finally {
+      await second.stop('SIGKILL');
+    }
   });
 
   it('keeps its secrets secret: files for the owner only, and no secret in the logs or answers', async () => {

@@ -19,16 +19,20 @@ export class PausedCluster {
     readonly pair: PeerPair,
   ) {}
 
-  static async start(prefix: string): Promise<PausedCluster> {
+  /** `coordinatorEnv`: more of the coordinator's settings, given the cluster's temp dir for its files. */
+  static async start(
+    prefix: string,
+    coordinatorEnv: (dir: string) => Record<string, string> = () => ({}),
+  ): Promise<PausedCluster> {
     const dir = mkdtempSync(join(tmpdir(), prefix));
     const dbPath = join(dir, 'events.sqlite');
     const nats = await NatsServer.start();
-    const coordinator = await CoordinatorProcess.start(nats.url, dbPath);
+    const coordinator = await CoordinatorProcess.start(nats.url, dbPath, coordinatorEnv(dir));
     const pair = new PeerPair(nats, { pausing: { server1: { ready: 'once' } } });
     pair.startBoth();
     await pair.waitForState('server1', 'ready', true);
     await waitFor('the coordinator to see the pause', async () => {
-      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers');
+      const { peers } = await coordinator.get<{ peers: { peer: string; paused: boolean }[] }>('/peers', null);
       return peers.some((p) => p.peer === 'server1' && p.paused) ? true : undefined;
     });
     return new PausedCluster(dir, dbPath, nats, coordinator, pair);

@@ -26,8 +26,8 @@ function Actions({ peer, onDone }: { peer: PeerView; onDone: () => void }) {
     const reason = window.prompt(`Why release ${peer.cluster}/${peer.peer}, paused in ${peer.state}?`);
     if (reason === null) return;
     const { status, body } = await post<KeaAnswer>(`/peers/${peer.cluster}/${peer.peer}/commands`, {
+      // Who is the token's name, recorded by the coordinator; the console only says why.
       command: 'ha-continue',
-      who: 'console',
       why: reason,
       guard: peer.state,
     });

@@ -4,11 +4,13 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import express from 'express';
-import { fromPino, NestJsonLogger, pinoLogger } from '@haco/common';
+import { readFileSync } from 'node:fs';
+import { fromPino, NestJsonLogger, pinoLogger, readSecretFile } from '@haco/common';
 import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
 import { NATS_CONNECTION, SETTINGS } from './common/tokens';
 import type { CoordinatorSettings } from './config/coordinator-config';
+import { readCoordinatorSettings } from './config/coordinator-config';
 import { ConfigModule } from './config/config.module';
 import { describeDatabase } from './config/database-settings';
 import { serveApiDocument } from './monitoring/api-document';
@@ -31,6 +33,18 @@ function bodyParserErrors(
   res.status(error.status ?? 400).json({ result: 1, text: `invalid request body: ${error.message}` });
 }
 
+/** HTTPS when the settings give a certificate and key: the key must be its owner's alone. */
+function httpsOptions(settings: CoordinatorSettings): { httpsOptions?: { cert: string; key: string } } {
+  const tls = settings.http.tls;
+  if (tls === undefined) return {};
+  return {
+    httpsOptions: {
+      cert: readFileSync(tls.certFile, 'utf8'),
+      key: readSecretFile(tls.keyFile, "the API's TLS key file"),
+    },
+  };
+}
+
 /**
  * A hybrid Nest app: the HTTP API, and the JetStream ingest as a microservice transport whose handler is
  * an @EventPattern, on the same NATS connection as the ClientProxy that carries commands to peers.
@@ -45,10 +59,20 @@ async function main(): Promise<void> {
     process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const app = await NestFactory.create(CoordinatorModule.register(config, root), {
-    logger: new NestJsonLogger(log),
-    bodyParser: false,
-  });
+  let app: Awaited<ReturnType<typeof NestFactory.create>>;
+  try {
+    app = await NestFactory.create(CoordinatorModule.register(config, root), {
+      logger: new NestJsonLogger(log),
+      bodyParser: false,
+      abortOnError: false,
+      ...httpsOptions(readCoordinatorSettings(process.argv.slice(2), process.env)),
+    });
+  } catch (error) {
+    // A file the settings name that cannot be used (a tokens file others can read, a key that does not
+    // read) stops the coordinator at boot with one line, as a refused setting does.
+    process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   // Counted before the body parser: a body refused as too large or malformed never reaches a route.
   const refusals = app.get(RefusalsMiddleware);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>

@@ -15,11 +15,49 @@ describe('coordinator settings, validated as a whole at boot', () => {
 
   it('reads the defaults when nothing is given', () => {
     expect(readCoordinatorSettings([], {})).toEqual({
-      nats: { servers: ['nats://127.0.0.1:4222'], eventsReplicas: 1, eventsMaxBytes: 1024 * 1024 * 1024 },
+      nats: {
+        servers: ['nats://127.0.0.1:4222'],
+        eventsReplicas: 1,
+        eventsMaxBytes: 1024 * 1024 * 1024,
+        maxSeqAhead: 100_000,
+      },
       database: { type: 'sqlite', path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
       http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
-      auth: { token: null, protectReads: false },
+      auth: { token: null, tokenName: 'admin', protectReads: false },
     });
+  });
+
+  it('reads TLS, the nkey file and the ways in from the environment, field by field', () => {
+    const settings = readCoordinatorSettings([], {
+      HACO_NATS_NKEY_FILE: '/run/haco/coordinator.nk',
+      HACO_NATS_TLS_CA: '/run/haco/ca.pem',
+      HACO_HTTPS_CERT: '/run/haco/api.pem',
+      HACO_HTTPS_KEY: '/run/haco/api.key',
+      HACO_TOKENS_FILE: '/run/haco/tokens.json',
+      HACO_JWT_JWKS_FILE: '/run/haco/jwks.json',
+      HACO_JWT_ISSUER: 'https://idp.test',
+      HACO_JWT_ROLE_CLAIM: 'groups',
+    });
+    expect(settings.nats).toMatchObject({
+      nkeyFile: '/run/haco/coordinator.nk',
+      tls: { caFile: '/run/haco/ca.pem' },
+    });
+    expect(settings.http.tls).toEqual({ certFile: '/run/haco/api.pem', keyFile: '/run/haco/api.key' });
+    expect(settings.auth).toMatchObject({
+      tokensFile: '/run/haco/tokens.json',
+      jwt: {
+        jwksFile: '/run/haco/jwks.json',
+        issuer: 'https://idp.test',
+        roleClaim: 'groups',
+        nameClaim: 'sub',
+      },
+    });
+    expect(() => readCoordinatorSettings([], { HACO_HTTPS_CERT: '/a.pem' })).toThrow(
+      /^http\.tls\.keyFile must be/,
+    );
+    expect(() => readCoordinatorSettings([], { HACO_JWT_ISSUER: 'https://idp.test' })).toThrow(
+      /^auth\.jwt needs exactly one of 'publicKeyFile' and 'jwksFile'$/,
+    );
   });
 
   it('lets the environment win over the file', () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ClientNats } from '@nestjs/microservices';
-import { commandSubject } from '@haco/contracts';
+import { partnerSubject } from '@haco/contracts';
 import { NatsServer } from '../../../tools/harness/nats-server';
 import { waitFor } from '../../../tools/harness/processes';
 import type { PeerSettings } from '../src/config/peer-config';
@@ -35,7 +35,8 @@ describe('PartnerClient (Nest NATS ClientProxy, Kea wire) against a real nats-se
   let nats: NatsServer;
   let proxy: ClientNats;
   let client: PartnerClient;
-  const subject = commandSubject('lab', 'server2');
+  // Partner calls go to the partner subject (Kea's restricted set), not the operators' command subject.
+  const subject = partnerSubject('lab', 'server2');
 
   beforeAll(async () => {
     nats = await NatsServer.start();

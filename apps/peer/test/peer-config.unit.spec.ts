@@ -67,7 +67,7 @@ describe('peer configuration files', () => {
     expect(refusal({ 'high-availability': [relationship], 'kea-partners': ['server1'] })).toMatchObject({
       reason: "'server1' is not a partner in the relationship",
     });
-    // Kea's parser takes an https:// url once TLS is configured; haco's HTTP channel does not speak TLS.
+    // Kea's parser takes an https:// url once TLS is configured, and so does haco's HTTP channel.
     const tls = {
       'trust-anchor': '/etc/kea/ca.pem',
       'cert-file': '/etc/kea/c.pem',
@@ -78,8 +78,15 @@ describe('peer configuration files', () => {
       ...tls,
       peers: [relationship.peers[0], { ...relationship.peers[1], url: 'https://127.0.0.1:8002/' }],
     };
-    expect(refusal({ 'high-availability': [https], 'kea-partners': ['server2'] })).toMatchObject({
-      reason: "the url of Kea partner 'server2' must be an http:// URL",
+    expect(
+      readPeerSettings({ 'high-availability': [https], 'kea-partners': ['server2'] }).keaPartners,
+    ).toEqual(['server2']);
+    const ftp = {
+      ...relationship,
+      peers: [relationship.peers[0], { ...relationship.peers[1], url: 'ftp://127.0.0.1:8002/' }],
+    };
+    expect(refusal({ 'high-availability': [ftp], 'kea-partners': ['server2'] })).toMatchObject({
+      reason: expect.stringMatching(/url|URL/),
     });
     expect(refusal({ 'high-availability': [relationship], 'kea-partners': 'server2' })).toMatchObject({
       reason: "'kea-partners' must be a list of peer names",

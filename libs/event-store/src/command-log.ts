@@ -10,7 +10,9 @@ export interface CommandSummary {
   readonly peer: string;
   readonly command: string;
   readonly arguments: unknown;
+  /** The authenticated caller, and whom it said it acted for (a note, not authenticated). */
   readonly who: string;
+  readonly onBehalfOf: string | null;
   readonly why: string;
   readonly guard: string | null;
   /** completed, refused or failed; pending while the peer has not answered. */
@@ -92,6 +94,7 @@ function toSummary(row: Row): CommandSummary {
     peer: string;
     request: { command: string; arguments?: unknown };
     who: string;
+    onBehalfOf?: string | null;
     why: string;
     guard: string | null;
   };
@@ -109,6 +112,7 @@ function toSummary(row: Row): CommandSummary {
     command: issued.request.command,
     arguments: issued.request.arguments ?? null,
     who: issued.who,
+    onBehalfOf: issued.onBehalfOf ?? null,
     why: issued.why,
     guard: issued.guard,
     outcome: row.outcome_type === null ? 'pending' : (OUTCOMES[row.outcome_type] ?? 'pending'),

@@ -92,6 +92,10 @@ describe.each(STORE_KINDS)('the event store on a real %s database', (kind: Store
         subject: 'haco.lab.server1.events',
         reason: 'envelope is not a JSON object',
         payload: 'garbage',
+        stream: null,
+        disputedSeq: null,
+        source: null,
+        resolvedAt: null,
       },
     ]);
   });

@@ -6,7 +6,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
 import type { EventEnvelope } from '@haco/contracts';
 import type { Outbox, OutboxEntry } from './outbox';
-import { SOURCE_HEADER } from './jetstream-ingest.server';
+import { SOURCE_HEADER } from './headers';
 
 /**
  * This process as a publisher: host, pid and a run id, so that two live copies of one peer (another host,

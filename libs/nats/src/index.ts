@@ -10,6 +10,6 @@ export type { IngestBatch, IngestServerOptions } from './jetstream-ingest.server
 export { KeaAnswerDeserializer, KeaRequestSerializer } from './kea-wire';
 export { ALL_HACO_SUBJECTS, natsPermissions } from './permissions';
 export type { NatsPermissions, NatsPrincipal } from './permissions';
-export { natsServerConfig, natsUser } from './nats-users';
-export type { NatsServerTls, NatsUser } from './nats-users';
+export { natsServerConfig, natsUser, writeNatsSecurity } from './nats-users';
+export type { NatsSecurity, NatsServerTls, NatsUser } from './nats-users';
 export type { NatsTlsSettings } from './connection-options';

@@ -7,10 +7,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { Logger } from '@haco/common';
 import { EVENTS_STREAM } from '@haco/contracts';
 import { ensureEventsStream } from './events-stream';
+import { SOURCE_HEADER } from './headers';
 import { IngestBuffer } from './ingest-buffer';
-
-/** The header naming the instance that published a message: kept with a refused event. */
-export const SOURCE_HEADER = 'Haco-Source';
 
 /** The @EventPattern that receives each group of messages to commit together. */
 export const INGEST_BATCH_PATTERN = 'haco.ingest.batch';

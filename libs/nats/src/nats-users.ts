@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createUser, fromSeed } from '@nats-io/nkeys';
 import type { NatsPermissions, NatsPrincipal } from './permissions';
@@ -53,6 +53,8 @@ export function natsServerConfig(options: {
   readonly storeDir: string;
   readonly users: readonly NatsUser[];
   readonly tls?: NatsServerTls;
+  /** The monitoring port (health checks), when one is wanted. */
+  readonly httpPort?: number;
 }): string {
   const users = options.users.map(
     (user) =>
@@ -73,6 +75,7 @@ export function natsServerConfig(options: {
     '# Written by haco: one nkey user per process, each with only the subjects it needs.',
     `host: ${JSON.stringify(options.host)}`,
     `port: ${options.port}`,
+    ...(options.httpPort === undefined ? [] : [`http_port: ${options.httpPort}`]),
     `jetstream { store_dir: ${JSON.stringify(options.storeDir)} }`,
     ...tls,
     'authorization {',
@@ -82,4 +85,47 @@ export function natsServerConfig(options: {
     '}',
     '',
   ].join('\n');
+}
+
+/** What `writeNatsSecurity` wrote: the server's configuration and each process's seed file. */
+export interface NatsSecurity {
+  /** nats-server's configuration file (0600): users by public nkey, each with its permissions. */
+  readonly configFile: string;
+  /** Each process's nkey seed file (0600), by process name (`coordinator`, then the peers). */
+  readonly seedFiles: ReadonlyMap<string, string>;
+}
+
+/**
+ * A cluster's NATS, secure by default: a user per process with an nkey (the seeds kept in `dir`, 0700,
+ * across runs) and least-privilege subject permissions, one `coordinator` user (its replicas share it)
+ * and one per peer, each peer calling the others of its cluster as HA partners. No anonymous client
+ * connects. What the main job and `haco nats-config` (compose) write.
+ */
+export function writeNatsSecurity(options: {
+  readonly dir: string;
+  readonly cluster: string;
+  readonly peers: readonly string[];
+  readonly host: string;
+  readonly port: number;
+  readonly storeDir: string;
+  readonly httpPort?: number;
+  readonly tls?: NatsServerTls;
+}): NatsSecurity {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  chmodSync(options.dir, 0o700);
+  const users: NatsUser[] = [
+    natsUser(options.dir, 'coordinator', { kind: 'coordinator' }),
+    ...options.peers.map((peer) =>
+      natsUser(options.dir, peer, {
+        kind: 'peer',
+        cluster: options.cluster,
+        peer,
+        partners: options.peers.filter((other) => other !== peer),
+      }),
+    ),
+  ];
+  const configFile = join(options.dir, 'nats-server.conf');
+  writeFileSync(configFile, natsServerConfig({ ...options, users }), { mode: 0o600 });
+  chmodSync(configFile, 0o600);
+  return { configFile, seedFiles: new Map(users.map((user) => [user.name, user.seedFile])) };
 }

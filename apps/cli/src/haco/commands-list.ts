@@ -20,6 +20,7 @@ interface CommandSummary {
   peer: string;
   command: string;
   who: string;
+  onBehalfOf?: string | null;
   why: string;
   outcome: string;
   result: number | null;
@@ -46,7 +47,7 @@ export async function commandsList(api: ApiClient, options: CommandsOptions): Pr
         c.at,
         `${c.cluster}/${c.peer}`,
         c.command,
-        c.who,
+        c.onBehalfOf ? `${c.who} (for ${c.onBehalfOf})` : c.who,
         c.why || '-',
         c.outcome,
         c.commandId,

@@ -26,7 +26,7 @@ export async function issue(
   request: Record<string, unknown>,
   operator: OperatorOptions,
 ): Promise<number> {
-  const answer = await api.post<{ commandId: string; result: number; text?: string }>(
+  const answer = await api.post<{ commandId?: string; result: number; text?: string }>(
     `/peers/${target.cluster}/${target.peer}/commands`,
     {
       ...request,
@@ -37,7 +37,8 @@ export async function issue(
   );
   const { commandId, ...kea } = answer;
   write(JSON.stringify(kea));
-  process.stderr.write(`command ${commandId} recorded\n`);
+  // A read (status-get, ha-heartbeat) is answered and never recorded: it has no command id.
+  if (commandId !== undefined) process.stderr.write(`command ${commandId} recorded\n`);
   return answer.result === 0 ? 0 : 1;
 }
 

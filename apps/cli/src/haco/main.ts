@@ -12,6 +12,8 @@ import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
 import { tokenAdd } from './token-add';
+import type { NatsConfigOptions } from './nats-config';
+import { natsConfig } from './nats-config';
 import { write } from './views';
 
 interface GlobalOptions {
@@ -142,6 +144,19 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .action((name: string, options: { role: string; expires?: string; file: string }) =>
       run(tokenAdd(name, options)),
     );
+  program
+    .command('nats-config')
+    .description(
+      'write NATS security: an nkey per process and nats-server\u2019s configuration with each one\u2019s permissions',
+    )
+    .requiredOption('--cluster <name>', 'the cluster the peers belong to')
+    .requiredOption('--peers <names>', 'the peers, comma-separated (each calls the others as HA partners)')
+    .requiredOption('--dir <dir>', 'where the seeds and nats-server.conf go (0700)')
+    .option('--host <host>', 'the address nats-server listens on', '127.0.0.1')
+    .option('--port <port>', 'its client port', positiveNumber, 4222)
+    .option('--store-dir <dir>', 'its JetStream store', '/data')
+    .option('--http-port <port>', 'its monitoring port (health checks)', positiveNumber)
+    .action((options: NatsConfigOptions) => run(natsConfig(options)));
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')

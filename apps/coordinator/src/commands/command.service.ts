@@ -18,7 +18,8 @@ import type { Logger } from '@haco/common';
 import { EVENT_STORE, LOGGER, PEER_COMMANDS } from '../common/tokens';
 
 export interface CommandOutcome {
-  readonly commandId: string;
+  /** Null for a read: it was answered, not recorded. */
+  readonly commandId: string | null;
   readonly response: KeaResponse;
 }
 
@@ -87,7 +88,7 @@ export class CommandService implements OnModuleInit {
     const { cluster, peer, command, arguments: args } = parsed.data;
     if (!isReadOnly(command)) return { error: `'${command}' is not a read` };
     const request = args === undefined ? { command } : { command, arguments: args };
-    return { commandId: '', response: await this.ask(cluster, peer, request) };
+    return { commandId: null, response: await this.ask(cluster, peer, request) };
   }
 
   private async deliver(

@@ -45,7 +45,9 @@ export class CommandsController {
       caller === null ? await this.commands.read(input) : await this.commands.issue(input, caller);
     if ('error' in outcome)
       throw new HttpException({ result: 1, text: outcome.error }, outcome.unknownPeer ? 404 : 400);
-    return { commandId: outcome.commandId, ...outcome.response };
+    return outcome.commandId === null
+      ? outcome.response
+      : { commandId: outcome.commandId, ...outcome.response };
   }
 
   /** Every command: who sent what to which peer, why, and how it ended; filtered and paged. */

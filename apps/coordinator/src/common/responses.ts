@@ -95,7 +95,8 @@ export const DeadLettersResponse = z.object({
     }),
   ),
 });
-export const CommandAnswer = KeaAnswer.extend({ commandId: z.string() });
+/** A recorded command's answer carries its id; a read (status-get, ha-heartbeat) is never recorded: none. */
+export const CommandAnswer = KeaAnswer.extend({ commandId: z.string().optional() });
 export const CommandRecordResponse = z.object({
   issued: StoredEventSchema.nullable(),
   outcome: StoredEventSchema.nullable(),
@@ -153,7 +154,9 @@ export const CommandsResponse = z.object({
       peer: z.string(),
       command: z.string(),
       arguments: z.unknown(),
+      /** The authenticated caller's name; `onBehalfOf` the person it said it acted for (a note). */
       who: z.string(),
+      onBehalfOf: z.string().nullable(),
       why: z.string(),
       guard: z.string().nullable(),
       outcome: z.enum(['completed', 'refused', 'failed', 'pending']),

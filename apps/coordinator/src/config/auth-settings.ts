@@ -12,8 +12,6 @@ export interface AuthSettings {
   readonly tokensFile?: string;
   readonly jwt?: JwtSettings;
   readonly protectReads: boolean;
-  /** Paused states whose ha-continue needs a second operator's approval (a two-person rule). */
-  readonly twoPersonStates: readonly string[];
 }
 
 export interface JwtSettings {
@@ -50,19 +48,5 @@ export const AUTH_SCHEMA = z
     tokensFile: text('the path of a tokens file').optional(),
     jwt: JWT_SCHEMA.optional(),
     protectReads: z.boolean({ error: 'must be true or false' }).default(false),
-    twoPersonStates: z.array(text('a state name'), { error: 'must be a list of state names' }).default([]),
   })
   .strict();
-
-/** HACO_JWT_* beside the key's file: the issuer, audience and claims. */
-export function jwtFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const fields: [string, string][] = [
-    ['HACO_JWT_ISSUER', 'issuer'],
-    ['HACO_JWT_AUDIENCE', 'audience'],
-    ['HACO_JWT_NAME_CLAIM', 'nameClaim'],
-    ['HACO_JWT_ROLE_CLAIM', 'roleClaim'],
-  ];
-  return Object.fromEntries(
-    fields.flatMap(([name, key]) => (env[name] === undefined ? [] : [[key, env[name]]])),
-  );
-}

@@ -4,7 +4,7 @@ import type { NatsSettings } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
 import { settingsError } from './settings-error';
 import type { AuthSettings } from './auth-settings';
-import { AUTH_SCHEMA, jwtFromEnv } from './auth-settings';
+import { AUTH_SCHEMA } from './auth-settings';
 import type { DatabaseSettings } from './database-settings';
 import { DATABASE_SCHEMA } from './database-settings';
 
@@ -116,7 +116,9 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_NATS_USER', 'nats', 'user', (v) => v],
   ['HACO_NATS_PASS', 'nats', 'pass', (v) => v],
   ['HACO_NATS_NKEY_FILE', 'nats', 'nkeyFile', (v) => v],
-  ['HACO_NATS_TLS_CA', 'nats', 'tls', (v) => ({ caFile: v })],
+  ['HACO_NATS_TLS_CA', 'nats', 'tls.caFile', (v) => v],
+  ['HACO_NATS_TLS_CERT', 'nats', 'tls.certFile', (v) => v],
+  ['HACO_NATS_TLS_KEY', 'nats', 'tls.keyFile', (v) => v],
   ['HACO_MAX_SEQ_AHEAD', 'nats', 'maxSeqAhead', (v) => number(v)],
   ['HACO_EVENTS_REPLICAS', 'nats', 'eventsReplicas', (v) => number(v)],
   ['HACO_EVENTS_MAX_BYTES', 'nats', 'eventsMaxBytes', (v) => number(v)],
@@ -133,15 +135,22 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
   ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
   ['HACO_SSE_KEEPALIVE_MS', 'http', 'sseKeepAliveMs', (v) => number(v)],
-  ['HACO_HTTPS_CERT', 'http', 'tls', (v) => ({ certFile: v, keyFile: process.env.HACO_HTTPS_KEY })],
+  ['HACO_HTTPS_CERT', 'http', 'tls.certFile', (v) => v],
+  ['HACO_HTTPS_KEY', 'http', 'tls.keyFile', (v) => v],
   ['HACO_API_TOKEN', 'auth', 'token', (v) => v],
   ['HACO_API_TOKEN_NAME', 'auth', 'tokenName', (v) => v],
   ['HACO_TOKENS_FILE', 'auth', 'tokensFile', (v) => v],
-  ['HACO_TWO_PERSON_STATES', 'auth', 'twoPersonStates', (v) => v.split(',').filter((s) => s.length > 0)],
-  ['HACO_JWT_PUBLIC_KEY_FILE', 'auth', 'jwt', (v) => ({ ...jwtFromEnv(), publicKeyFile: v })],
-  ['HACO_JWT_JWKS_FILE', 'auth', 'jwt', (v) => ({ ...jwtFromEnv(), jwksFile: v })],
+  ['HACO_JWT_PUBLIC_KEY_FILE', 'auth', 'jwt.publicKeyFile', (v) => v],
+  ['HACO_JWT_JWKS_FILE', 'auth', 'jwt.jwksFile', (v) => v],
+  ['HACO_JWT_ISSUER', 'auth', 'jwt.issuer', (v) => v],
+  ['HACO_JWT_AUDIENCE', 'auth', 'jwt.audience', (v) => v],
+  ['HACO_JWT_NAME_CLAIM', 'auth', 'jwt.nameClaim', (v) => v],
+  ['HACO_JWT_ROLE_CLAIM', 'auth', 'jwt.roleClaim', (v) => v],
   ['HACO_PROTECT_READS', 'auth', 'protectReads', (v) => (v === 'true' ? true : v === 'false' ? false : v)],
 ];
+
+const asMap = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 const number = (value: string): unknown =>
   value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
@@ -170,10 +179,12 @@ export function readCoordinatorSettings(
   for (const [name, section, key, parse] of ENVIRONMENT) {
     const value = env[name];
     if (value === undefined) continue;
-    const current = merged[section];
+    // `tls.certFile`: a field of a map inside the section.
+    const [outer, inner] = key.split('.');
+    const current = asMap(merged[section]);
     merged[section] = {
-      ...(typeof current === 'object' && current !== null ? current : {}),
-      [key]: parse(value),
+      ...current,
+      [outer]: inner === undefined ? parse(value) : { ...asMap(current[outer]), [inner]: parse(value) },
     };
   }
   const parsed = SETTINGS_SCHEMA.safeParse(merged);

@@ -4,7 +4,7 @@ import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
 import { ipv4ToNumber } from '../leases/lease';
 import { checkKeaPartners } from './kea-partners';
-
+import { NATS_SCHEMA, natsSettings } from './nats-settings';
 import type { NatsSettings } from '@haco/nats';
 
 export interface AddressPool {
@@ -56,8 +56,6 @@ export class PeerConfigError extends Error {
   }
 }
 
-export const DEFAULT_NATS_SERVER = 'nats://127.0.0.1:4222';
-
 type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -67,47 +65,9 @@ const positiveInteger = (name: string) =>
     .int({ error: `'${name}' must be a positive integer` })
     .min(1, { error: `'${name}' must be a positive integer` })
     .max(0xffffffff, { error: `'${name}' must be a positive integer` });
-const setting = (name: string) => z.string({ error: `'${name}' must be a string` });
 const SUBJECT_TOKEN = (name: string) =>
   z.custom<string>((value) => subjectTokenError(`'${name}'`, value) === null, {
     error: (issue) => subjectTokenError(`'${name}'`, issue.input) ?? `'${name}' is not valid`,
-  });
-
-const NATS_SCHEMA = z
-  .object(
-    {
-      servers: z
-        .array(z.string().min(1), { error: "'servers' must be a non-empty list of NATS URLs" })
-        .min(1, { error: "'servers' must be a non-empty list of NATS URLs" })
-        .default([DEFAULT_NATS_SERVER]),
-      user: setting('user').optional(),
-      pass: setting('pass').optional(),
-      token: setting('token').optional(),
-      credentials: setting('credentials').optional(),
-      'nkey-file': setting('nkey-file').optional(),
-      tls: z
-        .object(
-          {
-            'ca-file': setting('ca-file'),
-            'cert-file': setting('cert-file').optional(),
-            'key-file': setting('key-file').optional(),
-          },
-          {
-            error:
-              "'tls' must be a map with 'ca-file' (and 'cert-file' and 'key-file' for a client certificate)",
-          },
-        )
-        .strict()
-        .refine((tls) => (tls['cert-file'] === undefined) === (tls['key-file'] === undefined), {
-          error: "'cert-file' and 'key-file' go together",
-        })
-        .optional(),
-    },
-    { error: "'nats' must be a map" },
-  )
-  .strict()
-  .refine((nats) => (nats.user === undefined) === (nats.pass === undefined), {
-    error: "'user' and 'pass' go together",
   });
 
 const LEASES_SCHEMA = z
@@ -185,26 +145,6 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     ha,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),
     dataDir: file['data-dir'] ?? `data/${file.cluster}/${ha.thisServerName}`,
-  };
-}
-
-/** The file's `nats` map in the shape every haco process connects with. */
-function natsSettings(nats: PeerFile['nats']): NatsSettings {
-  if (nats === undefined) return { servers: [DEFAULT_NATS_SERVER] };
-  const { 'nkey-file': nkeyFile, tls, ...rest } = nats;
-  return {
-    ...rest,
-    ...(nkeyFile === undefined ? {} : { nkeyFile }),
-    ...(tls === undefined
-      ? {}
-      : {
-          tls: {
-            caFile: tls['ca-file'],
-            ...(tls['cert-file'] === undefined
-              ? {}
-              : { certFile: tls['cert-file'], keyFile: tls['key-file'] }),
-          },
-        }),
   };
 }
 

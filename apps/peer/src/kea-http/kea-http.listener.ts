@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@haco/common';
@@ -10,6 +11,7 @@ import { isNoAnswer, MAX_COMMAND_BYTES } from '../control/control-message';
 import { FORBIDDEN, isPartnerCommand } from '../control/partner-commands';
 import { LOGGER, PEER_SETTINGS } from '../runtime/tokens';
 import { basicAuthHeader } from './basic-auth';
+import { keaTls } from './kea-tls';
 
 /**
  * Kea's HA HTTP channel on this peer's own `url`, for partners that are real Kea servers: `POST /` with
@@ -33,10 +35,25 @@ export class KeaHttpListener implements OnApplicationBootstrap, OnApplicationShu
     if (own === undefined) return;
     const url = new URL(own.url);
     const expected = basicAuthHeader(own);
-    const server = createServer((request, response) => void this.serve(request, response, expected));
+    const handler = (request: IncomingMessage, response: ServerResponse) =>
+      void this.serve(request, response, expected);
+    const tls = url.protocol === 'https:' ? keaTls(this.settings.ha, own.name) : null;
+    // Kea's TLS server side: its own certificate, and with require-client-certs a partner must present
+    // one signed by the trust anchor (refused in the TLS handshake otherwise).
+    const require = this.settings.ha.requireClientCerts;
+    const server =
+      tls === null
+        ? createServer(handler)
+        : createHttpsServer(
+            { ...tls, requestCert: require, rejectUnauthorized: require, minVersion: 'TLSv1.2' },
+            handler,
+          );
+    server.on('tlsClientError', (error: Error) =>
+      this.log.warn('Kea HA channel: TLS handshake refused', { error: error.message }),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(Number(url.port || 80), url.hostname, () => resolve());
+      server.listen(Number(url.port || (tls === null ? 80 : 443)), url.hostname, () => resolve());
     });
     this.server = server;
     this.log.info('Kea HA channel listening', { url: own.url, partners: this.settings.keaPartners });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { isSubjectToken } from '@haco/contracts';
 
-const onBehalfOf = z
-  .string({ error: "'onBehalfOf' must name a person" })
-  .refine((name) => name.trim().length > 0 && name.length <= 128, {
-    error: "'onBehalfOf' must name a person (1 to 128 characters)",
-  });
+const person = (field: string) =>
+  z
+    .string({ error: `'${field}' must name a person` })
+    .refine((name) => name.trim().length > 0 && name.length <= 128, {
+      error: `'${field}' must name a person (1 to 128 characters)`,
+    });
 
 /**
  * An operator command's body, whichever route it came by: the one validation of the REST route's body and
@@ -18,8 +19,8 @@ export const CommandBody = z.object({
     .string({ error: "'command' must be a non-empty string" })
     .min(1, { error: "'command' must be a non-empty string" }),
   arguments: z.record(z.string(), z.unknown(), { error: "'arguments' must be a JSON map" }).optional(),
-  who: onBehalfOf.optional(),
-  onBehalfOf: onBehalfOf.optional(),
+  who: person('who').optional(),
+  onBehalfOf: person('onBehalfOf').optional(),
   why: z.string({ error: "'why' must be a string" }).default(''),
   /** ha-continue only: the paused state the operator means to release. */
   guard: z.string({ error: "'guard' must name the paused state to release" }).nullable().optional(),
