@@ -58,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
     throw new Error(`--store must be sqlite or postgres\n${USAGE}`);
   const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, store };
   const rows: Row[] = [['measure', 'value', 'target', '']];
+  /** Events per burst, paced rate and rounds: the same for the ingest with and without TLS. */
+  const ingestOptions = (): [number, number, number] => [
+    option('--events', 300_000),
+    option('--paced-rate', 5_000),
+    option('--ingest-rounds', 3),
+  ];
   const step = (name: string) => process.stderr.write(`bench: ${name}\n`);
 
   if (only.has('replay')) {
@@ -83,12 +89,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (only.has('ingest')) {
     step('ingest');
-    const r = await benchIngest(
-      option('--events', 300_000),
-      option('--paced-rate', 5_000),
-      option('--ingest-rounds', 3),
-      store,
-    );
+    const r = await benchIngest(...ingestOptions(), store);
     results['ingest'] = r;
     rows.push(
       [
@@ -121,14 +122,7 @@ async function main(argv: string[]): Promise<number> {
     // The same ingest with nats-server requiring TLS (peers and coordinator over TLS), each round again
     // against raw inserts measured just before it: the cost of TLS as the drop in the ratio.
     step('ingest over TLS NATS');
-    const r = await benchIngest(
-      option('--events', 300_000),
-      option('--paced-rate', 5_000),
-      option('--ingest-rounds', 3),
-      store,
-      10,
-      true,
-    );
+    const r = await benchIngest(...ingestOptions(), store, 10, true);
     results['ingest-tls'] = r;
     const plain = results['ingest'] as { ratio: number } | undefined;
     rows.push([

@@ -8,29 +8,9 @@ import { COORDINATOR_INBOX_PREFIX, EVENTS_STREAM, peerInboxPrefix } from '@haco/
 import type { NatsSecurity } from '@haco/nats';
 import { ensureEventsStream, writeNatsSecurity } from '@haco/nats';
 import { NatsServer } from '../../tools/harness/nats-server';
+import { subscriptionEnd } from '../support/nats-subscription';
 
 jest.setTimeout(60_000);
-
-/** Whether a subscription ends in a permissions violation (or still runs after a while). */
-async function subscriptionEnd(nc: NatsConnection, subject: string): Promise<string> {
-  const subscription = nc.subscribe(subject);
-  let fallback: NodeJS.Timeout | undefined;
-  const ended = await Promise.race([
-    (async () => {
-      try {
-        for await (const _message of subscription) return 'message';
-        return 'closed';
-      } catch (error) {
-        return String(error);
-      }
-    })(),
-    new Promise<string>((resolve) => {
-      fallback = setTimeout(() => resolve('still subscribed'), 3_000);
-    }),
-  ]);
-  clearTimeout(fallback);
-  return ended;
-}
 
 /**
  * The permissions haco writes for a cluster (the main job's and compose's), on a real nats-server: each

@@ -11,6 +11,7 @@ import { freePort, OwnedProcess, runTsToExit, sleep, waitFor } from '../../tools
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
 import type { MainJob, Pids } from '../support/main-job';
 import { alive, bannerOf, pidsOf, startMainJob, stopped } from '../support/main-job';
+import { subscriptionEnd } from '../support/nats-subscription';
 
 jest.setTimeout(240_000);
 
@@ -148,19 +149,7 @@ describe('the main job, secure by default', () => {
       jetstream(server1).publish('haco.local.server2.events', JSON.stringify(forged), { timeout: 2_000 }),
     ).rejects.toThrow();
     for (const subject of ['haco.local.server2.cmd', 'haco.local.server2.partner', '_INBOX.>']) {
-      const subscription = server1.subscribe(subject);
-      const ended = await Promise.race([
-        (async () => {
-          try {
-            for await (const _message of subscription) return 'message';
-            return 'closed';
-          } catch (error) {
-            return String(error);
-          }
-        })(),
-        sleep(3_000).then(() => 'still subscribed'),
-      ]);
-      expect(ended).toMatch(/permissions violation/i);
+      expect(await subscriptionEnd(server1, subject)).toMatch(/permissions violation/i);
     }
     const letters = await get<{ deadLetters: { payload: string }[] }>('/dead-letters');
     expect(letters.deadLetters.some((letter) => letter.payload.includes('forged'))).toBe(false);

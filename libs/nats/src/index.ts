@@ -8,7 +8,7 @@ export { EventPublisher, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from './event-publi
 export { INGEST_BATCH_PATTERN, INGEST_CONSUMER, JetStreamIngestServer } from './jetstream-ingest.server';
 export type { IngestBatch, IngestServerOptions } from './jetstream-ingest.server';
 export { KeaAnswerDeserializer, KeaRequestSerializer } from './kea-wire';
-export { ALL_HACO_SUBJECTS, natsPermissions } from './permissions';
+export { natsPermissions } from './permissions';
 export type { NatsPermissions, NatsPrincipal } from './permissions';
 export { natsServerConfig, natsUser, writeNatsSecurity } from './nats-users';
 export type { NatsSecurity, NatsServerTls, NatsUser } from './nats-users';

@@ -5,7 +5,6 @@ import {
   eventSubject,
   partnerSubject,
   peerInboxPrefix,
-  SUBJECT_ROOT,
 } from '@haco/contracts';
 
 /** Who connects to NATS: each kind gets only the subjects its work needs. */
@@ -80,6 +79,3 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
     }
   }
 }
-
-/** The subjects of haco's own, for tests and docs: everything below `haco.`. */
-export const ALL_HACO_SUBJECTS = `${SUBJECT_ROOT}.>`;

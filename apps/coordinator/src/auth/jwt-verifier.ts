@@ -31,6 +31,7 @@ export class JwtVerifier {
         ...(this.settings.issuer === undefined ? {} : { issuer: this.settings.issuer }),
         ...(this.settings.audience === undefined ? {} : { audience: this.settings.audience }),
       };
+      // The same call twice: jose's overloads take a key-getting function or a key, not the union.
       const verified =
         typeof this.key === 'function'
           ? await jwtVerify(token, this.key, options)

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@haco/contracts';
+import type { DeadLetter } from '../store-types';
 import type { StoredTransition } from '../transitions';
 
 export type AppendResult =
@@ -11,15 +12,7 @@ export type AppendResult =
  * A refused message as the dead letters keep it. A conflict (another event already holds its place or its
  * id) also names the stream and the place it disputes; `source` is where it came from when known.
  */
-export interface DeadLetterRow {
-  readonly receivedAt: string;
-  readonly subject: string;
-  readonly reason: string;
-  readonly payload: string;
-  readonly stream?: string | null;
-  readonly disputedSeq?: number | null;
-  readonly source?: string | null;
-}
+export type DeadLetterRow = Omit<DeadLetter, 'id' | 'resolvedAt'>;
 
 /** One message for `ingest`: an envelope to append, or input refused before it got that far. */
 export type IngestItem = (
