@@ -82,13 +82,16 @@ export class CommandService implements OnModuleInit {
    * A read (status-get, ha-heartbeat) forwarded to the peer and answered as the peer answers: never
    * recorded, so that a monitoring system polling a peer leaves the audit trail clean.
    */
-  async read(input: z.input<typeof OperatorCommand>): Promise<CommandOutcome | CommandRefusal> {
+  async read(
+    input: z.input<typeof OperatorCommand>,
+    timeoutMs = PEER_TIMEOUT_MS,
+  ): Promise<CommandOutcome | CommandRefusal> {
     const parsed = OperatorCommand.safeParse(input);
     if (!parsed.success) return { error: parsed.error.issues[0].message };
     const { cluster, peer, command, arguments: args } = parsed.data;
     if (!isReadOnly(command)) return { error: `'${command}' is not a read` };
     const request = args === undefined ? { command } : { command, arguments: args };
-    return { commandId: null, response: await this.ask(cluster, peer, request) };
+    return { commandId: null, response: await this.ask(cluster, peer, request, timeoutMs) };
   }
 
   private async deliver(
@@ -147,15 +150,25 @@ export class CommandService implements OnModuleInit {
     return { commandId, response };
   }
 
-  private send(cluster: string, peer: string, wire: unknown): Promise<KeaResponse> {
+  private send(
+    cluster: string,
+    peer: string,
+    wire: unknown,
+    timeoutMs = PEER_TIMEOUT_MS,
+  ): Promise<KeaResponse> {
     const reply = this.peers.send<KeaResponse>(commandSubject(cluster, peer), wire);
-    return firstValueFrom(reply.pipe(timeout({ first: PEER_TIMEOUT_MS })));
+    return firstValueFrom(reply.pipe(timeout({ first: timeoutMs })));
   }
 
   /** A read's answer: the peer's, or Kea's error when it cannot be reached. */
-  private async ask(cluster: string, peer: string, request: CommandRequest): Promise<KeaResponse> {
+  private async ask(
+    cluster: string,
+    peer: string,
+    request: CommandRequest,
+    timeoutMs: number,
+  ): Promise<KeaResponse> {
     try {
-      return await this.send(cluster, peer, request);
+      return await this.send(cluster, peer, request, timeoutMs);
     } catch (error) {
       return { result: 1, text: unreachable(cluster, peer, error) };
     }

@@ -6,9 +6,13 @@ import type { Principal } from '../auth/roles';
 import { commandAccess } from './command-access';
 import type { KeaResponse } from '@haco/ha-core';
 import { CommandService } from './command.service';
+import type { FleetPeer } from '../store/fleet-view';
 import { FleetView } from '../store/fleet-view';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
 import { KeaAnswer, KeaAnswers, KeaRequest } from '../common/responses';
+
+/** A peer that does not answer the fleet's status-get this soon is shown as the log knows it. */
+const OVERVIEW_TIMEOUT_MS = 2_000;
 
 /** Routing keys haco adds to Kea's arguments: they name the peer and the operator, and are not forwarded. */
 const ROUTING_KEYS = ['cluster', 'peer', 'who', 'onBehalfOf', 'why', 'guard'];
@@ -70,27 +74,50 @@ export class KeaController {
     return wrap('error' in outcome ? { result: 1, text: outcome.error } : outcome.response);
   }
 
-  /** status-get for the whole coordinator: one HA section per peer, with haco's paused flag. */
+  /**
+   * status-get for the whole coordinator: per peer, Kea's whole HA section as the peer itself answers
+   * status-get (`remote` and its failover progress included), a read that records nothing, with haco's
+   * paused flag; a peer that does not answer gets the section the log knows, marked `unreachable`.
+   */
   private async overview(): Promise<KeaResponse> {
     const peers = await this.fleet.peers();
+    const sections = await Promise.all(peers.map((p) => this.sectionOf(p)));
+    return { result: 0, arguments: { 'high-availability': sections } };
+  }
+
+  private async sectionOf(p: FleetPeer): Promise<Record<string, unknown>> {
+    const marks = { paused: p.paused, ...(p.disputed === null ? {} : { disputed: p.disputed }) };
+    const answered = await this.commands.read(
+      { cluster: p.cluster, peer: p.peer, command: 'status-get' },
+      OVERVIEW_TIMEOUT_MS,
+    );
+    const section = 'error' in answered ? undefined : ownSection(answered.response);
+    if (section !== undefined) {
+      const servers = section['ha-servers'] as { local?: Record<string, unknown> } | undefined;
+      return {
+        cluster: p.cluster,
+        ...section,
+        'ha-servers': { ...servers, local: { ...servers?.local, ...marks } },
+      };
+    }
     return {
-      result: 0,
-      arguments: {
-        'high-availability': peers.map((p) => ({
-          cluster: p.cluster,
-          'ha-mode': p.mode,
-          'ha-servers': {
-            local: {
-              'server-name': p.peer,
-              role: p.role,
-              scopes: p.scopes,
-              state: p.state,
-              paused: p.paused,
-              ...(p.disputed === null ? {} : { disputed: p.disputed }),
-            },
-          },
-        })),
+      cluster: p.cluster,
+      'ha-mode': p.mode,
+      'ha-servers': {
+        local: { 'server-name': p.peer, role: p.role, scopes: p.scopes, state: p.state, ...marks },
       },
+      unreachable: true,
     };
   }
+}
+
+/** The peer's own HA section of its status-get answer, when it answered one. */
+function ownSection(response: KeaResponse): Record<string, unknown> | undefined {
+  if (response.result !== 0) return undefined;
+  const sections = (response.arguments as { 'high-availability'?: unknown } | undefined)?.[
+    'high-availability'
+  ];
+  return Array.isArray(sections) && typeof sections[0] === 'object' && sections[0] !== null
+    ? (sections[0] as Record<string, unknown>)
+    : undefined;
 }

@@ -1,21 +1,20 @@
 import type { OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENTS_STREAM } from '@haco/contracts';
 import type { EventStore } from '@haco/event-store';
 import type { FleetPeer } from '../store/fleet-view';
 import { FleetView } from '../store/fleet-view';
 import { HA_STATES } from '@haco/ha-core';
-import { INGEST_CONSUMER } from '@haco/nats';
-import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
+import { EVENT_STORE } from '../common/tokens';
 import { IngestStats } from '../ingest/ingest-stats';
 import { HacoMetrics } from './haco-metrics';
+import type { Backlog } from './jetstream-backlog';
+import { BACKLOG_STALE_MS, JetStreamBacklog } from './jetstream-backlog';
 
 const who = (p: FleetPeer) => ({ cluster: p.cluster, peer: p.peer });
-const secondsSince = (iso: string | null, now: number) =>
-  iso === null ? NaN : (now - Date.parse(iso)) / 1000;
+/** null when unknown: the series then has no sample rather than NaN. */
+const secondsSince = (iso: string | null, now: number): number | null =>
+  iso === null ? null : (now - Date.parse(iso)) / 1000;
 
 /**
  * The series read off the fleet at scrape time: the peers' views (kept folded by the projections), the
@@ -28,28 +27,30 @@ export class FleetMetrics implements OnModuleInit {
     @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
     @Inject(FleetView) private readonly fleet: FleetView,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JetStreamBacklog) private readonly backlog: JetStreamBacklog,
     @Inject(IngestStats) private readonly ingest: IngestStats,
   ) {}
 
   /** What one scrape reads of the fleet, read once for all its series (refresh, then collect). */
-  private snapshot: { peers: readonly FleetPeer[]; pending: number; at: number } = {
+  private snapshot: { peers: readonly FleetPeer[]; backlog: Backlog | null; at: number } = {
     peers: [],
-    pending: 0,
+    backlog: null,
     at: 0,
   };
 
-  /** Reads the peers' views and JetStream's backlog once, for every series of the scrape that follows. */
+  /**
+   * Reads the peers' views once, for every series of the scrape that follows, and the JetStream backlog
+   * as last measured in the background: a scrape never waits on NATS.
+   */
   async refresh(): Promise<void> {
-    const [peers, pending] = await Promise.all([this.fleet.peers(), this.pendingMessages()]);
-    this.snapshot = { peers, pending, at: Date.now() };
+    this.snapshot = { peers: await this.fleet.peers(), backlog: this.backlog.current, at: Date.now() };
   }
 
   onModuleInit(): void {
     const registers = [this.metrics.registry];
     const peers = () => this.snapshot.peers;
     const now = () => this.snapshot.at;
-    const peerGauge = (name: string, help: string, value: (p: FleetPeer, now: number) => number) =>
+    const peerGauge = (name: string, help: string, value: (p: FleetPeer, now: number) => number | null) =>
       new Gauge({
         name,
         help,
@@ -57,7 +58,10 @@ export class FleetMetrics implements OnModuleInit {
         registers,
         collect() {
           this.reset();
-          for (const p of peers()) this.set(who(p), value(p, now()));
+          for (const p of peers()) {
+            const sample = value(p, now());
+            if (sample !== null) this.set(who(p), sample);
+          }
         },
       });
     new Gauge({
@@ -111,13 +115,35 @@ export class FleetMetrics implements OnModuleInit {
   private storeAndIngest(): void {
     const registers = [this.metrics.registry];
     const { store, ingest } = this;
-    const pending = () => this.snapshot.pending;
+    const backlog = () => this.snapshot.backlog;
+    const now = () => this.snapshot.at;
     new Gauge({
       name: 'haco_ingest_pending_messages',
-      help: 'Events in JetStream not yet committed to the store.',
+      help: 'Messages in JetStream not yet committed to the store, as last measured (no sample before the first answer).',
       registers,
       collect() {
-        this.set(pending());
+        this.reset();
+        const last = backlog();
+        if (last !== null) this.set(last.pending);
+      },
+    });
+    new Gauge({
+      name: 'haco_ingest_pending_measured_timestamp_seconds',
+      help: 'When haco_ingest_pending_messages was measured (unix time).',
+      registers,
+      collect() {
+        this.reset();
+        const last = backlog();
+        if (last !== null) this.set(last.measuredAt / 1000);
+      },
+    });
+    new Gauge({
+      name: 'haco_ingest_pending_stale',
+      help: `1 when JetStream has not answered for the backlog in ${BACKLOG_STALE_MS / 1000} s (NATS unreachable or hung), else 0.`,
+      registers,
+      collect() {
+        const last = backlog();
+        this.set(last === null || now() - last.measuredAt > BACKLOG_STALE_MS ? 1 : 0);
       },
     });
     new Gauge({
@@ -126,7 +152,7 @@ export class FleetMetrics implements OnModuleInit {
       registers,
       collect() {
         const last = ingest.lastCommitAt;
-        this.set(pending() > 0 && last !== null ? (Date.now() - last) / 1000 : 0);
+        this.set((backlog()?.pending ?? 0) > 0 && last !== null ? (Date.now() - last) / 1000 : 0);
       },
     });
     new Counter({
@@ -147,14 +173,5 @@ export class FleetMetrics implements OnModuleInit {
         this.inc((await store.deadLetters(1))[0]?.id ?? 0);
       },
     });
-  }
-
-  private async pendingMessages(): Promise<number> {
-    try {
-      const info = await (await jetstreamManager(this.nc)).consumers.info(EVENTS_STREAM, INGEST_CONSUMER);
-      return info.num_pending + info.num_ack_pending;
-    } catch {
-      return NaN;
-    }
   }
 }

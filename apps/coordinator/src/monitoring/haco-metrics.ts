@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { version as PACKAGE_VERSION } from '../../../../package.json';
 
 /**
  * The coordinator's Prometheus registry: Node's process and runtime metrics, and the series that the
@@ -61,5 +62,12 @@ export class HacoMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Which build answers: a dashboard joins it to tell a fleet's versions apart.
+    new Gauge({
+      name: 'haco_build_info',
+      help: 'The running build: 1, labelled with its version and Node.',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: PACKAGE_VERSION, node: process.version }, 1);
   }
 }
