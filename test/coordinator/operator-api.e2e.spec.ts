@@ -52,6 +52,7 @@ describe('the operator and monitoring API against a running cluster', () => {
         expect.objectContaining({
           cluster: pair.cluster,
           'ha-mode': 'load-balancing',
+          // The peer's own section, remote included, with haco's paused flag.
           'ha-servers': {
             local: expect.objectContaining({
               'server-name': 'server1',
@@ -59,6 +60,7 @@ describe('the operator and monitoring API against a running cluster', () => {
               state: 'ready',
               paused: true,
             }),
+            remote: expect.objectContaining({ role: 'secondary', 'in-touch': expect.any(Boolean) }),
           },
         }),
       ]),

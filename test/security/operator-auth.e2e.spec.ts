@@ -20,6 +20,9 @@ interface Answer {
 }
 
 /**
+ * Longer than 250 lines because both ways in, their refusals and the two-person rule run against one
+ * cluster, each as its own test.
+ *
  * Named operators through both ways in: a tokens file (hashed, each with a role and an expiry, reloaded
  * when it changes) and OIDC/JWT bearer tokens verified against an issuer key the test made itself (no
  * network). The record's who is always the authenticated name, whatever the body says.
@@ -80,6 +83,8 @@ describe('named operators and roles', () => {
         HACO_JWT_AUDIENCE: AUDIENCE,
         HACO_JWT_NAME_CLAIM: 'preferred_username',
         HACO_JWT_ROLE_CLAIM: 'roles',
+        // server1 pauses in ready: releasing it takes two operators.
+        HACO_TWO_PERSON_STATES: 'ready',
       };
     });
   });
@@ -159,6 +164,40 @@ describe('named operators and roles', () => {
     }
     const viewer = await jwt({ preferred_username: 'vic', roles: 'viewer' });
     expect((await send({ command: 'ha-maintenance-cancel' }, viewer)).status).toBe(403);
+  });
+
+  it('a pause under the two-person rule is released only by a second operator, each step recorded with its name', async () => {
+    const alice = 'alice-token-0123456789';
+    const first = await send({ command: 'ha-continue', guard: 'ready', why: 'leases checked' }, alice);
+    expect(first.status).toBe(202);
+    expect(first.body.text).toMatch(
+      /^a pause in ready needs a second operator: the continue proposed by alice waits/,
+    );
+    const again = await send({ command: 'ha-continue', guard: 'ready', why: 'again' }, alice);
+    expect(again).toEqual({
+      status: 403,
+      body: { result: 1, text: 'alice proposed this continue: a second operator must approve it' },
+    });
+    expect((await cluster.pair.status('server1')).paused).toBe(true);
+    const dana = await jwt({ preferred_username: 'dana', roles: 'operator' });
+    const second = await send({ command: 'ha-continue', guard: 'ready', why: 'agreed' }, dana);
+    expect(second.body).toMatchObject({ result: 0, text: 'HA state machine continues.' });
+    await cluster.pair.waitForState('server1', 'load-balancing');
+    expect(await issuedBy(second.body.commandId as string)).toMatchObject({
+      who: 'dana',
+      proposedBy: 'alice',
+      why: 'agreed',
+    });
+    const approvals = (
+      await (await fetch(`${cluster.coordinator.url}/streams/_coordinator/approvals/export`)).text()
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
+    expect(approvals.map((e) => [e.type, e.data['who']])).toEqual([
+      ['ContinueProposed', 'alice'],
+      ['ContinueApproved', 'dana'],
+    ]);
   });
 
   it('reloads the tokens file when it changes: a token added works, one removed stops working', async () => {

@@ -23,7 +23,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
       },
       database: { type: 'sqlite', path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
       http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
-      auth: { token: null, tokenName: 'admin', protectReads: false },
+      auth: { token: null, tokenName: 'admin', protectReads: false, twoPersonStates: [] },
     });
   });
 

@@ -8,11 +8,16 @@ export const COORDINATOR_EVENT_TYPES = [
   'CommandCompleted',
   'CommandFailed',
   'DisputesResolved',
+  'ContinueProposed',
+  'ContinueApproved',
 ] as const;
 export type CoordinatorEventType = (typeof COORDINATOR_EVENT_TYPES)[number];
 
 /** The coordinator's stream of commands. */
 export const COMMANDS_STREAM = '_coordinator/commands';
+
+/** The coordinator's stream of two-person approvals: each proposal to continue, and who approved it. */
+export const APPROVALS_STREAM = '_coordinator/approvals';
 
 /** The coordinator's stream of store operations (disputes settled): who did what to the log's records. */
 export const STORE_OPERATIONS_STREAM = '_coordinator/store';
@@ -29,6 +34,8 @@ export interface CommandIssued {
   readonly via?: string;
   /** A person the caller says it acts for: recorded as said, not authenticated. */
   readonly onBehalfOf?: string | null;
+  /** Under the two-person rule: the operator who proposed the continue this one approved. */
+  readonly proposedBy?: string;
   readonly why: string;
   /** For ha-continue: the paused state the operator means to release. */
   readonly guard: string | null;
@@ -57,16 +64,39 @@ export interface DisputesResolved {
   readonly why: string;
 }
 
+/** A first operator asked to release a pause that needs two: recorded, not yet sent. */
+export interface ContinueProposed {
+  readonly proposalId: string;
+  readonly cluster: string;
+  readonly peer: string;
+  /** The paused state it would release. */
+  readonly state: string;
+  readonly who: string;
+  readonly why: string;
+}
+
+/** A second operator approved a proposal: the continue then goes to the peer as that operator's command. */
+export interface ContinueApproved {
+  readonly proposalId: string;
+  readonly who: string;
+  readonly why: string;
+}
+
 /** Every event the coordinator writes, as one union: its writer takes nothing else. */
 export type CoordinatorEvent =
   | ({ readonly type: 'CommandIssued' } & CommandIssued)
   | ({ readonly type: 'CommandRefused' } & CommandRefused)
   | ({ readonly type: 'CommandCompleted' } & CommandCompleted)
   | ({ readonly type: 'CommandFailed' } & CommandFailed)
-  | ({ readonly type: 'DisputesResolved' } & DisputesResolved);
+  | ({ readonly type: 'DisputesResolved' } & DisputesResolved)
+  | ({ readonly type: 'ContinueProposed' } & ContinueProposed)
+  | ({ readonly type: 'ContinueApproved' } & ContinueApproved);
 
 /** The events of the commands stream: a command and its outcome. */
-export type CommandEvent = Exclude<CoordinatorEvent, { readonly type: 'DisputesResolved' }>;
+export type CommandEvent = Exclude<
+  CoordinatorEvent,
+  { readonly type: 'DisputesResolved' | 'ContinueProposed' | 'ContinueApproved' }
+>;
 
 /** A Kea request may carry the coordinator's command id, so the peer's events link back to the command. */
 export const COMMAND_ID_FIELD = 'haco-command-id';

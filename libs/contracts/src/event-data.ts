@@ -52,6 +52,8 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   CommandCompleted: [string('commandId')],
   CommandFailed: [string('commandId'), string('error')],
   DisputesResolved: [string('stream'), string('who')],
+  ContinueProposed: [string('proposalId'), string('peer'), state('state'), string('who')],
+  ContinueApproved: [string('proposalId'), string('who')],
 };
 
 /** Why an event's data does not fit its type, or null when it does. */

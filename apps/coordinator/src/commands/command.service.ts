@@ -12,6 +12,7 @@ import { isGuardRefusal, isHaCommand, isReadOnly } from '@haco/ha-core';
 import type { Principal } from '../auth/roles';
 import type { z } from 'zod';
 import { OperatorCommand } from './dto/operator-command';
+import { TwoPersonRule } from './two-person-rule';
 import { HacoMetrics } from '../monitoring/haco-metrics';
 import { LogTail } from '../store/log-tail';
 import type { Logger } from '@haco/common';
@@ -23,10 +24,14 @@ export interface CommandOutcome {
   readonly response: KeaResponse;
 }
 
-/** A command refused before it was recorded: invalid, or for a peer the log has never heard of. */
+/**
+ * A command refused before it was recorded: invalid, for a peer the log has never heard of, or held by the
+ * two-person rule (`status`: 202 waiting for a second operator, 403 the proposer asked again).
+ */
 export interface CommandRefusal {
   readonly error: string;
   readonly unknownPeer?: boolean;
+  readonly status?: 202 | 403;
 }
 
 export interface CommandRecord {
@@ -51,6 +56,7 @@ export class CommandService implements OnModuleInit {
     @Inject(HacoMetrics) private readonly metrics: HacoMetrics,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(LogTail) private readonly tail: LogTail,
+    @Inject(TwoPersonRule) private readonly twoPersonRule: TwoPersonRule,
   ) {}
 
   /** haco_commands_total starts from what the log holds, once; from then on each outcome counts itself. */
@@ -109,6 +115,12 @@ export class CommandService implements OnModuleInit {
     if ((await this.store.readStream(stream, 1, 1)).length === 0) {
       return { error: `no peer ${stream} is known to the coordinator`, unknownPeer: true };
     }
+    let proposedBy: string | undefined;
+    if (command.command === 'ha-continue') {
+      const verdict = await this.twoPersonRule.verdict(command, caller, Date.now());
+      if (!verdict.proceed) return { error: verdict.text, status: verdict.status };
+      proposedBy = verdict.proposedBy;
+    }
     const request: CommandRequest =
       command.arguments === undefined
         ? { command: command.command }
@@ -125,6 +137,7 @@ export class CommandService implements OnModuleInit {
       role: caller.role,
       via: caller.via,
       onBehalfOf,
+      ...(proposedBy === undefined ? {} : { proposedBy }),
       why: command.why,
       guard,
     });

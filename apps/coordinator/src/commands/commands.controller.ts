@@ -44,7 +44,10 @@ export class CommandsController {
     const outcome =
       caller === null ? await this.commands.read(input) : await this.commands.issue(input, caller);
     if ('error' in outcome)
-      throw new HttpException({ result: 1, text: outcome.error }, outcome.unknownPeer ? 404 : 400);
+      throw new HttpException(
+        { result: 1, text: outcome.error },
+        outcome.status ?? (outcome.unknownPeer ? 404 : 400),
+      );
     return outcome.commandId === null
       ? outcome.response
       : { commandId: outcome.commandId, ...outcome.response };

@@ -97,7 +97,8 @@ export class KeaController {
       return {
         cluster: p.cluster,
         ...section,
-        'ha-servers': { ...servers, local: { ...servers?.local, ...marks } },
+        // Kea 2.2's local section does not name its server; the fleet's answer does, beside the cluster.
+        'ha-servers': { ...servers, local: { 'server-name': p.peer, ...servers?.local, ...marks } },
       };
     }
     return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HA_STATES } from '@haco/ha-core';
 
 /**
  * Who may call the API. Named API tokens come from `tokensFile` (stored hashed, each with a role and an
@@ -12,6 +13,8 @@ export interface AuthSettings {
   readonly tokensFile?: string;
   readonly jwt?: JwtSettings;
   readonly protectReads: boolean;
+  /** Paused states whose ha-continue needs a second operator's approval (a two-person rule). */
+  readonly twoPersonStates: readonly string[];
 }
 
 export interface JwtSettings {
@@ -48,5 +51,10 @@ export const AUTH_SCHEMA = z
     tokensFile: text('the path of a tokens file').optional(),
     jwt: JWT_SCHEMA.optional(),
     protectReads: z.boolean({ error: 'must be true or false' }).default(false),
+    twoPersonStates: z
+      .array(z.enum(HA_STATES, { error: (issue) => `names no HA state: ${JSON.stringify(issue.input)}` }), {
+        error: 'must be a list of HA states',
+      })
+      .default([]),
   })
   .strict();

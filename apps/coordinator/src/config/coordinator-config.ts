@@ -140,6 +140,7 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_API_TOKEN', 'auth', 'token', (v) => v],
   ['HACO_API_TOKEN_NAME', 'auth', 'tokenName', (v) => v],
   ['HACO_TOKENS_FILE', 'auth', 'tokensFile', (v) => v],
+  ['HACO_TWO_PERSON_STATES', 'auth', 'twoPersonStates', (v) => v.split(',').filter((s) => s.length > 0)],
   ['HACO_JWT_PUBLIC_KEY_FILE', 'auth', 'jwt.publicKeyFile', (v) => v],
   ['HACO_JWT_JWKS_FILE', 'auth', 'jwt.jwksFile', (v) => v],
   ['HACO_JWT_ISSUER', 'auth', 'jwt.issuer', (v) => v],

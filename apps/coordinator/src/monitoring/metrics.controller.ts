@@ -17,6 +17,18 @@ export class MetricsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
     await this.fleet.refresh();
-    return this.metrics.registry.metrics();
+    return withoutNaN(await this.metrics.registry.metrics());
   }
+}
+
+/**
+ * A sample that is not a number is no sample: prom-client's default event-loop metrics print `Nan` (not
+ * even Prometheus's `NaN`) when the loop has no delay samples yet, and a monitoring system must never read
+ * a value that is not one. Done on the text because prom-client offers no hook for its default metrics.
+ */
+function withoutNaN(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('#') || !/ nan$/i.test(line))
+    .join('\n');
 }
