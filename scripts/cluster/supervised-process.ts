@@ -59,7 +59,7 @@ export class SupervisedProcess {
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
-        this.log.write(`${line}\n`);
+        this.log.write(`${asJsonLine(this.spec.name, line)}\n`);
         this.onLine(this.spec.name, line);
       });
     }
@@ -96,4 +96,20 @@ export class SupervisedProcess {
     await exited;
     clearTimeout(killer);
   }
+}
+
+/**
+ * Every line of a log file is JSON, whoever wrote it: haco's processes write JSON lines already; another
+ * program's line (nats-server's own format, a crash's stack trace) is wrapped as one, with the time it came.
+ */
+function asJsonLine(process: string, line: string): string {
+  if (line.startsWith('{')) {
+    try {
+      JSON.parse(line);
+      return line;
+    } catch {
+      // Not whole JSON after all: wrapped below.
+    }
+  }
+  return JSON.stringify({ time: new Date().toISOString(), process, message: line });
 }

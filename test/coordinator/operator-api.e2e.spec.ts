@@ -161,7 +161,7 @@ describe('the operator and monitoring API against a running cluster', () => {
     });
   });
 
-  it('exposes Prometheus metrics: one-hot state, paused flag, ages, counters', async () => {
+  it('exposes Prometheus metrics: one-hot state, paused flag, timestamps, failover progress, counters', async () => {
     const { status, body, contentType } = await coordinator.text('/metrics');
     expect(status).toBe(200);
     expect(contentType).toContain('text/plain');
@@ -170,8 +170,15 @@ describe('the operator and monitoring API against a running cluster', () => {
     expect(body).toContain(`haco_peer_state{${peer},state="ready"} 1`);
     expect(body).toContain(`haco_peer_state{${peer},state="load-balancing"} 0`);
     expect(body).toContain(`haco_peer_paused{${peer}} 1`);
-    expect(body).toMatch(new RegExp(`haco_peer_state_seconds\\{${peer}\\} \\d`));
-    expect(body).toMatch(new RegExp(`haco_peer_heartbeat_age_seconds\\{${peer}\\} \\d`));
+    expect(body).toMatch(new RegExp(`haco_peer_state_since_timestamp_seconds\\{${peer}\\} \\d`));
+    expect(body).toMatch(new RegExp(`haco_peer_last_heartbeat_timestamp_seconds\\{${peer}\\} \\d`));
+    // The failover progress Stork shows, and the configured pauses (server1 pauses once in ready: used).
+    expect(body).toMatch(new RegExp(`haco_peer_partner_in_touch\\{${peer}\\} 1`));
+    expect(body).toMatch(new RegExp(`haco_peer_unacked_clients_left\\{${peer}\\} \\d`));
+    expect(body).toMatch(
+      new RegExp(`haco_peer_pause_configured\\{${peer},state="ready",pause="once"\\} [01]`),
+    );
+    expect(body).not.toMatch(/_age_seconds|\bnan\b/i);
     expect(body).toMatch(/haco_peer_transitions_total\{[^}]*peer="server1"\} [1-9]/);
     expect(body).toMatch(/^haco_ingest_lag_seconds \d/m);
     expect(body).toMatch(/^haco_dead_letters_total \d/m);

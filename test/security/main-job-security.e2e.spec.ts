@@ -392,6 +392,10 @@ describe('the main job, secure by default', () => {
     const logs = readdirSync(join(dataDir, 'logs'))
       .map((name) => readFileSync(join(dataDir, 'logs', name), 'utf8'))
       .join('\n');
+    // Every line of every log is JSON (nats-server's own lines wrapped by the main job).
+    const lines = logs.split('\n').filter((line) => line.length > 0);
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.filter((line) => !isJson(line)).slice(0, 3)).toEqual([]);
     const answers = await Promise.all(
       ['/peers', '/commands', '/openapi.json', '/dead-letters', '/metrics', '/health/fleet'].map(
         async (path) => (await fetch(`${api}${path}`)).text(),
@@ -440,4 +444,12 @@ function envelope(stream: string, seq: number, type: string, data: Record<string
     causationId: null,
     correlationId: null,
   };
+}
+
+function isJson(line: string): boolean {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
 }

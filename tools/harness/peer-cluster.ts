@@ -13,7 +13,7 @@ let pairCount = 0;
 const PEER_MAIN = join(PROJECT_ROOT, 'apps', 'peer', 'src', 'main.ts');
 
 export interface PairOptions {
-  readonly mode?: 'load-balancing' | 'hot-standby';
+  readonly mode?: 'load-balancing' | 'hot-standby' | 'passive-backup';
   readonly settings?: Record<string, unknown>;
   /** NATS URLs the peers connect to (a cluster); the one server's by default. */
   readonly natsServers?: readonly string[];
@@ -76,7 +76,7 @@ export class PeerPair {
       {
         name: 'server2',
         url: 'http://127.0.0.1:8002/',
-        role: mode === 'hot-standby' ? 'standby' : 'secondary',
+        role: mode === 'hot-standby' ? 'standby' : mode === 'passive-backup' ? 'backup' : 'secondary',
       },
     ].map((peer) => {
       const name = peer.name as 'server1' | 'server2';

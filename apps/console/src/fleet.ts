@@ -7,7 +7,8 @@ const ALARMING = new Set(['partner-down', 'terminated']);
 /** One peer in the fleet: its state in its colour, its pause, its heartbeat, and whether it is there at all. */
 function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) => void }) {
   const disputed = peer.disputed != null;
-  const alarm = ALARMING.has(peer.state) || peer.status !== 'up' || disputed;
+  // Unknown is the coordinator's own blindness (it just started, or lost NATS), not the peer's fault.
+  const alarm = ALARMING.has(peer.state) || (peer.status !== 'up' && peer.status !== 'unknown') || disputed;
   return html`<button
     class=${`peer ${alarm ? 'alarm' : ''}`}
     data-peer=${`${peer.cluster}/${peer.peer}`}

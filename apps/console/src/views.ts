@@ -12,7 +12,7 @@ export interface PeerView {
   scopes: string[];
   lastHeartbeatAt: string | null;
   stateSince: string | null;
-  status: 'up' | 'unreachable' | 'stopped';
+  status: 'up' | 'unreachable' | 'stopped' | 'unknown';
   statusSince: string | null;
   /** Set while another event claims a place in the peer's stream: its state is then not a fact. */
   disputed?: { count: number; firstSeq: number } | null;

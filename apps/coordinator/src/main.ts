@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  // Given again once created, as the peer does: every line of the log stays JSON.
+  app.useLogger(new NestJsonLogger(log));
   // Counted before the body parser: a body refused as too large or malformed never reaches a route.
   const refusals = app.get(RefusalsMiddleware);
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>

@@ -82,6 +82,9 @@ async function startPeer(config: PeerConfig, stream: EventsStreamOptions): Promi
       logger: new NestJsonLogger(log),
     },
   );
+  // Given again once created: the option alone left Nest's console logger in force by the time the
+  // microservice listened, and its ANSI-coloured "successfully started" line broke the JSON log.
+  app.useLogger(new NestJsonLogger(log));
   await app.listen();
   return app;
 }

@@ -34,6 +34,8 @@ import { randomIds } from './runtime/ids';
 import { MachineRunner } from './runtime/machine-runner';
 import { NatsStatusWatcher } from './runtime/nats-status';
 import { PeerLifecycle } from './runtime/peer-lifecycle';
+import { PresenceBeacon } from './runtime/presence-beacon';
+import { firstConnection } from './runtime/nats-first-connect';
 import {
   CLOCK,
   EVENTS_STREAM_OPTIONS,
@@ -94,7 +96,8 @@ export class PeerModule {
         {
           // The partner client's connection also carries the peer's events: one connection out per peer.
           provide: NATS_CONNECTION,
-          useFactory: (proxy: ClientProxy) => proxy.connect() as Promise<NatsConnection>,
+          useFactory: (proxy: ClientProxy) =>
+            firstConnection(proxy.connect() as Promise<NatsConnection>, settings.nats.servers, log),
           inject: [PARTNER_PROXY],
         },
         {
@@ -136,6 +139,7 @@ export class PeerModule {
         ControlChannel,
         NatsStatusWatcher,
         PeerLifecycle,
+        PresenceBeacon,
       ],
     };
   }

@@ -15,6 +15,28 @@ export function partnerSubject(cluster: string, peer: string): string {
   return `${SUBJECT_ROOT}.${cluster}.${peer}.partner`;
 }
 
+/**
+ * A peer's presence: a small signal it publishes every PRESENCE_INTERVAL_MS whatever its HA state or pause,
+ * on core NATS (never stored), so that a coordinator judges liveness on its own clock from when it last
+ * heard the peer, not from the peer's timestamps or its heartbeats to a partner.
+ */
+export function presenceSubject(cluster: string, peer: string): string {
+  return `${SUBJECT_ROOT}.${cluster}.${peer}.presence`;
+}
+
+/** Every peer's presence, every cluster: what a coordinator listens to. */
+export const ALL_PRESENCE_SUBJECTS = `${SUBJECT_ROOT}.*.*.presence`;
+
+/** How often a peer says it is there. */
+export const PRESENCE_INTERVAL_MS = 1_000;
+
+/** The cluster and peer named by a presence subject, or null when the subject is not one. */
+export function parsePresenceSubject(subject: string): { cluster: string; peer: string } | null {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== SUBJECT_ROOT || parts[3] !== 'presence') return null;
+  return { cluster: parts[1], peer: parts[2] };
+}
+
 /** Where a peer's replies arrive: only that peer may subscribe below it. */
 export function peerInboxPrefix(cluster: string, peer: string): string {
   return `_INBOX.${SUBJECT_ROOT}-peer.${cluster}.${peer}`;

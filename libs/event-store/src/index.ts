@@ -10,6 +10,7 @@ export * from './projections/peer-view.projection';
 export * from './projections/projections';
 export { MIGRATIONS } from './migrations';
 export * from './projections/peer-liveness';
+export * from './projections/failover-progress';
 export * from './command-log';
 export * from './pg-commit-listener';
 export type { StoreWriter } from './write/store-writer';

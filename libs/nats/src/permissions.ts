@@ -1,10 +1,12 @@
 import {
+  ALL_PRESENCE_SUBJECTS,
   COORDINATOR_INBOX_PREFIX,
   commandSubject,
   EVENTS_STREAM,
   eventSubject,
   partnerSubject,
   peerInboxPrefix,
+  presenceSubject,
 } from '@haco/contracts';
 
 /** Who connects to NATS: each kind gets only the subjects its work needs. */
@@ -41,6 +43,7 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
         publish: {
           allow: [
             eventSubject(cluster, peer),
+            presenceSubject(cluster, peer),
             ...partners.map((partner) => partnerSubject(cluster, partner)),
             // Read-only: lets a peer see whether the events stream is there (it may not create it).
             '$JS.API.INFO',
@@ -71,7 +74,7 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
             `$JS.FC.${EVENTS_STREAM}.>`,
           ],
         },
-        subscribe: { allow: [`${COORDINATOR_INBOX_PREFIX}.>`] },
+        subscribe: { allow: [`${COORDINATOR_INBOX_PREFIX}.>`, ALL_PRESENCE_SUBJECTS] },
       };
     default: {
       const unknown: never = principal;

@@ -41,11 +41,27 @@ export const PeerViewSchema = z
     stateSince: z.string().nullable(),
     lastSeq: z.int(),
     transitions: z.int(),
-    status: z.enum(['up', 'unreachable', 'stopped']),
+    /** On the coordinator's clock, from the peer's presence; unknown while the coordinator cannot tell. */
+    status: z.enum(['up', 'unreachable', 'stopped', 'unknown']),
     /** Set when another event claims a place in this peer's stream: its state is then not a fact. */
     disputed: z.object({ count: z.int(), firstSeq: z.int() }).nullable().optional(),
     statusSince: z.string().nullable(),
     startedAt: z.string().nullable(),
+    restarts: z.object({ clean: z.int(), crash: z.int() }),
+    /** Kea's status-get `remote` section, as folded from the log (null where Kea reports none). */
+    failover: z
+      .object({
+        inTouch: z.boolean(),
+        communicationInterrupted: z.boolean(),
+        ageSeconds: z.number(),
+        connectingClients: z.int(),
+        unackedClients: z.int(),
+        unackedClientsLeft: z.int(),
+        analyzedPackets: z.int(),
+      })
+      .nullable(),
+    lastHeartbeatSucceededAt: z.string().nullable(),
+    pauses: z.array(z.object({ state: z.string(), pause: z.string(), ahead: z.boolean() })),
     // A nullable enum reads ambiguously in OpenAPI 3.0 (null must be listed): a described string instead.
     restart: z.string().nullable().describe('after-clean-stop, after-crash, or null for a first start'),
   })
@@ -117,6 +133,9 @@ export const FleetResponse = z.object({
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),
   disputed: z.array(z.object({ cluster: z.string(), peer: z.string(), count: z.int(), firstSeq: z.int() })),
+  unknown: z.array(
+    z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
+  ),
 });
 export const ReadyResponse = z
   .object({

@@ -8,13 +8,11 @@ import { HA_STATES } from '@haco/ha-core';
 import { EVENT_STORE } from '../common/tokens';
 import { IngestStats } from '../ingest/ingest-stats';
 import { HacoMetrics } from './haco-metrics';
+import { PEER_GAUGES } from './peer-gauges';
 import type { Backlog } from './jetstream-backlog';
 import { BACKLOG_STALE_MS, JetStreamBacklog } from './jetstream-backlog';
 
 const who = (p: FleetPeer) => ({ cluster: p.cluster, peer: p.peer });
-/** null when unknown: the series then has no sample rather than NaN. */
-const secondsSince = (iso: string | null, now: number): number | null =>
-  iso === null ? null : (now - Date.parse(iso)) / 1000;
 
 /**
  * The series read off the fleet at scrape time: the peers' views (kept folded by the projections), the
@@ -49,21 +47,21 @@ export class FleetMetrics implements OnModuleInit {
   onModuleInit(): void {
     const registers = [this.metrics.registry];
     const peers = () => this.snapshot.peers;
-    const now = () => this.snapshot.at;
-    const peerGauge = (name: string, help: string, value: (p: FleetPeer, now: number) => number | null) =>
+    for (const gauge of PEER_GAUGES) {
       new Gauge({
-        name,
-        help,
+        name: gauge.name,
+        help: gauge.help,
         labelNames: ['cluster', 'peer'],
         registers,
         collect() {
           this.reset();
           for (const p of peers()) {
-            const sample = value(p, now());
+            const sample = gauge.value(p);
             if (sample !== null) this.set(who(p), sample);
           }
         },
       });
+    }
     new Gauge({
       name: 'haco_peer_state',
       help: 'HA state of each peer: 1 for the state it is in, 0 for the others (no series while its stream is disputed).',
@@ -78,22 +76,31 @@ export class FleetMetrics implements OnModuleInit {
         }
       },
     });
-    peerGauge(
-      'haco_peer_disputed',
-      'Whether another event claims a place in the peer\u2019s stream (a forgery or a second instance): 1 until settled.',
-      (p) => (p.disputed === null ? 0 : 1),
-    );
-    peerGauge(
-      'haco_peer_up',
-      'Whether the peer is up: 0 once its heartbeats stopped for longer than max-response-delay, or it stopped.',
-      (p) => (p.status === 'up' ? 1 : 0),
-    );
-    peerGauge('haco_peer_paused', 'Whether the peer\u2019s state machine is paused.', (p) =>
-      p.paused ? 1 : 0,
-    );
-    peerGauge('haco_peer_state_seconds', 'Seconds the peer has been in its current state.', (p, now) =>
-      secondsSince(p.stateSince, now),
-    );
+    new Gauge({
+      name: 'haco_peer_pause_configured',
+      help: 'Each pause configured for the peer (state, always or once): 1 while still to come, 0 once a once-pause was used.',
+      labelNames: ['cluster', 'peer', 'state', 'pause'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of peers())
+          for (const pause of p.pauses)
+            this.set({ ...who(p), state: pause.state, pause: pause.pause }, pause.ahead ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'haco_peer_restarts_total',
+      help: 'Restarts of the peer over its whole log: after a clean stop (kind="clean") or a crash (kind="crash").',
+      labelNames: ['cluster', 'peer', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of peers()) {
+          this.inc({ ...who(p), kind: 'clean' }, p.restarts.clean);
+          this.inc({ ...who(p), kind: 'crash' }, p.restarts.crash);
+        }
+      },
+    });
     new Counter({
       name: 'haco_peer_transitions_total',
       help: 'State transitions of the peer.',
@@ -104,11 +111,6 @@ export class FleetMetrics implements OnModuleInit {
         for (const p of peers()) this.inc(who(p), p.transitions);
       },
     });
-    peerGauge(
-      'haco_peer_heartbeat_age_seconds',
-      'Seconds since the peer last recorded a heartbeat outcome.',
-      (p, now) => secondsSince(p.lastHeartbeatAt, now),
-    );
     this.storeAndIngest();
   }
 

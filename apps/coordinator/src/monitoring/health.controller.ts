@@ -63,6 +63,8 @@ export class HealthController {
         .map((p) => ({ cluster: p.cluster, peer: p.peer, state: p.state, since: p.statusSince }));
     const unreachable = listed('unreachable');
     const stopped = listed('stopped');
+    // Not judged yet (this coordinator just started, or lost NATS): listed, and not called degraded.
+    const unknown = listed('unknown');
     const disputed = peers.flatMap((p) =>
       p.disputed === null ? [] : [{ cluster: p.cluster, peer: p.peer, ...p.disputed }],
     );
@@ -72,6 +74,7 @@ export class HealthController {
       unreachable,
       stopped,
       disputed,
+      unknown,
     };
   }
 

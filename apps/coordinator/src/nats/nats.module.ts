@@ -8,6 +8,7 @@ import { natsConnectionOptions } from '@haco/nats';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
 import { NATS_CONNECTION, PEER_COMMANDS, SETTINGS } from '../common/tokens';
+import { PresenceTracker } from './presence-tracker';
 
 /**
  * The coordinator's NATS: a ClientProxy that sends Kea commands to peers in Kea's plain JSON, and its
@@ -41,8 +42,9 @@ export class NatsModule {
           useFactory: (proxy: ClientProxy) => proxy.connect() as Promise<NatsConnection>,
           inject: [PEER_COMMANDS],
         },
+        PresenceTracker,
       ],
-      exports: [ClientsModule, NATS_CONNECTION],
+      exports: [ClientsModule, NATS_CONNECTION, PresenceTracker],
     };
   }
 }

@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore, PeerView, Projections } from '@haco/event-store';
 import { streamId } from '@haco/contracts';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
+import { PresenceTracker } from '../nats/presence-tracker';
+import type { LiveStatus } from './peer-liveness-judge';
+import { judgeLiveness } from './peer-liveness-judge';
 
 /** A stream whose places are claimed twice: its state is not a fact until an admin settles it. */
 export interface DisputeMark {
@@ -9,7 +12,10 @@ export interface DisputeMark {
   readonly firstSeq: number;
 }
 
-export type FleetPeer = PeerView & { readonly disputed: DisputeMark | null };
+export type FleetPeer = Omit<PeerView, 'status'> & {
+  readonly status: LiveStatus;
+  readonly disputed: DisputeMark | null;
+};
 
 /**
  * The peers as everything that shows them reads them (the API, health, metrics, Kea's status-get): the
@@ -20,19 +26,33 @@ export class FleetView {
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PresenceTracker) private readonly presence: PresenceTracker,
   ) {}
 
   async peers(): Promise<FleetPeer[]> {
     const [views, disputed] = await Promise.all([this.projections.peers(), this.store.disputedStreams()]);
-    return views.map((view) => ({
-      ...view,
-      disputed: disputed.get(streamId(view.cluster, view.peer)) ?? null,
-    }));
+    const now = Date.now();
+    return views.map((view) => {
+      const stream = streamId(view.cluster, view.peer);
+      return { ...view, ...this.liveness(view, stream, now), disputed: disputed.get(stream) ?? null };
+    });
   }
 
+  /** A peer now, or (`at`) as its log tells it at a past time (its liveness then judged from its log). */
   async peer(stream: string, at?: string): Promise<FleetPeer | null> {
     const view = await this.projections.peer(stream, at);
     if (view === null) return null;
-    return { ...view, disputed: (await this.store.disputedStreams()).get(stream) ?? null };
+    const live = at === undefined ? this.liveness(view, stream, Date.now()) : {};
+    return { ...view, ...live, disputed: (await this.store.disputedStreams()).get(stream) ?? null };
+  }
+
+  private liveness(view: PeerView, stream: string, nowMs: number) {
+    return judgeLiveness({
+      view,
+      heard: this.presence.lastHeard(stream),
+      judging: this.presence.judging(nowMs),
+      listeningSince: this.presence.since,
+      nowMs,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { HaEvent, HaMachineState, RestartKind } from '@haco/ha-core';
+import type { HaEvent, HaMachineState, HaState, RestartKind } from '@haco/ha-core';
 import { assertNever, evolve } from '@haco/ha-core';
 import type { EventEnvelope } from '@haco/contracts';
 import { COMMANDS_STREAM } from '@haco/contracts';
@@ -8,6 +8,8 @@ import type { TransitionRecord } from '../transitions';
 import { splitStream, transitionRow } from '../transitions';
 import type { PeerStatus } from './peer-liveness';
 import { livenessAt } from './peer-liveness';
+import type { FailoverProgress } from './failover-progress';
+import { failoverOf } from './failover-progress';
 
 export interface PeerView {
   readonly cluster: string;
@@ -32,13 +34,24 @@ export interface PeerView {
   /** When its current (or last) run started, and whether that was a restart after a clean stop or a crash. */
   readonly startedAt: string | null;
   readonly restart: RestartKind | null;
+  /** Its restarts over the whole stream: after a clean stop, and after a crash (a kill, a failure). */
+  readonly restarts: { readonly clean: number; readonly crash: number };
+  /**
+   * The failover progress Kea's status-get reports as `remote` (and Stork shows), as folded from the log;
+   * null where Kea reports none (passive-backup, a backup server).
+   */
+  readonly failover: FailoverProgress | null;
+  /** When a heartbeat to the partner last succeeded. */
+  readonly lastHeartbeatSucceededAt: string | null;
+  /** Each configured pause, and whether it is still to come (always, or once and not yet used). */
+  readonly pauses: readonly { readonly state: string; readonly pause: string; readonly ahead: boolean }[];
 }
 
 /** A history row as the API lists it: with the operator behind it, when a command caused it. */
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 1;
+const FOLD_VERSION = 3;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -57,6 +70,8 @@ export class PeerFold {
   private restart: RestartKind | null = null;
   private stoppedAt: string | null = null;
   private transitions = 0;
+  private restarts = { clean: 0, crash: 0 };
+  private lastHeartbeatSucceededAt: string | null = null;
   lastSeq = 0;
 
   constructor(private readonly stream: string) {}
@@ -74,6 +89,8 @@ export class PeerFold {
       restart: this.restart,
       stoppedAt: this.stoppedAt,
       transitions: this.transitions,
+      restarts: this.restarts,
+      lastHeartbeatSucceededAt: this.lastHeartbeatSucceededAt,
       lastSeq: this.lastSeq,
     });
   }
@@ -111,6 +128,10 @@ export class PeerFold {
         this.enteredAt = at;
         this.startedAt = at;
         this.restart = event.restart ?? null;
+        if (event.restart === 'after-clean-stop')
+          this.restarts = { ...this.restarts, clean: this.restarts.clean + 1 };
+        if (event.restart === 'after-crash')
+          this.restarts = { ...this.restarts, crash: this.restarts.crash + 1 };
         this.stoppedAt = null;
         this.pausedSince = null;
         return;
@@ -125,6 +146,9 @@ export class PeerFold {
         this.pausedSince = null;
         return;
       case 'HeartbeatSucceeded':
+        this.lastHeartbeatAt = at;
+        this.lastHeartbeatSucceededAt = at;
+        return;
       case 'HeartbeatFailed':
         this.lastHeartbeatAt = at;
         return;
@@ -185,6 +209,15 @@ export class PeerFold {
       ...livenessAt(machine, trace, nowMs),
       startedAt: this.startedAt,
       restart: this.restart,
+      restarts: this.restarts,
+      failover: failoverOf(machine),
+      lastHeartbeatSucceededAt: this.lastHeartbeatSucceededAt,
+      pauses: Object.entries(machine.config.pausing).map(([state, pause]) => ({
+        state,
+        pause: String(pause),
+        ahead:
+          pause === 'always' || (pause === 'once' && !machine.pauseOnceConsumed.includes(state as HaState)),
+      })),
     };
   }
 }
