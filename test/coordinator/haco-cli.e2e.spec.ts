@@ -38,6 +38,12 @@ describe('the haco CLI against a running cluster', () => {
       /^PEER\s+STATE\s+PAUSED\s+IN STATE\s+PARTNER\s+SCOPES\s+HEARTBEAT$/,
     );
     expect(result.stdout).toMatch(new RegExp(`${pair.cluster}/server1\\s+ready\\s+yes, \\d+s ago`));
+    // Kea's pausing holds the partner too: server2 says whose pause it waits on.
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `${pair.cluster}/server2\\s+(waiting|syncing|ready)\\s+no; waits on server1 \\(paused in ready\\)`,
+      ),
+    );
   });
 
   it('continue without the token is refused with exit 1, and with it continues the peer', async () => {

@@ -94,10 +94,10 @@ describe('the operator and monitoring API against a running cluster', () => {
   });
 
   it('streams the log live (SSE) and resumes after the last event id', async () => {
-    const read = async (headers: Record<string, string>, count: number) => {
+    const readFrom = async (after: string | null, count: number, headers: Record<string, string> = {}) => {
       let contentType: string | null = null;
       const events = await readLiveEvents(
-        `${coordinator.url}/events/live?stream=${pair.cluster}/server1`,
+        `${coordinator.url}/events/live?stream=${pair.cluster}/server1${after === null ? '' : `&after=${after}`}`,
         count,
         {
           headers,
@@ -107,11 +107,15 @@ describe('the operator and monitoring API against a running cluster', () => {
       expect(contentType).toContain('text/event-stream');
       return events.map((e) => ({ id: e.id, type: e.type, seq: e.stored.seq }));
     };
-    const first = await read({}, 3);
+    // From the start of the log when asked (after=0); from the head when not.
+    const first = await readFrom('0', 3);
     expect(first.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(first[0].type).toBe('ServiceStarted');
-    const resumed = await read({ 'last-event-id': String(first[1].id) }, 1);
+    const resumed = await readFrom(null, 1, { 'last-event-id': String(first[1].id) });
     expect(resumed).toEqual([first[2]]);
+    // With no position it starts at the head: the next event is one committed after it opened.
+    const head = await readFrom(null, 1);
+    expect(head[0].seq).toBeGreaterThan(3);
   });
 
   it('filters and pages the history, exports a stream, and verifies replay over REST', async () => {
@@ -179,6 +183,8 @@ describe('the operator and monitoring API against a running cluster', () => {
       new RegExp(`haco_peer_pause_configured\\{${peer},state="ready",pause="once"\\} [01]`),
     );
     expect(body).not.toMatch(/_age_seconds|\bnan\b/i);
+    // server2 is held by server1's pause (Kea's pausing holds the partner too).
+    expect(body).toContain(`haco_peer_waiting_on_partner_pause{cluster="${pair.cluster}",peer="server2"} 1`);
     expect(body).toMatch(/haco_peer_transitions_total\{[^}]*peer="server1"\} [1-9]/);
     expect(body).toMatch(/^haco_ingest_lag_seconds \d/m);
     expect(body).toMatch(/^haco_dead_letters_total \d/m);

@@ -35,6 +35,12 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
         >PAUSED in ${peer.state} · ${peer.pause ?? ''} · ${ago(peer.pausedSince)}</span
       >`
     }
+    ${
+      peer.waitingOn != null &&
+      html`<span class="badge waits" title="Kea's pausing holds the partner too"
+        >WAITS on ${peer.waitingOn.peer} (paused in ${peer.waitingOn.pausedIn})</span
+      >`
+    }
     ${peer.status !== 'up' && html`<span class="badge down">${peer.status.toUpperCase()} · ${ago(peer.statusSince)}</span>`}
     <span class="heartbeat">heartbeat ${ago(peer.lastHeartbeatAt)}</span>
   </button>`;

@@ -35,14 +35,19 @@ function App() {
         void load();
       }, 200);
     });
-    const ages = setInterval(() => setRefreshed((n) => n + 1), 5_000);
+    // Liveness moves with no event (a peer falls silent): the views are read again every few seconds too.
+    const ages = setInterval(() => void load(), 5_000);
     return () => {
       stop();
       clearInterval(ages);
     };
   }, []);
   const peer = peers.find((p) => `${p.cluster}/${p.peer}` === open);
-  const partner = peer && peers.find((p) => p.cluster === peer.cluster && p.peer !== peer.peer);
+  // The partner lane is the peer's configured failover partner, not any other peer of its cluster.
+  const partner =
+    peer?.partner.name == null
+      ? undefined
+      : peers.find((p) => p.cluster === peer.cluster && p.peer === peer.partner.name);
   return html`<header>
       <h1>haco</h1>
       <label class="token"

@@ -8,7 +8,7 @@ export interface PeerView {
   paused: boolean;
   pausedSince: string | null;
   pause: 'once' | 'always' | null;
-  partner: { state: string; scopes: string[] };
+  partner: { name?: string | null; state: string; scopes: string[] };
   scopes: string[];
   lastHeartbeatAt: string | null;
   stateSince: string | null;
@@ -16,6 +16,8 @@ export interface PeerView {
   statusSince: string | null;
   /** Set while another event claims a place in the peer's stream: its state is then not a fact. */
   disputed?: { count: number; firstSeq: number } | null;
+  /** Running, but held by its partner's pause (Kea's pausing holds the partner too). */
+  waitingOn?: { peer: string; pausedIn: string } | null;
 }
 
 export interface HistoryRow {

@@ -22,7 +22,7 @@ describe('coordinator settings, validated as a whole at boot', () => {
         maxSeqAhead: 100_000,
       },
       database: { type: 'sqlite', path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
-      http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000 },
+      http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000, sseStallMs: 30_000 },
       auth: { token: null, tokenName: 'admin', protectReads: false, twoPersonStates: [] },
     });
   });

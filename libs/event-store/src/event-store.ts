@@ -435,6 +435,12 @@ export class EventStore {
   }
 
   /** Every stream holds exactly its seqs 1..last_seq, so the heads add up to the log without scanning it. */
+  /** The last position of the log (0 when it is empty): where a live reader from "now" starts. */
+  async headPosition(): Promise<number> {
+    const rows = await this.query<{ n: number | string | null }[]>('SELECT MAX(position) AS n FROM events');
+    return Number(rows[0].n ?? 0);
+  }
+
   async countEvents(): Promise<number> {
     const rows = (await this.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
       n: number | null;

@@ -26,7 +26,11 @@ function render(peers: readonly PeerView[], json: boolean): string {
         : p.status === 'up'
           ? p.state
           : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
-      p.paused ? `yes, ${ago(p.pausedSince, now)}` : 'no',
+      p.paused
+        ? `yes, ${ago(p.pausedSince, now)}`
+        : p.waitingOn
+          ? `no; waits on ${p.waitingOn.peer} (paused in ${p.waitingOn.pausedIn})`
+          : 'no',
       ago(p.stateSince, now).replace(' ago', ''),
       p.partner.state,
       p.scopes.join(',') || '-',

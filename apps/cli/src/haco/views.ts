@@ -8,6 +8,8 @@ export type { HistoryRecord as Transition } from '@haco/event-store';
 /** A peer as /peers answers it: the folded view, marked while another event claims a place in its stream. */
 export type PeerView = FoldedPeerView & {
   readonly disputed?: { readonly count: number; readonly firstSeq: number } | null;
+  /** Running, but held by its partner's pause. */
+  readonly waitingOn?: { readonly peer: string; readonly pausedIn: string } | null;
 };
 
 export function write(text: string): void {

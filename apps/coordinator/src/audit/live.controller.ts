@@ -2,17 +2,22 @@ import { Controller, Get, Headers, HttpException, Inject, Query, Res } from '@ne
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { EventStore } from '@haco/event-store';
-import { EVENT_STORE, SETTINGS } from '../common/tokens';
+import type { Logger } from '@haco/common';
+import { EVENT_STORE, LOGGER, SETTINGS } from '../common/tokens';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { LogTail } from '../store/log-tail';
 
 const PAGE = 500;
 
 /**
- * Server-Sent Events of the log as it grows, pushed as the ingest commits (no polling). Each event's SSE
- * id is its log position, so a client resumes with `Last-Event-ID` (or `?after=POSITION`) and misses
- * nothing; `?stream=CLUSTER/PEER` narrows it to a peer. Written by hand on the response rather than with
- * Nest's @Sse, which cannot send the comment lines a quiet stream needs.
+ * Server-Sent Events of the log as it grows, pushed as the ingest commits (no polling). It starts at the
+ * head: what is committed from now on; a client asks for older with `Last-Event-ID` or `?after=POSITION`
+ * (`after=0`: the whole log) and, resuming by id, misses nothing; `?stream=CLUSTER/PEER` narrows it to a
+ * peer. It respects backpressure: it reads no more of the log while the client has not taken what was
+ * written, so a slow client holds at most a page in the coordinator's memory, and one that takes nothing
+ * for `sseStallMs` is disconnected, with a log line (it resumes by id). Written by hand on the response
+ * rather than with Nest's @Sse, which cannot send the comment lines a quiet stream needs and ignores
+ * backpressure.
  */
 @Controller()
 export class LiveController {
@@ -20,18 +25,20 @@ export class LiveController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LogTail) private readonly tail: LogTail,
     @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'Server-Sent Events: each stored event, its id the log position' })
   @Get('events/live')
-  live(
+  async live(
     @Res() response: Response,
     @Headers('last-event-id') lastEventId?: string,
     @Query('after') after?: string,
     @Query('stream') stream?: string,
-  ): void {
-    const start = Number(lastEventId ?? after ?? 0);
+  ): Promise<void> {
+    const asked = lastEventId ?? after;
+    const start = asked === undefined ? await this.store.headPosition() : Number(asked);
     if (!Number.isInteger(start) || start < 0) {
       throw new HttpException({ error: "'after' must be a log position" }, 400);
     }
@@ -55,12 +62,15 @@ export class LiveController {
           again = false;
           for (;;) {
             const events = await this.store.readAfter(position, PAGE, stream);
+            let full = false;
             for (const event of events) {
               position = event.position;
-              response.write(
+              full = !response.write(
                 `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
               );
             }
+            // The client has not taken what was written: no more is read until it has, or it is let go.
+            if (full && !(await this.drained(response, position))) return;
             if (events.length < PAGE) break;
           }
         } while (again);
@@ -81,5 +91,36 @@ export class LiveController {
       clearInterval(keepAlive);
     });
     void readNew();
+  }
+
+  /** Whether the client took what was written within sseStallMs; if not, it is disconnected and logged. */
+  private drained(response: Response, position: number): Promise<boolean> {
+    const stallMs = this.settings.http.sseStallMs;
+    return new Promise((resolve) => {
+      const gone = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        response.off('drain', taken);
+        response.off('close', gone);
+        this.log.warn(
+          'live reader disconnected: it took nothing for too long (it resumes by Last-Event-ID)',
+          {
+            stallMs,
+            lastEventId: position,
+          },
+        );
+        response.destroy();
+        resolve(false);
+      }, stallMs);
+      const taken = () => {
+        clearTimeout(timer);
+        response.off('close', gone);
+        resolve(true);
+      };
+      response.once('drain', taken);
+      response.once('close', gone);
+    });
   }
 }

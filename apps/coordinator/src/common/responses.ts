@@ -35,7 +35,9 @@ export const PeerViewSchema = z
     paused: z.boolean(),
     pausedSince: z.string().nullable(),
     pause: z.string().nullable().describe('once or always, while paused'),
-    partner: z.object({ state: z.string(), scopes: z.array(z.string()) }),
+    partner: z.object({ name: z.string().nullable(), state: z.string(), scopes: z.array(z.string()) }),
+    /** Running, but held by its partner's pause (Kea's pausing holds the partner too). */
+    waitingOn: z.object({ peer: z.string(), pausedIn: z.string() }).nullable().optional(),
     scopes: z.array(z.string()),
     lastHeartbeatAt: z.string().nullable(),
     stateSince: z.string().nullable(),

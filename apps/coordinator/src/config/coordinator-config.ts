@@ -24,6 +24,7 @@ export interface CoordinatorSettings {
     readonly host: string;
     readonly port: number;
     readonly sseKeepAliveMs: number;
+    readonly sseStallMs: number;
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
   };
   readonly auth: AuthSettings;
@@ -93,6 +94,12 @@ const SETTINGS_SCHEMA = z
           .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
           .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
           .default(15_000),
+        /** How long a live (SSE) reader may take nothing before it is disconnected. */
+        sseStallMs: z
+          .int({ error: 'must be a number of milliseconds from 100 to 600000' })
+          .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
+          .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
+          .default(30_000),
         /** HTTPS instead of HTTP: the server's certificate (chain) and its key (0600). */
         tls: z
           .object({
@@ -135,6 +142,7 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_HTTP_HOST', 'http', 'host', (v) => v],
   ['HACO_HTTP_PORT', 'http', 'port', (v) => number(v)],
   ['HACO_SSE_KEEPALIVE_MS', 'http', 'sseKeepAliveMs', (v) => number(v)],
+  ['HACO_SSE_STALL_MS', 'http', 'sseStallMs', (v) => number(v)],
   ['HACO_HTTPS_CERT', 'http', 'tls.certFile', (v) => v],
   ['HACO_HTTPS_KEY', 'http', 'tls.keyFile', (v) => v],
   ['HACO_API_TOKEN', 'auth', 'token', (v) => v],

@@ -27,6 +27,11 @@ export const PEER_GAUGES: readonly PeerGauge[] = [
     value: (p) => flag(p.paused),
   },
   {
+    name: 'haco_peer_waiting_on_partner_pause',
+    help: 'Whether the peer, running, is held in waiting, syncing or ready by its partner\u2019s pause.',
+    value: (p) => flag(p.waitingOn !== null),
+  },
+  {
     name: 'haco_peer_disputed',
     help: 'Whether another event claims a place in the peer\u2019s stream (a forgery or a second instance): 1 until settled.',
     value: (p) => flag(p.disputed !== null),

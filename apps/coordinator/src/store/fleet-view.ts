@@ -15,7 +15,16 @@ export interface DisputeMark {
 export type FleetPeer = Omit<PeerView, 'status'> & {
   readonly status: LiveStatus;
   readonly disputed: DisputeMark | null;
+  /**
+   * Kea's pausing holds the partner too ("if the primary is paused in waiting, the partner also remains in
+   * waiting"): set when this peer, running, is held in a state that needs its partner to move on, while
+   * that partner is paused.
+   */
+  readonly waitingOn: { readonly peer: string; readonly pausedIn: string } | null;
 };
+
+/** States in which a peer waits for its partner to move before it can move on itself. */
+const HELD_BY_PARTNER = new Set(['waiting', 'syncing', 'ready']);
 
 /**
  * The peers as everything that shows them reads them (the API, health, metrics, Kea's status-get): the
@@ -32,9 +41,17 @@ export class FleetView {
   async peers(): Promise<FleetPeer[]> {
     const [views, disputed] = await Promise.all([this.projections.peers(), this.store.disputedStreams()]);
     const now = Date.now();
+    const byStream = new Map(views.map((view) => [streamId(view.cluster, view.peer), view]));
     return views.map((view) => {
       const stream = streamId(view.cluster, view.peer);
-      return { ...view, ...this.liveness(view, stream, now), disputed: disputed.get(stream) ?? null };
+      const partner =
+        view.partner.name === null ? undefined : byStream.get(streamId(view.cluster, view.partner.name));
+      return {
+        ...view,
+        ...this.liveness(view, stream, now),
+        disputed: disputed.get(stream) ?? null,
+        waitingOn: waitingOn(view, partner),
+      };
     });
   }
 
@@ -43,7 +60,16 @@ export class FleetView {
     const view = await this.projections.peer(stream, at);
     if (view === null) return null;
     const live = at === undefined ? this.liveness(view, stream, Date.now()) : {};
-    return { ...view, ...live, disputed: (await this.store.disputedStreams()).get(stream) ?? null };
+    const partner =
+      view.partner.name === null
+        ? null
+        : await this.projections.peer(streamId(view.cluster, view.partner.name), at);
+    return {
+      ...view,
+      ...live,
+      disputed: (await this.store.disputedStreams()).get(stream) ?? null,
+      waitingOn: waitingOn(view, partner ?? undefined),
+    };
   }
 
   private liveness(view: PeerView, stream: string, nowMs: number) {
@@ -55,4 +81,10 @@ export class FleetView {
       nowMs,
     });
   }
+}
+
+function waitingOn(view: PeerView, partner: PeerView | undefined): FleetPeer['waitingOn'] {
+  if (partner === undefined || view.paused || !partner.paused || !HELD_BY_PARTNER.has(view.state))
+    return null;
+  return { peer: partner.peer, pausedIn: partner.state };
 }

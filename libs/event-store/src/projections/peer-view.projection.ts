@@ -1,5 +1,5 @@
 import type { HaEvent, HaMachineState, HaState, RestartKind } from '@haco/ha-core';
-import { assertNever, evolve } from '@haco/ha-core';
+import { assertNever, evolve, failoverPartner } from '@haco/ha-core';
 import type { EventEnvelope } from '@haco/contracts';
 import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';
@@ -21,7 +21,12 @@ export interface PeerView {
   readonly pausedSince: string | null;
   /** How the state it is paused in pauses: once, or always. */
   readonly pause: 'once' | 'always' | null;
-  readonly partner: { readonly state: string; readonly scopes: readonly string[] };
+  /** Its failover partner as configured (null where it has none: a backup), and what it last heard of it. */
+  readonly partner: {
+    readonly name: string | null;
+    readonly state: string;
+    readonly scopes: readonly string[];
+  };
   readonly scopes: readonly string[];
   readonly lastHeartbeatAt: string | null;
   readonly stateSince: string | null;
@@ -200,7 +205,11 @@ export class PeerFold {
       paused: machine.paused,
       pausedSince: machine.paused ? this.pausedSince : null,
       pause: machine.paused ? this.pause : null,
-      partner: { state: machine.partner.state, scopes: machine.partner.scopes },
+      partner: {
+        name: failoverPartner(machine.config)?.name ?? null,
+        state: machine.partner.state,
+        scopes: machine.partner.scopes,
+      },
       scopes: machine.scopes,
       lastHeartbeatAt: this.lastHeartbeatAt,
       stateSince: this.enteredAt,
