@@ -12,7 +12,11 @@ jest.setTimeout(180_000);
 
 /** Debian's chromium, driven by playwright-core (no browser download); .ci/run installs it when missing. */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(PROJECT_ROOT, 'docs', 'screenshots');
+/**
+ * Screenshots go to .tmp (the clone stays as it was); HACO_SCREENSHOTS_DIR=docs/screenshots refreshes the
+ * README's pictures.
+ */
+const SCREENSHOTS = process.env.HACO_SCREENSHOTS_DIR ?? join(PROJECT_ROOT, '.tmp', 'screenshots');
 
 describe('the operator console in a real browser', () => {
   let cluster: PausedCluster;
@@ -62,6 +66,9 @@ describe('the operator console in a real browser', () => {
     await server1.locator('.badge.paused').waitFor();
     expect(await server1.locator('.badge.paused').textContent()).toMatch(/PAUSED in ready · once/);
     expect(await server1.locator('.state').textContent()).toBe('ready');
+    // Kea's pausing holds the partner too: server2 says whose pause it waits on.
+    const server2 = page.locator(`[data-peer="${pair.cluster}/server2"]`);
+    await server2.locator('.badge.waits', { hasText: 'WAITS on server1 (paused in ready)' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'fleet.png'), fullPage: true });
   });
 
@@ -73,6 +80,11 @@ describe('the operator console in a real browser', () => {
     expect(await page.locator('.history').textContent()).toContain('paused:once');
     expect(await page.locator('.history').textContent()).toContain('rule:heartbeat-complete');
     await page.screenshot({ path: join(SCREENSHOTS, 'timeline.png'), fullPage: true });
+    // The peer's page has its own URL: a reload stays on it, with its configured partner's lane below.
+    expect(new URL(page.url()).hash).toBe(`#/peers/${pair.cluster}/server1`);
+    await page.reload();
+    await page.locator('.timeline canvas').first().waitFor();
+    expect(await page.locator('.timeline').textContent()).toContain(`${pair.cluster}/server2`);
     page.once('dialog', (dialog) => void dialog.accept('checked the leases'));
     await page.locator('button.continue').click();
     await page.locator('.answer', { hasText: 'refused (401)' }).waitFor();

@@ -14,7 +14,17 @@ import type { PeerView } from './views';
  */
 function App() {
   const [peers, setPeers] = useState<PeerView[]>([]);
-  const [open, setOpen] = useState<string | null>(null);
+  // A peer's page has its own URL (#/peers/CLUSTER/PEER): linkable, and a reload stays on it.
+  const [open, setOpenState] = useState<string | null>(openedIn(location.hash));
+  const setOpen = (peer: string | null) => {
+    history.pushState(null, '', peer === null ? '#/' : `#/peers/${peer}`);
+    setOpenState(peer);
+  };
+  useEffect(() => {
+    const follow = () => setOpenState(openedIn(location.hash));
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, []);
   const [refreshed, setRefreshed] = useState(0);
   const [problem, setProblem] = useState('');
   const [tokenText, setTokenText] = useState(token.get());
@@ -79,6 +89,12 @@ function App() {
           : html`<${Fleet} peers=${peers} onOpen=${(p: PeerView) => setOpen(`${p.cluster}/${p.peer}`)} />`
       }
     </main>`;
+}
+
+/** The peer a URL's hash opens (`#/peers/CLUSTER/PEER`), or null for the fleet. */
+function openedIn(hash: string): string | null {
+  const match = /^#\/peers\/([^/]+\/[^/]+)$/.exec(hash);
+  return match === null ? null : decodeURIComponent(match[1]);
 }
 
 render(html`<${App} />`, document.getElementById('app')!);
