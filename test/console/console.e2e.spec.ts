@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import type { PeerPair } from '../../tools/harness/peer-cluster';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
@@ -10,8 +10,6 @@ import { PausedCluster } from '../support/paused-cluster';
 
 jest.setTimeout(180_000);
 
-/** Debian's chromium, driven by playwright-core (no browser download); .ci/run installs it when missing. */
-const CHROMIUM = '/usr/bin/chromium';
 /**
  * Screenshots go to .tmp (the clone stays as it was); HACO_SCREENSHOTS_DIR=docs/screenshots refreshes the
  * README's pictures.
@@ -35,18 +33,7 @@ describe('the operator console in a real browser', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = await PausedCluster.start('haco-console-');
     pair = cluster.pair;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => {
       // A refused call is an answer the page shows, not a fault of the page.
