@@ -71,6 +71,34 @@ describe('peer liveness from the coordinator\u2019s own observation', () => {
     }
   });
 
+  it('a peer whose clock is an hour off is judged rightly: up while it runs, unreachable once killed', async () => {
+    const pair = new PeerPair(nats);
+    try {
+      pair.start('server1');
+      pair.start('server2', { clockOffset: '-1h' });
+      await waitFor(
+        'both up',
+        async () =>
+          (await peers(pair.cluster)).filter((p) => p.status === 'up').length === 2 ? true : undefined,
+        30_000,
+      );
+      // Its events are stamped an hour ago; the coordinator goes by when it hears it, on its own clock.
+      const seen = new Set<string>();
+      for (const end = Date.now() + 6_000; Date.now() < end; await sleep(250)) {
+        seen.add(String(await statusOf(pair.cluster, 'server2')));
+      }
+      expect([...seen]).toEqual(['up']);
+      await pair.processes.get('server2')!.stop('SIGKILL');
+      const killedAt = Date.now();
+      await waitFor('server2 unreachable', async () =>
+        (await statusOf(pair.cluster, 'server2')) === 'unreachable' ? true : undefined,
+      );
+      expect(Date.now() - killedAt).toBeLessThan(3_000 + 2_000);
+    } finally {
+      await pair.destroy();
+    }
+  });
+
   it('a passive-backup peer, which runs no heartbeat, is unreachable after a kill -9', async () => {
     const pair = new PeerPair(nats, { mode: 'passive-backup' });
     try {

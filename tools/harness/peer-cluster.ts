@@ -10,6 +10,8 @@ import { OwnedProcess, waitFor } from './processes';
 import { PROJECT_ROOT } from './project-root';
 
 let pairCount = 0;
+/** Debian's libfaketime (package faketime): a process's wall clock shifted, its timers untouched. */
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const PEER_MAIN = join(PROJECT_ROOT, 'apps', 'peer', 'src', 'main.ts');
 
 export interface PairOptions {
@@ -113,8 +115,18 @@ export class PeerPair {
     return file;
   }
 
-  start(name: string): OwnedProcess {
-    const process = OwnedProcess.startTs(PEER_MAIN, ['--config', this.configFile(name)], PROJECT_ROOT);
+  /**
+   * Starts a peer. `clockOffset` (libfaketime's, e.g. "-1h") runs it with its wall clock that far off,
+   * through Debian's libfaketime preloaded into the peer's own process (the faketime command would fork,
+   * and the pid a test kills would not be the peer's); its timers keep the real monotonic clock.
+   */
+  start(name: string, options: { clockOffset?: string } = {}): OwnedProcess {
+    const args = ['--config', this.configFile(name)];
+    const skewed: Record<string, string> =
+      options.clockOffset === undefined
+        ? {}
+        : { LD_PRELOAD: LIBFAKETIME, FAKETIME: options.clockOffset, DONT_FAKE_MONOTONIC: '1' };
+    const process = OwnedProcess.startTs(PEER_MAIN, args, PROJECT_ROOT, skewed);
     this.processes.set(name, process);
     return process;
   }
