@@ -143,6 +143,18 @@ async function main(argv: string[]): Promise<number> {
         'p99 < 50 ms',
         verdict(r.p99Ms < 50),
       ],
+      [
+        `console first paint over ${fmt(r.events)} events (chromium)`,
+        `${r.consoleFirstPaintMs} ms from navigation to the fleet's first card, on a running coordinator`,
+        '< 2,000 ms',
+        verdict(r.consoleFirstPaintMs < 2_000),
+      ],
+      [
+        'first /peers after the coordinator started on it',
+        `${fmt(r.firstPeersMs)} ms (every peer's stream folded; kept afterwards, with checkpoints)`,
+        '',
+        '',
+      ],
       ...Object.entries(r.byFilter).map(([name, q]): Row => [
         `  ${name}`,
         `p50 ${q.p50Ms} / p99 ${q.p99Ms} ms; ${fmt(q.meanRows)} rows of ${fmt(q.meanTotal)} matching`,

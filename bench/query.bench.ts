@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +9,14 @@ import { benchStores } from './bench-stores';
 import { CoordinatorProcess } from '../tools/harness/coordinator-process';
 import { NatsServer } from '../tools/harness/nats-server';
 import { generateStream } from '../tools/harness/stream-generator';
+import { consoleFirstPaintMs } from '../tools/harness/console-paint';
 import { percentile, round } from './measure';
 
 export interface QueryResult {
+  /** The console's first paint over this log, in chromium, from its navigation's start. */
+  readonly consoleFirstPaintMs: number;
+  /** The first /peers after the coordinator started on this log: every peer's stream folded. */
+  readonly firstPeersMs: number;
   readonly store: string;
   readonly events: number;
   readonly transitions: number;
@@ -122,7 +128,20 @@ export async function benchQuery(
     // A filter that matches nothing times an empty answer: not a measure of the history query.
     if (empty.length > 0) throw new Error(`query bench: nothing matched ${empty.join(', ')}`);
     const all = [...samples.values()].flat();
+    // The console over this log: its first picture comes from /peers, its live stream from the head. A
+    // coordinator folds each peer's stream on its first read (then keeps it, with checkpoints): the first
+    // /peers after a start is timed apart from a page load on a running coordinator.
+    if (spawnSync('npm', ['run', '--silent', 'build:console']).status !== 0)
+      throw new Error('console build failed');
+    const t1 = performance.now();
+    await (await fetch(`${coordinator.url}/peers`)).json();
+    const firstPeersMs = round(performance.now() - t1);
+    const consoleFirstPaint = round(
+      await consoleFirstPaintMs(coordinator.url, '[data-peer="bench/server1"]'),
+    );
     return {
+      consoleFirstPaintMs: consoleFirstPaint,
+      firstPeersMs,
       store: stores.label,
       events,
       transitions,

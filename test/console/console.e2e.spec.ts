@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium } from '../support/chromium';
+import { CHROMIUM, launchChromium } from '../../tools/harness/chromium';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import type { PeerPair } from '../../tools/harness/peer-cluster';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';

@@ -4,6 +4,7 @@ import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { PeerPair } from '../../tools/harness/peer-cluster';
 import { PostgresServer } from '../../tools/harness/postgres-server';
+import { PrometheusServer } from '../../tools/harness/prometheus-server';
 import { waitFor } from '../../tools/harness/processes';
 import { readLiveEvents } from '../support/live-events';
 
@@ -48,6 +49,31 @@ describe('two coordinators on one PostgreSQL', () => {
       expect((await replica.text('/metrics')).body).toMatch(
         new RegExp(`haco_peer_state\\{[^}]*peer="server1"[^}]*state="load-balancing"[^}]*\\} 1`),
       );
+    }
+  });
+
+  it('exports the fleet from both replicas, and the shipped rules count each peer once on a real Prometheus', async () => {
+    const prometheus = await PrometheusServer.start(replicas.map((replica) => new URL(replica.url).host));
+    try {
+      const peers = `cluster="${pair.cluster}"`;
+      // Each replica exports every peer; the recording rules keep one series per peer, so alerts fire once.
+      await waitFor(
+        'both replicas scraped',
+        async () =>
+          (await prometheus.query(`count(haco_peer_up{${peers}})`))[0]?.value[1] === '4' ? true : undefined,
+        30_000,
+      );
+      const recorded = await waitFor(
+        'the recording rule',
+        async () => {
+          const result = await prometheus.query(`haco:peer_up:max{${peers}}`);
+          return result.length > 0 ? result : undefined;
+        },
+        30_000,
+      );
+      expect(recorded.map((series) => series.metric['peer']).sort()).toEqual(['server1', 'server2']);
+    } finally {
+      await prometheus.destroy();
     }
   });
 

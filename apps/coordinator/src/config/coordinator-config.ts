@@ -30,6 +30,12 @@ export interface CoordinatorSettings {
   readonly auth: AuthSettings;
 }
 
+/** A number of milliseconds from 100 to 600,000 (ten minutes). */
+const milliseconds = (fallback: number) => {
+  const error = 'must be a number of milliseconds from 100 to 600000';
+  return z.int({ error }).min(100, { error }).max(600_000, { error }).default(fallback);
+};
+
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 /**
@@ -89,17 +95,9 @@ const SETTINGS_SCHEMA = z
           .min(0, { error: 'must be a port number' })
           .max(65535, { error: 'must be a port number' })
           .default(8080),
-        sseKeepAliveMs: z
-          .int({ error: 'must be a number of milliseconds from 100 to 600000' })
-          .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
-          .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
-          .default(15_000),
+        sseKeepAliveMs: milliseconds(15_000),
         /** How long a live (SSE) reader may take nothing before it is disconnected. */
-        sseStallMs: z
-          .int({ error: 'must be a number of milliseconds from 100 to 600000' })
-          .min(100, { error: 'must be a number of milliseconds from 100 to 600000' })
-          .max(600_000, { error: 'must be a number of milliseconds from 100 to 600000' })
-          .default(30_000),
+        sseStallMs: milliseconds(30_000),
         /** HTTPS instead of HTTP: the server's certificate (chain) and its key (0600). */
         tls: z
           .object({
