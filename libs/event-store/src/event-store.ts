@@ -408,16 +408,13 @@ export class EventStore {
   }
 
   /** An admin settled a stream's disputes (after looking at both sides): they stop marking it. */
-  async resolveDisputes(stream: string, resolvedAt: string): Promise<number> {
-    const open = await this.disputes(stream);
-    if (open.length === 0) return 0;
+  async resolveDisputes(stream: string, resolvedAt: string): Promise<void> {
     await this.writes.run(() =>
       this.query(
         'UPDATE dead_letters SET resolved_at = ? WHERE stream = ? AND disputed_seq IS NOT NULL AND resolved_at IS NULL',
         [resolvedAt, stream],
       ),
     );
-    return open.length;
   }
 
   /** Whether a write could be committed now (taken in turn with the appends). */

@@ -40,9 +40,7 @@ export class CommandsController {
     @Body({ schema: CommandBody }) body: CommandBody,
     @Caller() caller: Principal | null,
   ) {
-    const input = { cluster, peer, ...body };
-    const outcome =
-      caller === null ? await this.commands.read(input) : await this.commands.issue(input, caller);
+    const outcome = await this.commands.handle({ cluster, peer, ...body }, caller);
     if ('error' in outcome)
       throw new HttpException(
         { result: 1, text: outcome.error },

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { HA_COMMANDS, isReadOnly } from '@haco/ha-core';
+import { HA_COMMANDS } from '@haco/ha-core';
 import { Access } from '../common/access.decorator';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
@@ -63,14 +63,11 @@ export class KeaController {
       command: name,
       ...(request.arguments === undefined ? {} : { arguments: forwarded }),
       ...(typeof args['who'] === 'string' ? { who: args['who'] } : {}),
+      ...(typeof args['onBehalfOf'] === 'string' ? { onBehalfOf: args['onBehalfOf'] } : {}),
       why: typeof args['why'] === 'string' ? args['why'] : '',
       guard: typeof args['guard'] === 'string' ? args['guard'] : null,
     };
-    // Reads are answered and never recorded; a change reaches this point only with an authenticated caller.
-    const outcome =
-      isReadOnly(name) || caller === null
-        ? await this.commands.read(input)
-        : await this.commands.issue(input, caller);
+    const outcome = await this.commands.handle(input, caller);
     return wrap('error' in outcome ? { result: 1, text: outcome.error } : outcome.response);
   }
 

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ContinueProposed } from '@haco/contracts';
 import { APPROVALS_STREAM, streamId } from '@haco/contracts';
-import type { EventStore } from '@haco/event-store';
+import type { EventStore, Projections } from '@haco/event-store';
 import type { Principal } from '../auth/roles';
 import type { CoordinatorSettings } from '../config/coordinator-config';
-import { EVENT_STORE, SETTINGS } from '../common/tokens';
-import { FleetView } from '../store/fleet-view';
+import { EVENT_STORE, PROJECTIONS, SETTINGS } from '../common/tokens';
 import { LogTail } from '../store/log-tail';
 
 /** A proposal older than this has lapsed: a release needs two people at about the same time. */
@@ -29,7 +28,7 @@ export class TwoPersonRule {
   constructor(
     @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(FleetView) private readonly fleet: FleetView,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(LogTail) private readonly tail: LogTail,
   ) {}
 
@@ -40,7 +39,8 @@ export class TwoPersonRule {
   ): Promise<TwoPersonVerdict> {
     const states = this.settings.auth.twoPersonStates;
     if (states.length === 0) return { proceed: true };
-    const view = await this.fleet.peer(streamId(target.cluster, target.peer));
+    // The fold alone: whether it is paused, and in which state (nothing of its partner or disputes).
+    const view = await this.projections.peer(streamId(target.cluster, target.peer));
     if (view === null || !view.paused || !states.includes(view.state)) return { proceed: true };
     const open = await this.openProposal(target.cluster, target.peer, view.state, nowMs);
     if (open === null) {

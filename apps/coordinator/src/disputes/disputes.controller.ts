@@ -55,16 +55,17 @@ export class DisputesController {
     @Caller() caller: Principal,
   ) {
     const stream = streamId(cluster, peer);
-    const count = (await this.store.disputes(stream)).length;
+    // Counted, not read: both sides of each are for the operator's GET, not for settling them.
+    const count = (await this.store.disputedStreams()).get(stream)?.count ?? 0;
     if (count === 0) throw new HttpException({ error: `${stream} has no open disputes` }, 404);
     await this.store.appendNext(
       STORE_OPERATIONS_STREAM,
       { type: 'DisputesResolved', data: { stream, count, who: caller.name, why: body.why } },
       { id: randomUUID(), at: new Date().toISOString() },
     );
-    const resolved = await this.store.resolveDisputes(stream, new Date().toISOString());
+    await this.store.resolveDisputes(stream, new Date().toISOString());
     this.tail.committed();
-    this.log.warn('disputes resolved', { stream, count: resolved, who: caller.name, why: body.why });
-    return { stream, resolved };
+    this.log.warn('disputes resolved', { stream, count, who: caller.name, why: body.why });
+    return { stream, resolved: count };
   }
 }

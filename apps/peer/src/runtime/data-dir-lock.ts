@@ -24,7 +24,8 @@ export class DataDirHeldError extends Error {
  * the holder for the refusal.
  */
 export class DataDirLock {
-  private constructor(private readonly db: Database.Database) {}
+  /** Held open for the process's life: the kernel releases the lock when the process ends. */
+  private constructor(readonly db: Database.Database) {}
 
   static acquire(dataDir: string, pid: number = process.pid): DataDirLock {
     mkdirSync(dataDir, { recursive: true });
@@ -42,10 +43,6 @@ export class DataDirLock {
     }
     writeFileSync(join(dataDir, 'peer.pid'), `${pid} ${hostname()}\n`);
     return new DataDirLock(db);
-  }
-
-  release(): void {
-    if (this.db.open) this.db.close();
   }
 }
 
