@@ -6,3 +6,4 @@ export { rateLimitedWarnings } from './rate-limited';
 export { readSecretFile } from './secret-file';
 export { addToken, hashToken, readTokenEntries, ROLES, writeTokenEntries } from './api-tokens';
 export type { Role, TokenEntry } from './api-tokens';
+export { assertNever } from './assert-never';

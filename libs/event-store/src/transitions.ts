@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@haco/contracts';
 import type { HaEvent } from '@haco/ha-core';
-import { causeText, initialMachineState } from '@haco/ha-core';
+import { causeText, evolve } from '@haco/ha-core';
 
 /** One change of state as the history lists it. */
 export interface TransitionRecord {
@@ -75,7 +75,7 @@ export function transitionRow(
     }
     case 'ServiceStarted': {
       const data = envelope.data as unknown as HaEventData<'ServiceStarted'>;
-      const state = initialMachineState(data.config).state;
+      const state = evolve(null, { type: 'ServiceStarted', ...data }).state;
       return rowInState(
         envelope,
         position,

@@ -1,69 +1,40 @@
-export * from './states';
-export * from './config/types';
-export { HaConfigError } from './config/config-error';
+/*
+ * The decider door (@haco/ha-core): what applications need to run, store, show and replay the machine.
+ * Drivers below `decide` (single handlers, forced entries) are behind the probe door, @haco/ha-core/probe.
+ */
+// States, configuration and topology
+export { HA_STATES } from './states';
+export type { HaState } from './states';
+export type { HaConfig, PeerConfig } from './config/types';
 export { parseHaConfig } from './config/parse-ha-config';
-export * from './topology';
-export * from './machine/machine-state';
-export * from './machine/events';
-export * from './machine/inputs';
-export * from './machine/partner-calls';
-export * from './machine/triggers';
-export { evolve, foldEvents, initialMachineState } from './machine/evolve';
-export { decide, completePartnerCall } from './decide';
+export { HaConfigError } from './config/config-error';
+export { failoverPartner, otherServers } from './topology';
+// The decider: inputs in, events out, state folded from events, effects derived from events
+export type { HaInput } from './machine/inputs';
+export { HA_EVENT_TYPES, causeText, isHaEventType } from './machine/events';
+export type { CommandRequest, HaEvent, HaEventType, RestartKind } from './machine/events';
+export type { HaMachineState } from './machine/machine-state';
+export type { PartnerCall, PartnerCallOutcome } from './machine/partner-calls';
+export { decide } from './decide';
+export { evolve, foldEvents } from './machine/evolve';
+export { effectsOf } from './machine/effects';
+export type { Effect } from './machine/effects';
 export { HaService } from './ha-service';
-export { Decision } from './machine/decision';
-export { runModel } from './machine/run-model';
-export { transitionTo } from './machine/transition';
-export type { HandlerOutcome } from './machine/transition';
-export {
-  performEntryActions,
-  scheduleHeartbeat,
-  schedulesHeartbeatBeforeRules,
-} from './machine/entry-actions';
-export { handleCommand } from './commands/dispatch';
-export type { DecideOptions } from './decide';
-export type { RunMode } from './machine/run-model';
-export { pauseOnEntry } from './machine/pausing';
-export { GUARD_REFUSAL_KEY, guardRefusal, isGuardRefusal } from './machine/guard';
-export { heartbeatRunsIn, settledMachine } from './machine/settled-machine';
-export { dhcpEnabledIn, scopesOnEntry } from './machine/entry-actions';
-export {
-  clockSkewTerminates,
-  invalidPartnerState,
-  partnerHasNewUnsentUpdates,
-  shouldGoPartnerDown,
-} from './machine/predicates';
-export * from './kea/kea-response';
-export { HA_COMMANDS, isHaCommand, isReadOnly, readCommandRequest } from './commands/dispatch';
-export type { HaCommandName } from './commands/dispatch';
-export type { ReadOnlyCommand } from './commands/status';
-export {
-  heartbeatAnswer,
-  readOnlyAnswer,
-  haServersReport,
-  highAvailabilitySection,
-  statusGetAnswer,
-} from './commands/status';
+export { isGuardRefusal } from './machine/guard';
+// Kea's answers and commands
+export { answer, KEA_RESULT } from './kea/kea-response';
+export type { KeaResponse } from './kea/kea-response';
+export { isHaCommand, isReadOnly } from './commands/dispatch';
+export { haServersReport, readOnlyAnswer } from './commands/status';
+export { keaLogLines } from './views/kea-log';
+// What the peer observes and routes
 export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
 export type { HeartbeatResult } from './observe/heartbeat-answer';
+export { CommunicationTracker } from './observe/communication-tracker';
+export type { AnalysedQuery } from './observe/communication';
+export type { CommunicationView } from './observe/communication-view';
+export { queryScope } from './observe/query-scope';
 export { leaseUpdateRoute } from './lease-updates';
-export type { LeaseUpdateRoute } from './lease-updates';
-export { keaLogLines } from './kea/kea-log';
-export type { KeaLogLine } from './kea/kea-log';
-export { formatRfc1123, parseRfc1123 } from './kea/rfc1123';
-export {
-  analyseQuery,
-  communicationView,
-  effectiveSecs,
-  isInterrupted,
-  poke,
-  startTracking,
-} from './observe/communication';
-export type { AnalysedQuery, CommunicationTracker } from './observe/communication';
-export { hexBytes, loadBalanceHash, queryScope } from './observe/query-scope';
-export type { ScopedClient } from './observe/query-scope';
-export { inputOf, StreamVerifier, verifyStream } from './replay/replay';
-export type { Divergence, RecordedEvent, ReplayReport } from './replay/replay';
-export { effectsOf } from './machine/effects';
-export type { Effect, EffectKind } from './machine/effects';
-export { assertNever } from './assert-never';
+// Replay
+export { StreamVerifier, verifyStream } from './replay/replay';
+export type { RecordedEvent, ReplayReport } from './replay/replay';

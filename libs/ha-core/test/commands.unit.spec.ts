@@ -1,5 +1,6 @@
-import type { HaMachineState, HaState, PartnerCallOutcome, PartnerState } from '../src';
-import { completePartnerCall, Decision, handleCommand, settledMachine } from '../src';
+import type { HaMachineState, HaState, PartnerCallOutcome } from '../src';
+import type { PartnerState } from '../src/probe';
+import { MachineProbe, settledMachine } from '../src/probe';
 import { haConfig, OK, REFUSED } from './support';
 
 /*
@@ -14,17 +15,17 @@ const partner = (state: PartnerState) => ({
 });
 
 function send(machine: HaMachineState, request: unknown, outcome: PartnerCallOutcome = OK) {
-  const d = new Decision(machine, 1_764_021_044_000);
-  handleCommand(d, 'cmd-1', request);
+  const probe = new MachineProbe(machine, 1_764_021_044_000);
+  probe.command('cmd-1', request);
   const calls: string[] = [];
-  while (d.state.pendingCall !== null) {
-    calls.push(d.state.pendingCall.call.kind);
-    completePartnerCall(d, outcome);
-  }
-  const answered = d.events.filter((e) => e.type === 'CommandAnswered');
+  probe.answerCalls((call) => {
+    calls.push(call.kind);
+    return outcome;
+  });
+  const answered = probe.events.filter((e) => e.type === 'CommandAnswered');
   expect(answered).toHaveLength(1);
   const response = answered[0].type === 'CommandAnswered' ? answered[0].response : null;
-  return { response, machine: d.state, events: d.events, calls };
+  return { response, machine: probe.state, events: [...probe.events], calls };
 }
 
 const lb = (role: 'primary' | 'secondary' = 'primary', settings = {}) =>

@@ -1,4 +1,11 @@
-import { analyseQuery, communicationView, effectiveSecs, poke, startTracking } from '../src';
+import { CommunicationTracker } from '../src';
+import {
+  analyseQuery,
+  communicationView,
+  effectiveSecs,
+  poke,
+  startTracking,
+} from '../src/observe/communication';
 import { haConfig } from './support';
 
 const config = haConfig('load-balancing', 'primary', {
@@ -53,4 +60,16 @@ describe('failure detection (spec 1.5)', () => {
     [0x0a00, 10],
     [0x0a01, 0x0a01],
   ])('reads secs %p as %p', (secs, expected) => expect(effectiveSecs(secs)).toBe(expected));
+});
+
+describe('the CommunicationTracker the apps keep', () => {
+  it('gives the same views as the tally it wraps, and never changes in place', () => {
+    const started = CommunicationTracker.startedAt(0);
+    const seen = started.queryNotServed(query('aa:01', 11), 70_000, config);
+    expect(seen.view(70_000, config)).toEqual(
+      communicationView(analyseQuery(startTracking(0), query('aa:01', 11), 70_000, config), 70_000, config),
+    );
+    expect(started.view(70_000, config).connectingClients).toBe(0);
+    expect(seen.partnerAnswered(70_001).view(70_002, config).status).toBe('ok');
+  });
 });

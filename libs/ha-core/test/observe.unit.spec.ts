@@ -1,4 +1,5 @@
-import { formatRfc1123, interpretHeartbeatAnswer, parseRfc1123 } from '../src';
+import { interpretHeartbeatAnswer } from '../src';
+import { formatRfc1123, parseRfc1123 } from '../src/kea/rfc1123';
 
 describe('RFC 1123 dates without the runtime clock', () => {
   it.each([0, 951_782_400_000, 1_764_021_044_000, 4_102_444_799_000, -86_400_000])(

@@ -1,4 +1,5 @@
-import type { CommunicationStatus, HaConfig, HaEvent, KeaResponse, PartnerCallOutcome } from '../src';
+import type { HaConfig, HaEvent, KeaResponse, PartnerCallOutcome } from '../src';
+import type { CommunicationStatus } from '../src/probe';
 import { HaService, interpretHeartbeatAnswer } from '../src';
 
 type Side = 'primary' | 'secondary';

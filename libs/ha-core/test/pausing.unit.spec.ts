@@ -1,5 +1,7 @@
-import type { HaEvent, HaMachineState, HaState, PartnerState } from '../src';
-import { decide, Decision, evolve, HaService, keaLogLines, settledMachine, transitionTo } from '../src';
+import type { HaEvent, HaMachineState, HaState } from '../src';
+import { decide, evolve, HaService, keaLogLines } from '../src';
+import type { PartnerState } from '../src/probe';
+import { MachineProbe, settledMachine } from '../src/probe';
 import { eventTypes, haConfig, runFrom, stepOnce } from './support';
 
 const partner = (state: PartnerState, clockSkewSeconds = 0) => ({
@@ -45,9 +47,9 @@ describe('pause-on-entry rule (spec 4.3)', () => {
     ({ pause, paused, consumed, expectPaused, expectConsumed }) => {
       const config = haConfig('load-balancing', 'primary', pausing({ ready: pause }));
       const machine = settledMachine(config, 'waiting', { paused, pauseOnceConsumed: [...consumed] });
-      const d = new Decision(machine, 0);
-      transitionTo(d, 'ready', { kind: 'command', command: 'test', commandId: 't' });
-      const after = d.state;
+      const probe = new MachineProbe(machine, 0);
+      probe.enter('ready', 't');
+      const after = probe.state;
       expect(after.state).toBe('ready');
       expect(after.paused).toBe(expectPaused);
       expect(after.pauseOnceConsumed).toEqual(expectConsumed);

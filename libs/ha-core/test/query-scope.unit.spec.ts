@@ -1,4 +1,5 @@
-import { loadBalanceHash, queryScope } from '../src';
+import { queryScope } from '../src';
+import { loadBalanceHash } from '../src/observe/query-scope';
 import { haConfig } from './support';
 
 describe('load-balancing scope of a query (RFC 3074 hash)', () => {

@@ -1,14 +1,6 @@
-import type {
-  HaConfig,
-  HaEvent,
-  HaMachineState,
-  HaMode,
-  PartnerCallOutcome,
-  PeerRole,
-  RunMode,
-  Trigger,
-} from '../src';
-import { completePartnerCall, Decision, parseHaConfig, runModel } from '../src';
+import type { HaConfig, HaEvent, PartnerCallOutcome } from '../src';
+import { parseHaConfig } from '../src';
+import type { HaMode, PeerRole } from '../src/probe';
 
 const STANDARD_ROLES: Record<HaMode, PeerRole[]> = {
   'load-balancing': ['primary', 'secondary', 'backup'],
@@ -35,27 +27,7 @@ export function haConfig(
 export const OK: PartnerCallOutcome = { transportFailed: false, result: 0, text: '' };
 export const REFUSED: PartnerCallOutcome = { transportFailed: true, error: 'Connection refused' };
 
-export interface RunResult {
-  readonly machine: HaMachineState;
-  readonly events: HaEvent[];
-}
-
-/** Runs the handler(s) for one trigger, answering every peer call the machine makes with `outcome`. */
-export function runFrom(
-  machine: HaMachineState,
-  mode: RunMode,
-  trigger: Trigger = 'heartbeat-complete',
-  outcome: (call: NonNullable<HaMachineState['pendingCall']>['call']) => PartnerCallOutcome = () => OK,
-): RunResult {
-  const d = new Decision(machine, 0);
-  runModel(d, trigger, mode);
-  while (d.state.pendingCall !== null) completePartnerCall(d, outcome(d.state.pendingCall.call));
-  return { machine: d.state, events: d.events };
-}
-
-export function stepOnce(machine: HaMachineState, trigger: Trigger = 'heartbeat-complete'): RunResult {
-  return runFrom(machine, 'single', trigger);
-}
+export { runFrom, stepOnce } from '../src/probe';
 
 export function eventTypes(events: readonly HaEvent[]): string[] {
   return events.map((e) => e.type);

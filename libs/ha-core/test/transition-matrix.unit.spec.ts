@@ -1,5 +1,6 @@
-import type { CommunicationStatus, HaMode, HaState, PartnerState, PeerRole } from '../src';
-import { settledMachine } from '../src';
+import type { HaState } from '../src';
+import type { CommunicationStatus, HaMode, PartnerState, PeerRole } from '../src/probe';
+import { settledMachine } from '../src/probe';
 import { haConfig, stepOnce } from './support';
 
 /**

@@ -1,5 +1,7 @@
-import type { HaConfig, HaMode, PeerRole } from '@haco/ha-core';
-import { HA_MODES, parseHaConfig } from '@haco/ha-core';
+import type { HaConfig } from '@haco/ha-core';
+import { parseHaConfig } from '@haco/ha-core';
+import type { HaMode, PeerRole } from '@haco/ha-core/probe';
+import { HA_MODES } from '@haco/ha-core/probe';
 import type { ConformanceCase } from './conformance-case';
 
 const STANDARD_ROLES: Record<HaMode, PeerRole[]> = {

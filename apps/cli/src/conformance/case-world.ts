@@ -1,5 +1,6 @@
-import type { CommunicationStatus, HaConfig, HaMachineState, HaState, PartnerState } from '@haco/ha-core';
-import { isHaState, isPartnerState, scopesOnEntry, settledMachine } from '@haco/ha-core';
+import type { HaConfig, HaMachineState, HaState } from '@haco/ha-core';
+import type { CommunicationStatus, PartnerState } from '@haco/ha-core/probe';
+import { isHaState, isPartnerState, scopesOnEntry, settledMachine } from '@haco/ha-core/probe';
 import type { ConformanceCase } from './conformance-case';
 
 export function caseState(c: ConformanceCase, field: string, fallback: HaState): HaState {

@@ -1,29 +1,17 @@
-import type { HaMachineState, Trigger } from '@haco/ha-core';
-import {
-  completePartnerCall,
-  decide,
-  Decision,
-  evolve,
-  HaConfigError,
-  highAvailabilitySection,
-  haServersReport,
-  handleCommand,
-  isTrigger,
-  leaseUpdateRoute,
-  parseHaConfig,
-  performEntryActions,
-  runModel,
-  scheduleHeartbeat,
-  schedulesHeartbeatBeforeRules,
-  transitionTo,
-} from '@haco/ha-core';
+import type { HaMachineState } from '@haco/ha-core';
+import { HaConfigError, haServersReport, leaseUpdateRoute, parseHaConfig } from '@haco/ha-core';
+import type { Trigger } from '@haco/ha-core/probe';
+import { highAvailabilitySection, isTrigger, MachineProbe } from '@haco/ha-core/probe';
 import { caseConfig, casePeer } from './case-config';
 import { eventOutputs, machineOutputs } from './case-outputs';
 import { caseState, caseWorld } from './case-world';
 import type { CaseOutput, ConformanceCase } from './conformance-case';
 import { caseOutcome } from './partner-outcomes';
 
-/** Runs one vector through libs/ha-core and returns the outputs its kind produces. */
+/**
+ * Reads one vector and runs it through the core's probe door: this file only parses the case (its kind,
+ * event, time, world and command) and names the outputs; the probe drives the machine.
+ */
 export function runCase(c: ConformanceCase): CaseOutput {
   const kind = String(c['kind'] ?? '');
   switch (kind) {
@@ -35,7 +23,7 @@ export function runCase(c: ConformanceCase): CaseOutput {
     case 'run':
       return runHandlers(c, 'cascade');
     case 'startup':
-      return startup(c);
+      return finish(MachineProbe.started(caseConfig(c), caseAt(c)));
     case 'forced-transition':
       return forcedTransition(c);
     case 'command':
@@ -88,39 +76,25 @@ function caseAt(c: ConformanceCase): number {
   return typeof value === 'number' ? value : 0;
 }
 
+const caseId = (c: ConformanceCase, fallback = ''): string => String(c['id'] ?? fallback);
+
 /** The world of the case, with `enter_from`'s forced transition into `state` already made. */
-function prepare(
-  c: ConformanceCase,
-  options: { entering?: boolean } = {},
-): { d: Decision; start: HaMachineState } {
+function prepare(c: ConformanceCase, options: { entering?: boolean } = {}): MachineProbe {
   const config = caseConfig(c);
   const target = caseState(c, 'state', 'waiting');
   const enterFrom = c['enter_from'];
   if (enterFrom !== undefined && enterFrom !== null) {
-    const start = caseWorld(c, config, caseState(c, 'enter_from', 'waiting'));
-    const d = new Decision(start, caseAt(c));
-    transitionTo(d, target, {
-      kind: 'command',
-      command: 'forced-transition',
-      commandId: String(c['id'] ?? ''),
-    });
-    return { d, start };
+    const probe = new MachineProbe(caseWorld(c, config, caseState(c, 'enter_from', 'waiting')), caseAt(c));
+    probe.enter(target, caseId(c));
+    return probe;
   }
-  const world = caseWorld(c, config, target);
+  const world: HaMachineState = caseWorld(c, config, target);
   const start = options.entering ? { ...world, entryPending: true, exitPending: true } : world;
-  return { d: new Decision(start, caseAt(c)), start };
+  return new MachineProbe(start, caseAt(c));
 }
 
-/** Feeds the case's peer answers to the machine for as long as it waits for one. */
-function settleCalls(c: ConformanceCase, d: Decision): void {
-  for (let guard = 0; d.state.pendingCall !== null; guard += 1) {
-    if (guard > 8) throw new Error('the machine keeps asking for peer calls');
-    completePartnerCall(d, caseOutcome(c, d.state.pendingCall.call));
-  }
-}
-
-function finish(d: Decision, start: HaMachineState, extra: CaseOutput = {}): CaseOutput {
-  return { ...machineOutputs(d.state), ...eventOutputs(start, d.events), ...extra };
+function finish(probe: MachineProbe, extra: CaseOutput = {}): CaseOutput {
+  return { ...machineOutputs(probe.state), ...eventOutputs(probe.start, probe.events), ...extra };
 }
 
 function runHandlers(
@@ -128,32 +102,19 @@ function runHandlers(
   mode: 'single' | 'cascade',
   options: { entering?: boolean } = {},
 ): CaseOutput {
-  const { d, start } = prepare(c, options);
-  runModel(d, caseTrigger(c, 'heartbeat-complete'), mode);
-  settleCalls(c, d);
-  return finish(d, start);
-}
-
-function startup(c: ConformanceCase): CaseOutput {
-  const config = caseConfig(c);
-  const [started, ...decided] = decide(null, { type: 'start', at: caseAt(c), config });
-  const d = new Decision(evolve(null, started), caseAt(c));
-  for (const event of decided) d.emit(event);
-  return finish(d, evolve(null, started));
+  const probe = prepare(c, options);
+  probe.run(caseTrigger(c, 'heartbeat-complete'), mode);
+  probe.answerCalls((call) => caseOutcome(c, call));
+  return finish(probe);
 }
 
 function forcedTransition(c: ConformanceCase): CaseOutput {
-  const { d, start } = prepare(c);
-  transitionTo(d, caseState(c, 'target_state', 'waiting'), {
-    kind: 'command',
-    command: 'forced-transition',
-    commandId: String(c['id'] ?? ''),
-  });
-  return finish(d, start);
+  const probe = prepare(c);
+  probe.enter(caseState(c, 'target_state', 'waiting'), caseId(c));
+  return finish(probe);
 }
 
 function command(c: ConformanceCase): CaseOutput {
-  const { d, start } = prepare(c);
   const raw = c['command'];
   const args = c['arguments'];
   const request =
@@ -164,34 +125,35 @@ function command(c: ConformanceCase): CaseOutput {
       : raw;
   // A successful reconfiguration creates the HA service anew, as a start does.
   if ((request as { command?: unknown } | null)?.command === 'config-set') {
-    return { ...startup(c), response: { result: 0, text: 'Configuration successful.' } };
+    return {
+      ...finish(MachineProbe.started(caseConfig(c), caseAt(c))),
+      response: { result: 0, text: 'Configuration successful.' },
+    };
   }
-  handleCommand(d, String(c['id'] ?? 'command'), request);
-  settleCalls(c, d);
-  const answered = [...d.events].reverse().find((e) => e.type === 'CommandAnswered');
-  const response = answered?.type === 'CommandAnswered' ? answered.response : null;
-  return finish(d, start, { response });
+  const probe = prepare(c);
+  probe.command(caseId(c, 'command'), request);
+  probe.answerCalls((call) => caseOutcome(c, call));
+  return finish(probe, { response: probe.lastAnswer() });
 }
 
 function entryActions(c: ConformanceCase): CaseOutput {
-  const { d, start } = prepare(c, { entering: true });
+  const probe = prepare(c, { entering: true });
   const entered: Trigger =
     c['entered_by'] === 'ha-maintenance-start' ? 'maintenance-start' : 'heartbeat-complete';
-  performEntryActions(d, caseTrigger(c, entered));
-  if (schedulesHeartbeatBeforeRules(d.state)) scheduleHeartbeat(d);
-  return finish(d, start);
+  probe.performEntryActions(caseTrigger(c, entered));
+  return finish(probe);
 }
 
 function leaseUpdates(c: ConformanceCase): CaseOutput {
-  const { d, start } = prepare(c);
-  const route = leaseUpdateRoute(d.state, casePeer(c, d.state.config));
-  return finish(d, start, { send: route === 'send', queue: route === 'queue' });
+  const probe = prepare(c);
+  const route = leaseUpdateRoute(probe.state, casePeer(c, probe.state.config));
+  return finish(probe, { send: route === 'send', queue: route === 'queue' });
 }
 
 function statusGet(c: ConformanceCase): CaseOutput {
-  const { d, start } = prepare(c);
-  return finish(d, start, {
-    high_availability: highAvailabilitySection(d.state),
-    ha_servers: haServersReport(d.state),
+  const probe = prepare(c);
+  return finish(probe, {
+    high_availability: highAvailabilitySection(probe.state),
+    ha_servers: haServersReport(probe.state),
   });
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { HA_COMMANDS } from '@haco/ha-core';
+import { isHaCommand } from '@haco/ha-core';
 import { Access } from '../common/access.decorator';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
@@ -41,7 +41,7 @@ export class KeaController {
   ): Promise<KeaResponse | KeaResponse[]> {
     const wrap = (response: KeaResponse) => (request.service === undefined ? response : [response]);
     const name = request.command;
-    if (!(HA_COMMANDS as readonly string[]).includes(name)) {
+    if (!isHaCommand(name)) {
       return wrap({ result: 2, text: `'${name}' command not supported.` });
     }
     const args = (

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IngestResult } from '@haco/event-store';
-import { assertNever } from '@haco/ha-core';
+import { assertNever } from '@haco/common';
 
 /** What the ingest has done since the coordinator started, for /metrics and the logs. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HaConfig, PartnerCall, PartnerCallOutcome } from '@haco/ha-core';
-import { assertNever, failoverPartner } from '@haco/ha-core';
+import { assertNever } from '@haco/common';
+import { failoverPartner } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import { LeaseBacklog } from '../effects/lease-backlog';
 import type { LeaseStore } from '../leases/lease-store';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AnalysedQuery, CommunicationTracker, CommunicationView } from '@haco/ha-core';
-import { analyseQuery, communicationView, poke, startTracking } from '@haco/ha-core';
+import type { AnalysedQuery, CommunicationView } from '@haco/ha-core';
+import { CommunicationTracker } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import type { Clock } from './clock';
 import { CLOCK, PEER_SETTINGS } from './tokens';
@@ -17,18 +17,18 @@ export class CommunicationMonitor {
     @Inject(PEER_SETTINGS) private readonly settings: PeerSettings,
     @Inject(CLOCK) clock: Clock,
   ) {
-    this.tracker = startTracking(clock.now());
+    this.tracker = CommunicationTracker.startedAt(clock.now());
   }
 
   partnerAnswered(at: number): void {
-    this.tracker = poke(this.tracker, at);
+    this.tracker = this.tracker.partnerAnswered(at);
   }
 
   clientQueryNotServed(query: AnalysedQuery, at: number): void {
-    this.tracker = analyseQuery(this.tracker, query, at, this.settings.ha);
+    this.tracker = this.tracker.queryNotServed(query, at, this.settings.ha);
   }
 
   view(at: number): CommunicationView {
-    return communicationView(this.tracker, at, this.settings.ha);
+    return this.tracker.view(at, this.settings.ha);
   }
 }

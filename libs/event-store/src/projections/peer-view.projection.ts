@@ -1,5 +1,6 @@
 import type { HaEvent, HaMachineState, HaState, RestartKind } from '@haco/ha-core';
-import { assertNever, evolve, failoverPartner } from '@haco/ha-core';
+import { assertNever } from '@haco/common';
+import { evolve, failoverPartner } from '@haco/ha-core';
 import type { EventEnvelope } from '@haco/contracts';
 import { COMMANDS_STREAM } from '@haco/contracts';
 import type { EventStore, StoredEvent } from '../event-store';

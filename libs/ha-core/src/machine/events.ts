@@ -1,7 +1,7 @@
 import type { HaConfig, PauseMode } from '../config/types';
 import type { HaState, PartnerState } from '../states';
 import type { KeaResponse } from '../kea/kea-response';
-import type { CommunicationView } from './machine-state';
+import type { CommunicationView } from '../observe/communication-view';
 import type { CallContinuation, PartnerCall, PartnerCallOutcome } from './partner-calls';
 import type { Trigger } from './triggers';
 

@@ -1,5 +1,6 @@
 import { assertNever } from '../assert-never';
-import { UNKNOWN_PARTNER, INITIAL_COMMUNICATION } from './machine-state';
+import { INITIAL_COMMUNICATION } from '../observe/communication-view';
+import { UNKNOWN_PARTNER } from './machine-state';
 import type { HaMachineState } from './machine-state';
 import type { HaEvent } from './events';
 import { isNormalState } from '../topology';

@@ -1,7 +1,7 @@
 import type { HaConfig } from '../config/types';
 import type { HeartbeatResult } from '../observe/heartbeat-answer';
 import type { RestartKind } from './events';
-import type { CommunicationView } from './machine-state';
+import type { CommunicationView } from '../observe/communication-view';
 import type { PartnerCallOutcome } from './partner-calls';
 
 /**

@@ -1,18 +1,7 @@
 import type { HaConfig } from '../config/types';
 import type { HaState, PartnerState } from '../states';
+import type { CommunicationView } from '../observe/communication-view';
 import type { PendingPartnerCall } from './partner-calls';
-
-/** ok / interrupted / failed as spec 1.5 defines them, with the traffic-analysis counters behind them. */
-export type CommunicationStatus = 'ok' | 'interrupted' | 'failed';
-
-export interface CommunicationView {
-  readonly status: CommunicationStatus;
-  /** Whole seconds since the last successful heartbeat (or since the service started). */
-  readonly ageSeconds: number;
-  readonly connectingClients: number;
-  readonly unackedClients: number;
-  readonly analyzedPackets: number;
-}
 
 export interface PartnerView {
   readonly state: PartnerState;
@@ -60,14 +49,6 @@ export interface HaMachineState {
   /** Time (ms) of the last HA_HIGH_CLOCK_SKEW warning, which Kea rate-limits to one a minute. */
   readonly lastClockSkewWarningAt: number | null;
 }
-
-export const INITIAL_COMMUNICATION: CommunicationView = {
-  status: 'ok',
-  ageSeconds: 0,
-  connectingClients: 0,
-  unackedClients: 0,
-  analyzedPackets: 0,
-};
 
 export const UNKNOWN_PARTNER: PartnerView = {
   state: 'unknown',

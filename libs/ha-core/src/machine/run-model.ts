@@ -1,12 +1,8 @@
 import type { Decision } from './decision';
-import { scheduleHeartbeat } from './entry-actions';
-import { clearBacklogOnExit, runHandler } from './handlers';
 import type { CallContinuation, PartnerCall, PartnerCallOutcome } from './partner-calls';
-import { callSucceeded } from './partner-calls';
+import { resumeRule, runHandler } from './state-rules';
 import type { HandlerOutcome } from './transition';
-import { transitionTo } from './transition';
 import type { Trigger } from './triggers';
-import { normalState } from '../topology';
 
 /** No Kea state cascade is longer than a handful of steps; more means a bug, never a valid run. */
 const MAX_CASCADE = 32;
@@ -34,31 +30,10 @@ export function resumeHandler(
   continuation: Exclude<CallContinuation, { kind: 'command' }>,
   outcome: PartnerCallOutcome,
 ): HandlerOutcome {
-  const { trigger, cascade } = continuation;
-  const callKind = call.kind;
-  const cause = (rule: string) => ({ kind: 'rule' as const, trigger, rule });
-  if (outcome.transportFailed) d.emit({ type: 'PartnerMarkedUnavailable', reason: outcome.error });
-  let result: HandlerOutcome;
-  switch (continuation.kind) {
-    case 'syncing-handler':
-      result = callSucceeded(outcome) ? transitionTo(d, 'ready', cause('lease-sync-succeeded')) : 'stay';
-      scheduleHeartbeat(d);
-      break;
-    case 'recovery-handler':
-      if (callKind === 'send-lease-backlog' && !callSucceeded(outcome)) {
-        // The partner missed updates we could not deliver: ask it to resync from scratch.
-        d.emit({ type: 'PartnerCallRequested', call: { kind: 'ha-reset' }, continuation });
-        return 'suspend';
-      }
-      if (callKind === 'send-lease-backlog') {
-        result = transitionTo(d, normalState(d.state.config), cause('lease-backlog-sent'));
-      } else {
-        result = callSucceeded(outcome) ? transitionTo(d, 'waiting', cause('partner-reset')) : 'stay';
-      }
-      clearBacklogOnExit(d);
-      break;
-  }
-  return result === 'transition' && cascade ? runModel(d, cascadeTrigger(trigger), 'cascade') : result;
+  const result = resumeRule(d, call, continuation, outcome);
+  return result === 'transition' && continuation.cascade
+    ? runModel(d, cascadeTrigger(continuation.trigger), 'cascade')
+    : result;
 }
 
 /** Kea posts the run's own event on every transition, so later handlers see it rather than a one-off. */

@@ -1,5 +1,5 @@
 import type { HaConfig } from '../config/types';
-import type { CommunicationView } from '../machine/machine-state';
+import type { CommunicationView } from './communication-view';
 
 /** A DHCPv4 query as failure detection sees it (spec 1.5). */
 export interface AnalysedQuery {
@@ -14,7 +14,7 @@ export interface AnalysedQuery {
  * What failure detection remembers: when the partner last answered a heartbeat (or when the service
  * started), and the clients seen knocking on the partner's scopes since communication was interrupted.
  */
-export interface CommunicationTracker {
+export interface CommunicationTally {
   readonly lastPokeAt: number;
   /** Client key -> whether that client is unacked (trying longer than max-ack-delay). */
   readonly clients: Readonly<Record<string, boolean>>;
@@ -23,16 +23,16 @@ export interface CommunicationTracker {
 
 const LEASE_MESSAGE_TYPES = ['DISCOVER', 'REQUEST', 'DECLINE', 'RELEASE', 'INFORM'];
 
-export function startTracking(at: number): CommunicationTracker {
+export function startTracking(at: number): CommunicationTally {
   return { lastPokeAt: at, clients: {}, analyzedPackets: 0 };
 }
 
 /** A successful heartbeat: the partner is alive, so the traffic analysis starts over. */
-export function poke(_tracker: CommunicationTracker, at: number): CommunicationTracker {
+export function poke(_tracker: CommunicationTally, at: number): CommunicationTally {
   return startTracking(at);
 }
 
-export function isInterrupted(tracker: CommunicationTracker, at: number, config: HaConfig): boolean {
+export function isInterrupted(tracker: CommunicationTally, at: number, config: HaConfig): boolean {
   return at - tracker.lastPokeAt > config.maxResponseDelayMs;
 }
 
@@ -46,11 +46,11 @@ export function effectiveSecs(secs: number): number {
  * lease-related message types count. Outside an interruption nothing is analysed.
  */
 export function analyseQuery(
-  tracker: CommunicationTracker,
+  tracker: CommunicationTally,
   query: AnalysedQuery,
   at: number,
   config: HaConfig,
-): CommunicationTracker {
+): CommunicationTally {
   if (!isInterrupted(tracker, at, config) || !LEASE_MESSAGE_TYPES.includes(query.messageType)) return tracker;
   const key = `${query.hwAddress.toLowerCase()}|${(query.clientId ?? '').toLowerCase()}`;
   // Once a client is unacked it stays so until the partner answers again.
@@ -64,7 +64,7 @@ export function analyseQuery(
 
 /** The communication status the state machine acts on, measured at `at` (spec 1.5). */
 export function communicationView(
-  tracker: CommunicationTracker,
+  tracker: CommunicationTally,
   at: number,
   config: HaConfig,
 ): CommunicationView {

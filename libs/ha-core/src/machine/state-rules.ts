@@ -14,7 +14,8 @@ import {
   schedulesHeartbeatBeforeRules,
   stopHeartbeat,
 } from './entry-actions';
-import type { PartnerCall } from './partner-calls';
+import type { CallContinuation, PartnerCall, PartnerCallOutcome } from './partner-calls';
+import { callSucceeded } from './partner-calls';
 import {
   clockSkewTerminates,
   clockSkewWarrantsWarning,
@@ -29,12 +30,30 @@ import type { Trigger } from './triggers';
 
 /*
  * Longer than 250 lines because every state's rule table sits together in Kea's order, to be read
- * against spec section 2 rule by rule, with the few helpers they share.
+ * against spec section 2 rule by rule, with the few helpers they share and, beside each rule that waits
+ * for a peer call, the rest of that rule once the call's outcome is known.
  */
 /** One handler invocation: the state's entry actions, then its rules in Kea's order (spec 2). */
 export function runHandler(d: Decision, trigger: Trigger, cascade: boolean): HandlerOutcome {
   const run = new HandlerRun(d, trigger, cascade);
   return run.execute();
+}
+
+/** Finishes the rule that suspended for `call`, as the same handler run (same trigger) would have. */
+export function resumeRule(
+  d: Decision,
+  call: PartnerCall,
+  continuation: Exclude<CallContinuation, { kind: 'command' }>,
+  outcome: PartnerCallOutcome,
+): HandlerOutcome {
+  const run = new HandlerRun(d, continuation.trigger, continuation.cascade);
+  if (outcome.transportFailed) d.emit({ type: 'PartnerMarkedUnavailable', reason: outcome.error });
+  switch (continuation.kind) {
+    case 'syncing-handler':
+      return run.afterLeaseSync(outcome);
+    case 'recovery-handler':
+      return run.afterRecoveryCall(call, outcome);
+  }
 }
 
 class HandlerRun {
@@ -202,6 +221,13 @@ class HandlerRun {
     }
   }
 
+  /** The syncing rule, once the lease sync it waited for has ended. */
+  afterLeaseSync(outcome: PartnerCallOutcome): HandlerOutcome {
+    const result = callSucceeded(outcome) ? this.go('ready', 'lease-sync-succeeded') : 'stay';
+    scheduleHeartbeat(this.d);
+    return result;
+  }
+
   private ready(): HandlerOutcome {
     const early = this.commonRules();
     if (early !== null) return early;
@@ -286,6 +312,22 @@ class HandlerRun {
     }
   }
 
+  /** The communication-recovery rule, once the backlog send or the ha-reset it waited for has ended. */
+  afterRecoveryCall(call: PartnerCall, outcome: PartnerCallOutcome): HandlerOutcome {
+    if (call.kind === 'send-lease-backlog' && !callSucceeded(outcome)) {
+      // The partner missed updates we could not deliver: ask it to resync from scratch.
+      return this.suspendFor({ kind: 'ha-reset' }, 'recovery-handler');
+    }
+    const result =
+      call.kind === 'send-lease-backlog'
+        ? this.go(normalState(this.machine.config), 'lease-backlog-sent')
+        : callSucceeded(outcome)
+          ? this.go('waiting', 'partner-reset')
+          : 'stay';
+    clearBacklogOnExit(this.d);
+    return result;
+  }
+
   private partnerDown(): HandlerOutcome {
     const early = this.commonRules();
     if (early !== null) return early;
@@ -325,6 +367,6 @@ class HandlerRun {
 }
 
 /** communication-recovery empties its backlog whenever its on-exit flag is up (Kea's doOnExit). */
-export function clearBacklogOnExit(d: Decision): void {
+function clearBacklogOnExit(d: Decision): void {
   if (d.state.exitPending) d.emit({ type: 'LeaseBacklogCleared' });
 }
