@@ -1,32 +1,122 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImportEdge } from './import-graph';
+import { doorViolations, edges, files, floorViolations, importsOf, resolved, ROOT } from './import-graph';
 
-/** The rules of the layout (README, Architecture): imports run one way, and each file does one job. */
-const ROOT = join(__dirname, '..', '..');
-const SKIP = new Set(['node_modules', 'dist', '.git', '.node', '.tmp', 'data', 'coverage']);
+/** The rules of the layout (docs/architecture.md): imports run one way, and each file does one job. */
 const LONG_FILE_REASON = 'Longer than 250 lines because';
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    if (SKIP.has(name)) return [];
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') ? [relative(ROOT, path)] : [];
-  });
-}
-
-const files = sources(ROOT);
-const importsOf = (file: string): string[] =>
-  [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from|import)\s+'([^']+)'/g)].map((m) => m[1]);
-/** An import as a project path (relative ones resolved), or the package name. */
-const resolved = (file: string, spec: string): string =>
-  spec.startsWith('.') ? relative(ROOT, join(ROOT, file, '..', spec)) : spec;
 const offenders = (from: (file: string) => boolean, to: (target: string) => boolean): string[] =>
   files
     .filter(from)
     .flatMap((file) => importsOf(file).map((spec) => [file, resolved(file, spec)] as const))
     .filter(([, target]) => to(target))
     .map(([file, target]) => `${file} -> ${target}`);
+
+/** Each app's and the core's floors, highest first: a folder imports only from the floors below it. */
+const PEER_FLOORS = [
+  ['main.ts'],
+  ['peer.module.ts'],
+  ['control', 'lifecycle'],
+  ['dhcp', 'effects'],
+  ['partner'],
+  ['runtime'],
+  ['config'],
+  ['leases', 'ports'],
+];
+const COORDINATOR_FLOORS = [
+  ['main.ts'],
+  ['app.module.ts'],
+  ['audit', 'commands', 'console', 'disputes', 'monitoring', 'peers'],
+  ['ingest'],
+  ['auth'],
+  ['store'],
+  ['nats'],
+  ['metrics'],
+  ['logging'],
+  ['common'],
+  ['config'],
+];
+const CORE_FLOORS = [
+  ['index.ts', 'probe'],
+  ['ha-service.ts', 'replay'],
+  ['decide.ts'],
+  ['commands', 'views'],
+  ['lease-updates.ts'],
+  ['machine'],
+  ['observe'],
+  ['kea'],
+  ['topology.ts'],
+  ['config'],
+  ['states.ts'],
+  ['assert-never.ts'],
+];
+const planted = (file: string, target: string): ImportEdge => ({ file, spec: target, target });
+
+describe('one floor per folder', () => {
+  it.each([
+    ['apps/peer/src', PEER_FLOORS],
+    ['apps/coordinator/src', COORDINATOR_FLOORS],
+    ['libs/ha-core/src', CORE_FLOORS],
+  ] as const)('%s imports only downward', (root, floors) => {
+    expect(edges.some((e) => e.file.startsWith(`${root}/`))).toBe(true);
+    expect(floorViolations(root, floors, edges)).toEqual([]);
+  });
+
+  it('catches a planted upward import, a sideways one and a folder without a floor', () => {
+    const graph = [
+      planted('apps/peer/src/ports/clock.ts', 'apps/peer/src/runtime/machine-runner'),
+      planted('apps/peer/src/dhcp/client-queries.ts', 'apps/peer/src/effects/heartbeat-loop'),
+      planted('apps/peer/src/gadgets/thing.ts', 'apps/peer/src/ports/clock'),
+      planted('apps/coordinator/src/common/tokens.ts', 'apps/coordinator/src/auth/roles'),
+      planted('libs/ha-core/src/machine/evolve.ts', 'libs/ha-core/src/decide'),
+    ];
+    expect(floorViolations('apps/peer/src', PEER_FLOORS, graph)).toHaveLength(3);
+    expect(floorViolations('apps/coordinator/src', COORDINATOR_FLOORS, graph)).toHaveLength(1);
+    expect(floorViolations('libs/ha-core/src', CORE_FLOORS, graph)).toHaveLength(1);
+  });
+});
+
+describe('the core\u2019s two doors', () => {
+  it('apps and libs use @haco/ha-core, only the conformance probe and tests use @haco/ha-core/probe', () => {
+    expect(doorViolations(edges)).toEqual([]);
+  });
+
+  it('catches a planted reach into machine/ or commands/, and the probe door used by an app', () => {
+    const graph = [
+      planted('apps/peer/src/runtime/machine-runner.ts', '@haco/ha-core/machine/decision'),
+      planted('libs/event-store/src/transitions.ts', 'libs/ha-core/src/commands/dispatch'),
+      planted('apps/coordinator/src/store/fleet-view.ts', '@haco/ha-core/probe'),
+      planted('libs/ha-core/src/index.ts', 'libs/ha-core/src/probe'),
+      planted('apps/cli/src/conformance/run-case.ts', '@haco/ha-core/probe'),
+      planted('libs/ha-core/test/support.ts', 'libs/ha-core/src/probe'),
+    ];
+    expect(doorViolations(graph)).toHaveLength(4);
+  });
+
+  it('keeps the decider door to about 45 names', () => {
+    const door = readFileSync(join(ROOT, 'libs/ha-core/src/index.ts'), 'utf8');
+    const names = [...door.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
+      m[1]
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name.length > 0),
+    );
+    expect(door).not.toMatch(/^export \*/m);
+    expect(names.length).toBeGreaterThan(30);
+    expect(names.length).toBeLessThanOrEqual(45);
+  });
+
+  it('leaves no app, library, bench or soak code naming the machine\u2019s insides', () => {
+    const outside = files.filter((f) =>
+      /^(apps|libs\/(event-store|nats|contracts|common)|bench|soak)\//.test(f),
+    );
+    const named = outside.filter((f) =>
+      /\b(Decision|runModel|transitionTo)\b/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
+    expect(named).toEqual([]);
+  });
+});
 
 describe('the layout', () => {
   it('has sources to check', () => {
@@ -50,20 +140,6 @@ describe('the layout', () => {
   it('application and library code never imports test support', () => {
     const production = (f: string) => /^(apps|libs)\/[^/]+\/src\//.test(f);
     expect(offenders(production, (t) => t.startsWith('test/') || t.startsWith('tools/'))).toEqual([]);
-  });
-
-  it('in ha-core, machine/ imports neither commands/ nor the router above both', () => {
-    const machine = (f: string) => f.startsWith('libs/ha-core/src/machine/');
-    const above = (t: string) =>
-      t.startsWith('libs/ha-core/src/commands/') ||
-      t === 'libs/ha-core/src/decide' ||
-      t === 'libs/ha-core/src/ha-service';
-    expect(offenders(machine, above)).toEqual([]);
-  });
-
-  it('in ha-core, commands/ never imports the router', () => {
-    const commands = (f: string) => f.startsWith('libs/ha-core/src/commands/');
-    expect(offenders(commands, (t) => t === 'libs/ha-core/src/decide')).toEqual([]);
   });
 
   it('contracts are the wire only: no NATS client, no environment, no framework', () => {

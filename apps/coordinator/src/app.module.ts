@@ -12,7 +12,7 @@ import { DisputesModule } from './disputes/disputes.module';
 import type pino from 'pino';
 import { IngestModule } from './ingest/ingest.module';
 import { LoggingModule } from './logging/logging.module';
-import { MetricsModule } from './monitoring/metrics.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { NatsModule } from './nats/nats.module';
 import { PeersModule } from './peers/peers.module';

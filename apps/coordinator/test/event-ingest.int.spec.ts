@@ -18,7 +18,7 @@ import { waitFor } from '../../../tools/harness/processes';
 import { EVENT_STORE, LOGGER } from '../src/common/tokens';
 import { IngestModule } from '../src/ingest/ingest.module';
 import { IngestStats } from '../src/ingest/ingest-stats';
-import { MetricsModule } from '../src/monitoring/metrics.module';
+import { MetricsModule } from '../src/metrics/metrics.module';
 import { LogTail } from '../src/store/log-tail';
 
 jest.setTimeout(60_000);

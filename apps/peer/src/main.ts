@@ -6,12 +6,12 @@ import { jsonLogger, NestJsonLogger, rateLimitedWarnings } from '@haco/common';
 import { peerInboxPrefix, streamId } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
-import { PeerConfigError } from './config/peer-config';
+import { PeerConfigError } from './config/peer-config-error';
 import { PeerConfigModule } from './config/peer-config.module';
 import { keaControlServer } from './control/kea-control.server';
 import { PeerModule } from './peer.module';
-import { DataDirHeldError, DataDirLock } from './runtime/data-dir-lock';
-import { PeerLifecycle } from './runtime/peer-lifecycle';
+import { DataDirHeldError, DataDirLock } from './lifecycle/data-dir-lock';
+import { PeerLifecycle } from './lifecycle/peer-lifecycle';
 
 /** The data directories this process holds, for as long as it runs (held here so nothing collects them). */
 const HELD: DataDirLock[] = [];

@@ -13,11 +13,11 @@ import { ControlChannel } from './control/control-channel';
 import { controlChannelController } from './control/control-channel.controller';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
 import { ClientQueries } from './dhcp/client-queries';
-import { CommandAnswers } from './effects/command-answers';
+import { CommandAnswers } from './control/command-answers';
 import { DhcpReenableTimer } from './effects/dhcp-reenable-timer';
 import { HeartbeatLoop } from './effects/heartbeat-loop';
 import { KeaLogWriter } from './effects/kea-log-writer';
-import { LeaseBacklog } from './effects/lease-backlog';
+import { LeaseBacklog } from './partner/lease-backlog';
 import { PartnerCallLoop } from './effects/partner-call-loop';
 import { EventPublisher } from '@haco/nats';
 import { Outbox } from '@haco/nats';
@@ -26,16 +26,16 @@ import { MemoryLeaseStore } from './leases/lease-store';
 import { SqliteLeaseStore } from './leases/sqlite-lease-store';
 import { CallPerformer } from './partner/call-performer';
 import { PartnerClient } from './partner/partner-client';
-import { KeaHttpClient } from './kea-http/kea-http-client';
-import { KeaHttpListener } from './kea-http/kea-http.listener';
-import { systemClock } from './runtime/clock';
+import { KeaHttpClient } from './partner/kea-http-client';
+import { KeaHttpListener } from './control/kea-http.listener';
+import { systemClock } from './ports/clock';
 import { CommunicationMonitor } from './runtime/communication-monitor';
-import { randomIds } from './runtime/ids';
+import { randomIds } from './ports/ids';
 import { MachineRunner } from './runtime/machine-runner';
-import { NatsStatusWatcher } from './runtime/nats-status';
-import { PeerLifecycle } from './runtime/peer-lifecycle';
-import { PresenceBeacon } from './runtime/presence-beacon';
-import { firstConnection } from './runtime/nats-first-connect';
+import { NatsStatusWatcher } from './lifecycle/nats-status';
+import { PeerLifecycle } from './lifecycle/peer-lifecycle';
+import { PresenceBeacon } from './lifecycle/presence-beacon';
+import { firstConnection } from './lifecycle/nats-first-connect';
 import {
   CLOCK,
   EVENTS_STREAM_OPTIONS,
@@ -44,7 +44,7 @@ import {
   LOGGER,
   NATS_CONNECTION,
   PARTNER_PROXY,
-} from './runtime/tokens';
+} from './ports/tokens';
 
 export interface PeerModuleOptions {
   /** The events stream to create when there is none (its copies and its bound). */

@@ -5,7 +5,7 @@ import { NatsServer } from '../../../tools/harness/nats-server';
 import { waitFor } from '../../../tools/harness/processes';
 import type { PeerSettings } from '../src/config/peer-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
-import { KeaHttpClient } from '../src/kea-http/kea-http-client';
+import { KeaHttpClient } from '../src/partner/kea-http-client';
 import { PartnerClient } from '../src/partner/partner-client';
 
 jest.setTimeout(60_000);

@@ -1,4 +1,5 @@
-import { PeerConfigError, readPeerSettings } from '../src/config/peer-config';
+import { PeerConfigError } from '../src/config/peer-config-error';
+import { readPeerSettings } from '../src/config/peer-config';
 import { LOAD_BALANCING_RELATIONSHIP } from '../../../test/support/fixtures';
 
 const relationship = LOAD_BALANCING_RELATIONSHIP;

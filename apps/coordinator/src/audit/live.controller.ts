@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { EventStore } from '@haco/event-store';
 import type { Logger } from '@haco/common';
-import { EVENT_STORE, LOGGER, SETTINGS } from '../common/tokens';
+import { EVENT_STORE, LOGGER } from '../common/tokens';
+import { SETTINGS } from '../config/settings.token';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { LogTail } from '../store/log-tail';
 

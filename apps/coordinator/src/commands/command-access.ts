@@ -1,5 +1,5 @@
 import { isHaCommand, isReadOnly } from '@haco/ha-core';
-import type { AccessLevel } from '../common/access.decorator';
+import type { AccessLevel } from '../auth/access.decorator';
 import { roleForCommand } from '../auth/roles';
 
 /**

@@ -13,7 +13,7 @@ import type { Principal } from '../auth/roles';
 import type { z } from 'zod';
 import { OperatorCommand } from './dto/operator-command';
 import { TwoPersonRule } from './two-person-rule';
-import { HacoMetrics } from '../monitoring/haco-metrics';
+import { HacoMetrics } from '../metrics/haco-metrics';
 import { LogTail } from '../store/log-tail';
 import type { Logger } from '@haco/common';
 import { EVENT_STORE, LOGGER, PEER_COMMANDS } from '../common/tokens';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
-import { Access } from '../common/access.decorator';
+import { Access } from '../auth/access.decorator';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
 import { commandAccess } from './command-access';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { isHaCommand } from '@haco/ha-core';
-import { Access } from '../common/access.decorator';
+import { Access } from '../auth/access.decorator';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
 import { commandAccess } from './command-access';

@@ -5,7 +5,8 @@ import { APPROVALS_STREAM, streamId } from '@haco/contracts';
 import type { EventStore, Projections } from '@haco/event-store';
 import type { Principal } from '../auth/roles';
 import type { CoordinatorSettings } from '../config/coordinator-config';
-import { EVENT_STORE, PROJECTIONS, SETTINGS } from '../common/tokens';
+import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
+import { SETTINGS } from '../config/settings.token';
 import { LogTail } from '../store/log-tail';
 
 /** A proposal older than this has lapsed: a release needs two people at about the same time. */

@@ -1,5 +1,4 @@
 /** Injection tokens: explicit, because the coordinator also runs from esbuild bundles without type metadata. */
-export const SETTINGS = Symbol('CoordinatorSettings');
 export const DATA_SOURCE = Symbol('DataSource');
 export const EVENT_STORE = Symbol('EventStore');
 export const STORE_OPTIONS = Symbol('EventStoreOptions');

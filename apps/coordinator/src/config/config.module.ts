@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
-import { SETTINGS } from '../common/tokens';
+import { SETTINGS } from './settings.token';
 import type { CoordinatorSettings } from './coordinator-config';
 import { readCoordinatorSettings } from './coordinator-config';
 

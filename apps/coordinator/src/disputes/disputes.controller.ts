@@ -7,7 +7,7 @@ import { STORE_OPERATIONS_STREAM, streamId } from '@haco/contracts';
 import type { EventStore } from '@haco/event-store';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
-import { Access } from '../common/access.decorator';
+import { Access } from '../auth/access.decorator';
 import { EVENT_STORE, LOGGER } from '../common/tokens';
 import { LogTail } from '../store/log-tail';
 

@@ -6,7 +6,7 @@ import { ingestItems } from '@haco/event-store';
 import type { IngestBatch } from '@haco/nats';
 import { INGEST_BATCH_PATTERN } from '@haco/nats';
 import { EVENT_STORE, LOGGER } from '../common/tokens';
-import { HacoMetrics } from '../monitoring/haco-metrics';
+import { HacoMetrics } from '../metrics/haco-metrics';
 import { LogTail } from '../store/log-tail';
 import { IngestStats } from './ingest-stats';
 

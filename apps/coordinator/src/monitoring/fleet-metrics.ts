@@ -7,7 +7,7 @@ import { FleetView } from '../store/fleet-view';
 import { HA_STATES } from '@haco/ha-core';
 import { EVENT_STORE } from '../common/tokens';
 import { IngestStats } from '../ingest/ingest-stats';
-import { HacoMetrics } from './haco-metrics';
+import { HacoMetrics } from '../metrics/haco-metrics';
 import { PEER_GAUGES } from './peer-gauges';
 import type { Backlog } from './jetstream-backlog';
 import { BACKLOG_STALE_MS, JetStreamBacklog } from './jetstream-backlog';

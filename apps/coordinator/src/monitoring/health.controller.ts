@@ -4,7 +4,7 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventStore } from '@haco/event-store';
 import { FleetView } from '../store/fleet-view';
-import { Access } from '../common/access.decorator';
+import { Access } from '../auth/access.decorator';
 import { ReportException } from '../common/report.exception';
 import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';

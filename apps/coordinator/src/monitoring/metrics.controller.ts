@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { FleetMetrics } from './fleet-metrics';
-import { HacoMetrics } from './haco-metrics';
+import { HacoMetrics } from '../metrics/haco-metrics';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 
 /** Prometheus text exposition of what monitoring systems watch: states, pauses, heartbeats, ingest. */

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '@haco/common';
 import { LOGGER } from '../common/tokens';
-import { HacoMetrics } from './haco-metrics';
+import { HacoMetrics } from '../metrics/haco-metrics';
 
 /**
  * Times every HTTP request by route, and counts and logs every one that ends refused (4xx), whatever

@@ -7,7 +7,8 @@ import { COORDINATOR_INBOX_PREFIX } from '@haco/contracts';
 import { natsConnectionOptions } from '@haco/nats';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
-import { NATS_CONNECTION, PEER_COMMANDS, SETTINGS } from '../common/tokens';
+import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
+import { SETTINGS } from '../config/settings.token';
 import { PresenceTracker } from './presence-tracker';
 
 /**

@@ -1,5 +1,5 @@
 import type { HaConfig } from '@haco/ha-core';
-import { PeerConfigError } from './peer-config';
+import { PeerConfigError } from './peer-config-error';
 
 /**
  * `kea-partners` names partners of the relationship that are real Kea servers, reached at an http:// url,

@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { PEER_SETTINGS } from '../runtime/tokens';
+import { PEER_SETTINGS } from '../ports/tokens';
 import type { PeerSettings } from './peer-config';
 import { readPeerSettings } from './peer-config';
 

@@ -2,15 +2,13 @@ import { z } from 'zod';
 import type { HaConfig } from '@haco/ha-core';
 import { HaConfigError, parseHaConfig } from '@haco/ha-core';
 import { subjectTokenError } from '@haco/contracts';
+import type { AddressPool } from '../leases/address-pool';
+import { DEFAULT_POOL } from '../leases/address-pool';
 import { ipv4ToNumber } from '../leases/lease';
+import { PeerConfigError } from './peer-config-error';
 import { checkKeaPartners } from './kea-partners';
 import { NATS_SCHEMA, natsSettings } from './nats-settings';
 import type { NatsSettings } from '@haco/nats';
-
-export interface AddressPool {
-  readonly first: string;
-  readonly last: string;
-}
 
 export type LeaseStoreSettings = (
   { readonly store: 'memory' } | { readonly store: 'sqlite'; readonly path: string }
@@ -25,8 +23,6 @@ export type LeaseStoreSettings = (
 /** The lifetime and subnet id of leases when the configuration names none (haco's defaults since 0.1). */
 export const DEFAULT_VALID_LIFETIME = 3600;
 export const DEFAULT_SUBNET_ID = 1;
-
-export const DEFAULT_POOL: AddressPool = { first: '192.0.2.10', last: '192.0.2.250' };
 
 /** Everything a peer needs to start, validated as a whole before anything starts. */
 export interface PeerSettings {
@@ -43,17 +39,6 @@ export interface PeerSettings {
    * on this peer's own `url` (empty: every partner is a haco peer on NATS, and no HTTP is served).
    */
   readonly keaPartners: readonly string[];
-}
-
-/** A refused peer configuration: the reason and the path of the offending field. */
-export class PeerConfigError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly path: string,
-  ) {
-    super(path.length > 0 ? `${reason} (at ${path})` : reason);
-    this.name = 'PeerConfigError';
-  }
 }
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { Clock } from '../runtime/clock';
-import type { IdSource } from '../runtime/ids';
+import type { Clock } from '../ports/clock';
+import type { IdSource } from '../ports/ids';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
-import { CLOCK, IDS } from '../runtime/tokens';
+import { CLOCK, IDS } from '../ports/tokens';
 
 /** dhcp-disable's max-period: when it runs out, the DHCP service is enabled again, as a recorded command. */
 @Injectable()

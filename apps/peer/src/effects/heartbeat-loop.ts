@@ -3,11 +3,11 @@ import type { HeartbeatResult } from '@haco/ha-core';
 import { failoverPartner, interpretHeartbeatAnswer } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import { PartnerClient, PEER_REQUEST_TIMEOUT_MS } from '../partner/partner-client';
-import type { Clock } from '../runtime/clock';
+import type { Clock } from '../ports/clock';
 import { CommunicationMonitor } from '../runtime/communication-monitor';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
-import { CLOCK, PEER_SETTINGS } from '../runtime/tokens';
+import { CLOCK, PEER_SETTINGS } from '../ports/tokens';
 
 /**
  * Kea's one-shot heartbeat timer: armed and cancelled as the machine's effects say, one heartbeat in

@@ -3,7 +3,7 @@ import { evolve, keaLogLines } from '@haco/ha-core';
 import type { Logger } from '@haco/common';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
-import { LOGGER } from '../runtime/tokens';
+import { LOGGER } from '../ports/tokens';
 
 /** Writes Kea's own log lines (HA_STATE_TRANSITION, HA_STATE_MACHINE_PAUSED, ...) for every decision. */
 @Injectable()

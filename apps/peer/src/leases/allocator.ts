@@ -1,4 +1,4 @@
-import type { AddressPool } from '../config/peer-config';
+import type { AddressPool } from './address-pool';
 import type { Lease4 } from './lease';
 import { ipv4ToNumber } from './lease';
 import type { LeaseStore } from './lease-store';

@@ -3,13 +3,13 @@ import type { HaConfig, PartnerCall, PartnerCallOutcome } from '@haco/ha-core';
 import { assertNever } from '@haco/common';
 import { failoverPartner } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
-import { LeaseBacklog } from '../effects/lease-backlog';
+import { LeaseBacklog } from './lease-backlog';
 import type { LeaseStore } from '../leases/lease-store';
 import { mergeSyncedLease } from '../leases/lease-store';
 import { leaseFromJson } from '../leases/lease';
-import type { Clock } from '../runtime/clock';
-import { nowSeconds } from '../runtime/clock';
-import { CLOCK, LEASE_STORE, PEER_SETTINGS } from '../runtime/tokens';
+import type { Clock } from '../ports/clock';
+import { nowSeconds } from '../ports/clock';
+import { CLOCK, LEASE_STORE, PEER_SETTINGS } from '../ports/tokens';
 import type { PeerReply } from './partner-client';
 import { PartnerClient } from './partner-client';
 

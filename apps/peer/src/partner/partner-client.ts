@@ -5,8 +5,8 @@ import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { KeaResponse } from '@haco/ha-core';
 import { partnerSubject } from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
-import { PARTNER_PROXY, PEER_SETTINGS } from '../runtime/tokens';
-import { KeaHttpClient } from '../kea-http/kea-http-client';
+import { PARTNER_PROXY, PEER_SETTINGS } from '../ports/tokens';
+import { KeaHttpClient } from './kea-http-client';
 
 export type PeerReply =
   { readonly ok: true; readonly response: KeaResponse } | { readonly ok: false; readonly error: string };

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AnalysedQuery, CommunicationView } from '@haco/ha-core';
 import { CommunicationTracker } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
-import type { Clock } from './clock';
-import { CLOCK, PEER_SETTINGS } from './tokens';
+import type { Clock } from '../ports/clock';
+import { CLOCK, PEER_SETTINGS } from '../ports/tokens';
 
 /**
  * Failure detection's measurements on the real clock (spec 1.5): when the partner last answered, and the

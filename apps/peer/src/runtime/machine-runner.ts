@@ -5,8 +5,8 @@ import { SerialQueue } from '@haco/common';
 import { streamId, toEnvelope } from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
 import { Outbox } from '@haco/nats';
-import type { IdSource } from './ids';
-import { IDS, PEER_SETTINGS } from './tokens';
+import type { IdSource } from '../ports/ids';
+import { IDS, PEER_SETTINGS } from '../ports/tokens';
 
 /** What one decision produced: the state before it, its events and the effects they call for. */
 export interface Decided {

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Inject, Injectable } from '@nestjs/common';
 import type { KeaResponse } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
-import { PEER_SETTINGS } from '../runtime/tokens';
+import { PEER_SETTINGS } from '../ports/tokens';
 import { basicAuthHeader } from './basic-auth';
 import type { KeaTls } from './kea-tls';
 import { keaTls } from './kea-tls';

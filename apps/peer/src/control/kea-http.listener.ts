@@ -5,13 +5,13 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '@haco/common';
 import type { PeerSettings } from '../config/peer-config';
-import { ControlChannel } from '../control/control-channel';
-import type { ControlMessage } from '../control/control-message';
-import { isNoAnswer, MAX_COMMAND_BYTES } from '../control/control-message';
-import { FORBIDDEN, isPartnerCommand } from '../control/partner-commands';
-import { LOGGER, PEER_SETTINGS } from '../runtime/tokens';
-import { basicAuthHeader } from './basic-auth';
-import { keaTls } from './kea-tls';
+import { ControlChannel } from './control-channel';
+import type { ControlMessage } from './control-message';
+import { isNoAnswer, MAX_COMMAND_BYTES } from './control-message';
+import { FORBIDDEN, isPartnerCommand } from './partner-commands';
+import { LOGGER, PEER_SETTINGS } from '../ports/tokens';
+import { basicAuthHeader } from '../partner/basic-auth';
+import { keaTls } from '../partner/kea-tls';
 
 /**
  * Kea's HA HTTP channel on this peer's own `url`, for partners that are real Kea servers: `POST /` with

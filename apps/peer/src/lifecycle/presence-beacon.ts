@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PRESENCE_INTERVAL_MS, presenceSubject } from '@haco/contracts';
 import type { PeerSettings } from '../config/peer-config';
-import { NATS_CONNECTION, PEER_SETTINGS } from './tokens';
+import { NATS_CONNECTION, PEER_SETTINGS } from '../ports/tokens';
 
 /**
  * Says "I am here" every PRESENCE_INTERVAL_MS on the peer's presence subject, whatever its HA state or

@@ -4,7 +4,7 @@ import type { Logger } from '@haco/common';
 import { ensureEventsStream } from '@haco/nats';
 import { EventPublisher } from '@haco/nats';
 import { PartnerClient } from '../partner/partner-client';
-import { LOGGER, NATS_CONNECTION } from './tokens';
+import { LOGGER, NATS_CONNECTION } from '../ports/tokens';
 
 /**
  * Follows the peer's NATS connection: without it peers cannot reach each other (requests fail at once,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { ControlAnswer } from '../control/control-message';
+import type { ControlAnswer } from './control-message';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 

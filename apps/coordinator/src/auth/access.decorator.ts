@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../auth/roles';
+import type { Role } from './roles';
 
 /**
  * What a call needs: `public` (health), `read` (open unless reads are protected), or a role: `operator`

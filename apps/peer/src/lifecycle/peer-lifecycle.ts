@@ -10,10 +10,17 @@ import { DhcpReenableTimer } from '../effects/dhcp-reenable-timer';
 import { HeartbeatLoop } from '../effects/heartbeat-loop';
 import { EventPublisher } from '@haco/nats';
 import type { LeaseStore } from '../leases/lease-store';
-import type { Clock } from './clock';
-import type { Decided, DecisionListener } from './machine-runner';
-import { MachineRunner } from './machine-runner';
-import { CLOCK, EVENTS_STREAM_OPTIONS, LEASE_STORE, LOGGER, NATS_CONNECTION, PEER_SETTINGS } from './tokens';
+import type { Clock } from '../ports/clock';
+import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import { MachineRunner } from '../runtime/machine-runner';
+import {
+  CLOCK,
+  EVENTS_STREAM_OPTIONS,
+  LEASE_STORE,
+  LOGGER,
+  NATS_CONNECTION,
+  PEER_SETTINGS,
+} from '../ports/tokens';
 
 /** How long a stopping peer waits for JetStream to acknowledge its last events (they stay in the outbox). */
 const PUBLISH_GRACE_MS = 2_000;

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { PeerSettings } from '../config/peer-config';
 import type { Decided, DecisionListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
-import { PEER_SETTINGS } from '../runtime/tokens';
+import { PEER_SETTINGS } from '../ports/tokens';
 
 /** A lease update waiting in the communication-recovery backlog, in the order it happened. */
 export interface BacklogEntry {
