@@ -1,11 +1,11 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ControlAnswer } from './control-message';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 
 /** Commands waiting for the machine's answer, matched by command id. */
 @Injectable()
-export class CommandAnswers implements DecisionListener, OnModuleInit {
+export class CommandAnswers implements DecidedListener, OnModuleInit {
   private readonly waiting = new Map<string, (response: ControlAnswer) => void>();
 
   constructor(@Inject(MachineRunner) private readonly runner: MachineRunner) {}

@@ -35,12 +35,12 @@ export function readClientQuery(raw: unknown): ClientQuery | KeaResponse {
   };
 }
 
-export type ScopeDecision =
+export type ScopeVerdict =
   | { readonly serve: true; readonly scope: string }
   | { readonly serve: false; readonly scope: string | null; readonly response: KeaResponse };
 
 /** Whether this peer answers the query now: DHCP on, and the client's scope among those served. */
-export function decideScope(machine: HaMachineState, query: ClientQuery): ScopeDecision {
+export function decideScope(machine: HaMachineState, query: ClientQuery): ScopeVerdict {
   const scope = queryScope(machine.config, query);
   if (scope === null)
     return { serve: false, scope, response: answer(KEA_RESULT.error, 'query has no client identifier') };

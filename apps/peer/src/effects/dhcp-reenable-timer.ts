@@ -1,13 +1,13 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '../ports/clock';
 import type { IdSource } from '../ports/ids';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import { CLOCK, IDS } from '../ports/tokens';
 
 /** dhcp-disable's max-period: when it runs out, the DHCP service is enabled again, as a recorded command. */
 @Injectable()
-export class DhcpReenableTimer implements DecisionListener, OnModuleInit {
+export class DhcpReenableTimer implements DecidedListener, OnModuleInit {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(

@@ -5,7 +5,7 @@ import type { PeerSettings } from '../config/peer-config';
 import { PartnerClient, PEER_REQUEST_TIMEOUT_MS } from '../partner/partner-client';
 import type { Clock } from '../ports/clock';
 import { CommunicationMonitor } from '../runtime/communication-monitor';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import { CLOCK, PEER_SETTINGS } from '../ports/tokens';
 
@@ -14,7 +14,7 @@ import { CLOCK, PEER_SETTINGS } from '../ports/tokens';
  * flight at a time, its outcome fed back as the next input.
  */
 @Injectable()
-export class HeartbeatLoop implements DecisionListener, OnModuleInit {
+export class HeartbeatLoop implements DecidedListener, OnModuleInit {
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
   private stopped = false;

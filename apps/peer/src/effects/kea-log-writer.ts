@@ -1,13 +1,13 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { evolve, keaLogLines } from '@haco/ha-core';
 import type { Logger } from '@haco/common';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import { LOGGER } from '../ports/tokens';
 
 /** Writes Kea's own log lines (HA_STATE_TRANSITION, HA_STATE_MACHINE_PAUSED, ...) for every decision. */
 @Injectable()
-export class KeaLogWriter implements DecisionListener, OnModuleInit {
+export class KeaLogWriter implements DecidedListener, OnModuleInit {
   constructor(
     @Inject(MachineRunner) private readonly runner: MachineRunner,
     @Inject(LOGGER) private readonly log: Logger,

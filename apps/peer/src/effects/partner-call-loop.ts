@@ -2,13 +2,13 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { PartnerCall } from '@haco/ha-core';
 import { CallPerformer } from '../partner/call-performer';
 import type { Clock } from '../ports/clock';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import { CLOCK } from '../ports/tokens';
 
 /** Performs the peer exchange the machine waits for and feeds its outcome back as the next input. */
 @Injectable()
-export class PartnerCallLoop implements DecisionListener, OnModuleInit {
+export class PartnerCallLoop implements DecidedListener, OnModuleInit {
   private inFlight = false;
 
   constructor(

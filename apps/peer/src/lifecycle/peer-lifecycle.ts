@@ -11,7 +11,7 @@ import { HeartbeatLoop } from '../effects/heartbeat-loop';
 import { EventPublisher } from '@haco/nats';
 import type { LeaseStore } from '../leases/lease-store';
 import type { Clock } from '../ports/clock';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import {
   CLOCK,
@@ -30,7 +30,7 @@ const PUBLISH_GRACE_MS = 2_000;
  * no more inputs, no timers, the last events published (or left in the outbox for the next start).
  */
 @Injectable()
-export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, DecisionListener {
+export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, DecidedListener {
   constructor(
     @Inject(MachineRunner) private readonly runner: MachineRunner,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { PeerSettings } from '../config/peer-config';
-import type { Decided, DecisionListener } from '../runtime/machine-runner';
+import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
 import { PEER_SETTINGS } from '../ports/tokens';
 
@@ -15,7 +15,7 @@ export interface BacklogEntry {
  * delayed-updates-limit, sent in order when communication returns and dropped when the machine says so.
  */
 @Injectable()
-export class LeaseBacklog implements DecisionListener, OnModuleInit {
+export class LeaseBacklog implements DecidedListener, OnModuleInit {
   private entries: BacklogEntry[] = [];
 
   constructor(

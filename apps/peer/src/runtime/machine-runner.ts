@@ -20,7 +20,7 @@ export interface Decided {
 }
 
 /** A part of the peer that acts on decisions (logs them, arms timers, answers commands, publishes). */
-export interface DecisionListener {
+export interface DecidedListener {
   onDecided(decided: Decided): void;
 }
 
@@ -33,7 +33,7 @@ export interface DecisionListener {
 export class MachineRunner {
   private readonly service = new HaService();
   private readonly queue = new SerialQueue();
-  private readonly listeners: DecisionListener[] = [];
+  private readonly listeners: DecidedListener[] = [];
   private accepting = true;
 
   constructor(
@@ -53,7 +53,7 @@ export class MachineRunner {
     return state;
   }
 
-  listen(listener: DecisionListener): void {
+  listen(listener: DecidedListener): void {
     this.listeners.push(listener);
   }
 
