@@ -85,6 +85,40 @@ describe('bad input', () => {
       expect(JSON.stringify(answer.body)).toMatch(text);
     });
 
+    it('answers a refused body in the shape its route speaks: Kea\u2019s on the Kea channels, the API\u2019s elsewhere', async () => {
+      const resolve = `/peers/${cluster.pair.cluster}/server1/disputes/resolve`;
+      const kea = await post('/', '{"command": ');
+      const keaCommands = await post(commands(), '{who:');
+      const api = await post(resolve, '{"why": ');
+      const huge = await post(resolve, `{"why": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+      expect([kea.status, keaCommands.status, api.status, huge.status]).toEqual([400, 400, 400, 413]);
+      expect(kea.body).toEqual({ result: 1, text: expect.stringMatching(/^invalid request body/) });
+      expect(keaCommands.body).toEqual({ result: 1, text: expect.stringMatching(/^invalid request body/) });
+      expect(api.body).toEqual({ error: expect.stringMatching(/^invalid request body/) });
+      expect(huge.body).toEqual({ error: expect.stringMatching(/too large/) });
+      // A path that merely looks like the commands route is the API's: the route decides, not the URL.
+      const lookalike = await post(`/peers/${cluster.pair.cluster}/server1/commands/extra`, '{who:');
+      expect(lookalike.status).toBe(404);
+      expect(lookalike.body).toHaveProperty('error');
+    });
+
+    it('records an unknown command sent to a peer by either route, as one rule', async () => {
+      const recorded = async () => (await get('/commands?command=frobnicate')).body['total'] as number;
+      const before = await recorded();
+      const viaKea = await post(
+        '/',
+        JSON.stringify({
+          command: 'frobnicate',
+          arguments: { cluster: cluster.pair.cluster, peer: 'server1', why: 'probe via POST /' },
+        }),
+      );
+      expect(viaKea).toEqual({
+        status: 200,
+        body: { result: 2, text: "'frobnicate' command not supported." },
+      });
+      expect(await recorded()).toBe(before + 1);
+    });
+
     it('answers an unknown command in Kea\u2019s words, and records it', async () => {
       expect(await post('/', '{"command": "frobnicate"}')).toEqual({
         status: 200,
@@ -109,6 +143,47 @@ describe('bad input', () => {
       const answer = await get(path);
       expect(answer.status).toBe(400);
       expect(JSON.stringify(answer.body)).toMatch(text);
+    });
+
+    it('reads both history routes and the commands by one set of rules: 400 with the field, 404 for an unknown peer', async () => {
+      const own = `/peers/${cluster.pair.cluster}/server1/history`;
+      const refused: [string, RegExp][] = [
+        [`${own}?since=garbage`, /'since' must be an ISO 8601 time/],
+        [`${own}?limit=-3`, /'limit' must be an integer/],
+        [`${own}?state=nosuch`, /'state' must be one of/],
+        ['/history?state=nosuch', /'state' must be one of/],
+        ['/history?limit=0', /'limit' must be an integer/],
+        ['/commands?limit=0', /'limit' must be an integer/],
+      ];
+      for (const [path, text] of refused) {
+        const answer = await get(path);
+        expect([path, answer.status]).toEqual([path, 400]);
+        expect(answer.body['error']).toMatch(text);
+      }
+      for (const path of ['/peers/nowhere/nobody/history', '/history?peer=nowhere/nobody']) {
+        const answer = await get(path);
+        expect([path, answer.status]).toEqual([path, 404]);
+        expect(answer.body['error']).toMatch(/no events of nowhere\/nobody/);
+      }
+      const page = await get(`${own}?limit=2&state=waiting`);
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ limit: 2, offset: 0 });
+      expect((page.body['transitions'] as unknown[]).length).toBeLessThanOrEqual(2);
+    });
+
+    it('answers a bad percent-encoding in a path with 400, never 500', async () => {
+      for (const path of [
+        '/peers/local/%ff',
+        '/commands/%e0%a4',
+        `/peers/${cluster.pair.cluster}/%ff/history`,
+      ]) {
+        const answer = await get(path);
+        expect([path, answer.status, answer.body]).toEqual([
+          path,
+          400,
+          { error: expect.stringMatching(/decode/) },
+        ]);
+      }
     });
 
     it('refuses a bad time and an unknown peer', async () => {
@@ -310,7 +385,7 @@ describe('bad input', () => {
         })
       ).text();
       expect(metrics).toMatch(/haco_http_requests_refused_total\{status="400"\} \d+/);
-      expect(metrics).toMatch(/haco_http_requests_refused_total\{status="413"\} 1/);
+      expect(metrics).toMatch(/haco_http_requests_refused_total\{status="413"\} 2/);
       expect(Number(/haco_dead_letters_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(8);
       expect(cluster.coordinator.output()).toContain('request refused');
       expect(cluster.pair.processes.get('server1')!.output.join('')).toContain(

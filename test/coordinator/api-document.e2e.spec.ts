@@ -92,4 +92,76 @@ describe('the API document against a running cluster', () => {
       expect(check('post', template, response.status, await response.json())).toEqual([]);
     }
   });
+
+  it('says what each operation takes: path and query parameters and bodies, from the schemas the pipes use', async () => {
+    const doc = await coordinator.get<RawDocument>('/openapi.json');
+    const operation = (method: 'get' | 'post', path: string) => doc.paths[path]?.[method];
+    const names = (method: 'get' | 'post', path: string, where: string) =>
+      (operation(method, path)?.parameters ?? [])
+        .filter((p) => p.in === where)
+        .map((p) => p.name)
+        .sort();
+    // Every path parameter of every operation is declared.
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      for (const method of Object.keys(methods) as ('get' | 'post')[]) {
+        expect([`${method} ${path}`, names(method, path, 'path')]).toEqual([`${method} ${path}`, inPath]);
+      }
+    }
+    expect(names('get', '/history', 'query')).toEqual(
+      ['cause', 'command', 'limit', 'offset', 'peer', 'since', 'state', 'until'].sort(),
+    );
+    expect(names('get', '/peers/{cluster}/{peer}/history', 'query')).toEqual(
+      ['cause', 'command', 'limit', 'offset', 'since', 'state', 'until'].sort(),
+    );
+    expect(names('get', '/commands', 'query')).toEqual(
+      ['command', 'limit', 'offset', 'outcome', 'peer', 'since', 'until', 'who'].sort(),
+    );
+    expect(names('get', '/peers/{cluster}/{peer}', 'query')).toEqual(['at']);
+    expect(names('get', '/events/live', 'query')).toEqual(['after', 'stream']);
+    const stateParam = operation('get', '/history')?.parameters?.find((p) => p.name === 'state');
+    expect(stateParam?.schema?.enum).toEqual(expect.arrayContaining(['waiting', 'partner-down']));
+    type BodySchema = { $ref?: string; properties?: Record<string, unknown>; required?: string[] };
+    const body = (path: string): BodySchema | undefined => {
+      const schema = operation('post', path)?.requestBody?.content?.['application/json']?.schema as
+        BodySchema | undefined;
+      const named = schema?.$ref?.replace('#/components/schemas/', '');
+      return named === undefined ? schema : (doc.components?.schemas?.[named] as BodySchema | undefined);
+    };
+    expect(Object.keys(body('/peers/{cluster}/{peer}/commands')?.properties ?? {})).toEqual(
+      expect.arrayContaining(['command', 'arguments', 'why', 'guard', 'onBehalfOf']),
+    );
+    expect(body('/peers/{cluster}/{peer}/commands')?.required).toContain('command');
+    expect(Object.keys(body('/')?.properties ?? {})).toEqual(
+      expect.arrayContaining(['command', 'arguments']),
+    );
+    expect(body('/peers/{cluster}/{peer}/disputes/resolve')).toBeDefined();
+    const bearer = doc.components?.securitySchemes?.['bearer'];
+    expect(bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(bearer?.bearerFormat).not.toBe('JWT');
+  });
 });
+
+interface RawParameter {
+  readonly name: string;
+  readonly in: string;
+  readonly schema?: { enum?: string[] };
+}
+interface RawDocument {
+  readonly paths: Record<
+    string,
+    Partial<
+      Record<
+        'get' | 'post',
+        {
+          parameters?: RawParameter[];
+          requestBody?: { content?: Record<string, { schema?: unknown }> };
+        }
+      >
+    >
+  >;
+  readonly components?: {
+    schemas?: Record<string, unknown>;
+    securitySchemes?: Record<string, { type?: string; scheme?: string; bearerFormat?: string }>;
+  };
+}

@@ -1,10 +1,11 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AccessGuard } from './auth/access.guard';
 import { AuthModule } from './auth/auth.module';
-import { ErrorBodyFilter } from './common/error-body.filter';
+import { ApiErrorBodyFilter } from './common/error-body.filter';
+import { BodyRefusalInterceptor } from './common/json-body';
 import { schemaValidation } from './common/validation';
 import { CommandsModule } from './commands/commands.module';
 import { ConsoleModule } from './console/console.module';
@@ -41,7 +42,8 @@ export class CoordinatorModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_FILTER, useClass: ErrorBodyFilter },
+        { provide: APP_FILTER, useClass: ApiErrorBodyFilter },
+        { provide: APP_INTERCEPTOR, useClass: BodyRefusalInterceptor },
         { provide: APP_PIPE, useFactory: schemaValidation },
       ],
     };

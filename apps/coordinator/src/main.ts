@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fromPino, NestJsonLogger, pinoLogger, readSecretFile } from '@haco/common';
 import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
+import { jsonBody } from './common/json-body';
 import { NATS_CONNECTION } from './common/tokens';
 import { SETTINGS } from './config/settings.token';
 import type { CoordinatorSettings } from './config/coordinator-config';
@@ -18,21 +19,6 @@ import { serveApiDocument } from './monitoring/api-document';
 import { RefusalsMiddleware } from './monitoring/refusals.middleware';
 
 const HTTP_KEEP_ALIVE_MS = 65_000;
-
-/**
- * Malformed or oversized JSON bodies fail in Express's body parser, before any Nest route or filter. They
- * are answered in Kea's shape on every route, as they always were: a body that is not JSON was meant for a
- * command channel more often than not.
- */
-function bodyParserErrors(
-  error: Error & { status?: number; type?: string },
-  _req: express.Request,
-  res: express.Response,
-  next: express.NextFunction,
-): void {
-  if (error.type !== 'entity.parse.failed' && error.type !== 'entity.too.large') return next(error);
-  res.status(error.status ?? 400).json({ result: 1, text: `invalid request body: ${error.message}` });
-}
 
 /** HTTPS when the settings give a certificate and key: the key must be its owner's alone. */
 function httpsOptions(settings: CoordinatorSettings): { httpsOptions?: { cert: string; key: string } } {
@@ -81,8 +67,7 @@ async function main(): Promise<void> {
   app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
     refusals.use(req, res, next),
   );
-  app.use(express.json({ limit: '1mb' }));
-  app.use(bodyParserErrors);
+  app.use(jsonBody('1mb'));
   app.enableShutdownHooks();
   serveApiDocument(app);
   const settings = app.get<CoordinatorSettings>(SETTINGS);

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { streamId } from '@haco/contracts';
-import { HistoryQuery } from './dto/history.query';
+import { HistoryQuery, PeerHistoryQuery } from './dto/history.query';
 import type { EventStore } from '@haco/event-store';
 import { exportLines, verifyStoredStream } from '@haco/event-store';
 import type { Projections } from '@haco/event-store';
@@ -19,10 +19,37 @@ export class AuditController {
 
   @ApiOkResponse({ standardSchema: HistoryResponse })
   @ApiBadRequestResponse({ standardSchema: ErrorBody })
+  @ApiNotFoundResponse({ standardSchema: ErrorBody })
   @Get('history')
   async history(@Query({ schema: HistoryQuery }) query: HistoryQuery) {
+    if (query.peer !== undefined) await this.requireKnown(query.peer);
+    return this.page(query.peer === undefined ? undefined : [query.peer], query);
+  }
+
+  /** One peer's history, by the same rules as `/history`. */
+  @ApiOkResponse({ standardSchema: HistoryResponse })
+  @ApiBadRequestResponse({ standardSchema: ErrorBody })
+  @ApiNotFoundResponse({ standardSchema: ErrorBody })
+  @Get('peers/:cluster/:peer/history')
+  async peerHistory(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Query({ schema: PeerHistoryQuery }) query: PeerHistoryQuery,
+  ) {
+    const stream = streamId(cluster, peer);
+    await this.requireKnown(stream);
+    return this.page([stream], query);
+  }
+
+  /** A filter naming a stream the log never saw is a 404, never an empty page that looks like a fact. */
+  private async requireKnown(stream: string): Promise<void> {
+    if ((await this.store.readStream(stream, 1, 1)).length === 0)
+      throw new HttpException({ error: `no events of ${stream}` }, 404);
+  }
+
+  private async page(streams: string[] | undefined, query: PeerHistoryQuery) {
     const { total, transitions } = await this.projections.history({
-      streams: query.peer === undefined ? undefined : [query.peer],
+      streams,
       state: query.state,
       sinceMs: query.since,
       untilMs: query.until,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { notSupported } from './not-supported';
 import type { OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
@@ -112,6 +113,9 @@ export class CommandService implements OnModuleInit {
     const parsed = OperatorCommand.safeParse(input);
     if (!parsed.success) return { error: parsed.error.issues[0].message };
     const { cluster, peer, command, arguments: args } = parsed.data;
+    // A name no peer supports is answered as Kea does, through either route, and left unrecorded here
+    // because an anonymous caller writes nothing; a named caller's is issued and recorded.
+    if (!isHaCommand(command)) return { commandId: null, response: notSupported(command) };
     if (!isReadOnly(command)) return { error: `'${command}' is not a read` };
     const request = args === undefined ? { command } : { command, arguments: args };
     return { commandId: null, response: await this.ask(cluster, peer, request, timeoutMs) };

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
+import { SpeaksKea } from '../common/error-body.filter';
 import { Access } from '../auth/access.decorator';
 import { Caller } from '../auth/caller.decorator';
 import type { Principal } from '../auth/roles';
@@ -33,6 +34,7 @@ export class CommandsController {
   @ApiUnauthorizedResponse({ standardSchema: KeaAnswer })
   @ApiNotFoundResponse({ standardSchema: KeaAnswer })
   @Post('peers/:cluster/:peer/commands')
+  @SpeaksKea()
   @Access(commandAccess)
   async command(
     @Param('cluster') cluster: string,

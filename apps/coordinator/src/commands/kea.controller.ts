@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { notSupported } from './not-supported';
+import { SpeaksKea } from '../common/error-body.filter';
 import { isHaCommand } from '@haco/ha-core';
 import { Access } from '../auth/access.decorator';
 import { Caller } from '../auth/caller.decorator';
@@ -33,6 +35,7 @@ export class KeaController {
   @ApiOkResponse({ standardSchema: KeaAnswers })
   @ApiBadRequestResponse({ standardSchema: KeaAnswer })
   @Post()
+  @SpeaksKea()
   @HttpCode(200)
   @Access(commandAccess)
   async control(
@@ -41,9 +44,6 @@ export class KeaController {
   ): Promise<KeaResponse | KeaResponse[]> {
     const wrap = (response: KeaResponse) => (request.service === undefined ? response : [response]);
     const name = request.command;
-    if (!isHaCommand(name)) {
-      return wrap({ result: 2, text: `'${name}' command not supported.` });
-    }
     const args = (
       typeof request.arguments === 'object' && request.arguments !== null ? request.arguments : {}
     ) as Record<string, unknown>;
@@ -51,10 +51,12 @@ export class KeaController {
     const peer = args['peer'];
     if (name === 'status-get' && peer === undefined) return wrap(await this.overview());
     if (typeof cluster !== 'string' || typeof peer !== 'string') {
-      return wrap({
-        result: 1,
-        text: `'${name}' needs 'cluster' and 'peer' in its arguments to name the peer`,
-      });
+      // Naming no peer, a name no peer supports is Kea's result 2, and there is nothing to record it in.
+      return wrap(
+        isHaCommand(name)
+          ? { result: 1, text: `'${name}' needs 'cluster' and 'peer' in its arguments to name the peer` }
+          : notSupported(name),
+      );
     }
     const forwarded = Object.fromEntries(Object.entries(args).filter(([key]) => !ROUTING_KEYS.includes(key)));
     const input = {

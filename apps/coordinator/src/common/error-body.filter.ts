@@ -1,15 +1,15 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
-import { Catch, HttpException, Inject } from '@nestjs/common';
+import { Catch, HttpException, Inject, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from '@haco/common';
-import { errorBody } from './error-body';
 import { ReportException } from './report.exception';
 import { LOGGER } from './tokens';
 
-/** Every HTTP error in the API's one error body; an unexpected failure is a 500 and a log line. */
-@Catch()
-export class ErrorBodyFilter implements ExceptionFilter {
+/** Every HTTP error in one body; an unexpected failure is a 500 and a log line. */
+abstract class ErrorBodyFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly log: Logger) {}
+
+  protected abstract body(text: string): Record<string, unknown>;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
@@ -21,13 +21,44 @@ export class ErrorBodyFilter implements ExceptionFilter {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
-    if (exception instanceof HttpException) {
-      response.status(exception.getStatus()).json(errorBody(request, textOf(exception)));
+    if (isHttpException(exception)) {
+      response.status(exception.getStatus()).json(this.body(textOf(exception)));
       return;
     }
     this.log.error('request failed', { path: request.path, error: (exception as Error)?.message });
-    response.status(500).json(errorBody(request, `internal error: ${(exception as Error)?.message}`));
+    response.status(500).json(this.body(`internal error: ${(exception as Error)?.message}`));
   }
+}
+
+/** The API's error body, `{"error"}`: every route that does not declare another. */
+@Catch()
+export class ApiErrorBodyFilter extends ErrorBodyFilter {
+  protected body(text: string): Record<string, unknown> {
+    return { error: text };
+  }
+}
+
+/** Kea's error body, `{"result": 1, "text"}`, as a Kea control channel's successes are shaped. */
+@Catch()
+export class KeaErrorBodyFilter extends ErrorBodyFilter {
+  protected body(text: string): Record<string, unknown> {
+    return { result: 1, text };
+  }
+}
+
+/** A route that speaks Kea's control-channel protocol declares it, and its errors answer in Kea's shape. */
+export const SpeaksKea = (): MethodDecorator & ClassDecorator => UseFilters(KeaErrorBodyFilter);
+
+/**
+ * An HttpException by shape, not by class: Nest's platform raises some (a path parameter that does not
+ * decode is its BadRequestException) from its own copy of @nestjs/common, which `instanceof` misses.
+ */
+function isHttpException(exception: unknown): exception is HttpException {
+  const candidate = exception as Partial<HttpException> | null;
+  return (
+    exception instanceof HttpException ||
+    (typeof candidate?.getStatus === 'function' && typeof candidate.getResponse === 'function')
+  );
 }
 
 function textOf(exception: HttpException): string {

@@ -92,7 +92,6 @@ export const PeersResponse = z.object({ peers: z.array(PeerViewSchema) });
 export const ClustersResponse = z.object({
   clusters: z.array(z.object({ name: z.string(), peers: z.array(z.string()), paused: z.array(z.string()) })),
 });
-export const PeerHistoryResponse = z.object({ transitions: z.array(TransitionSchema) });
 export const HistoryResponse = z.object({
   total: z.int(),
   offset: z.int(),

@@ -1,8 +1,7 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { streamId } from '@haco/contracts';
 import { DeadLettersQuery, PeerViewQuery } from './dto/peer.query';
-import type { Projections } from '@haco/event-store';
-import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
+import { EVENT_STORE } from '../common/tokens';
 import { FleetView } from '../store/fleet-view';
 import type { EventStore } from '@haco/event-store';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
@@ -11,7 +10,6 @@ import {
   DeadLettersResponse,
   ErrorBody,
   GapsResponse,
-  PeerHistoryResponse,
   PeerViewSchema,
   PeersResponse,
 } from '../common/responses';
@@ -19,7 +17,6 @@ import {
 @Controller()
 export class PeersController {
   constructor(
-    @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(FleetView) private readonly fleet: FleetView,
   ) {}
@@ -56,17 +53,6 @@ export class PeersController {
     if (view === null)
       throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
     return view;
-  }
-
-  @ApiOkResponse({ standardSchema: PeerHistoryResponse })
-  @Get('peers/:cluster/:peer/history')
-  async history(@Param('cluster') cluster: string, @Param('peer') peer: string) {
-    const { transitions } = await this.projections.history({
-      streams: [streamId(cluster, peer)],
-      limit: -1,
-      offset: 0,
-    });
-    return { transitions };
   }
 
   /** Streams with events held back behind a gap: never papered over, always shown. */
