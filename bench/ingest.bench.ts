@@ -221,7 +221,7 @@ export async function benchIngest(
       servers: nats.server.url,
       ...(nats.ca === null ? {} : { tls: { caFile: nats.ca } }),
     });
-    await ensureEventsStream(nc);
+    await ensureEventsStream(nc, { replicas: 1 });
     // A running coordinator's ingest is warm (JIT-compiled, consumer set up); raw inserts warm up on their
     // first batch size. One burst of a fifth of the size, on its own store, is not measured.
     await withFreshStore(nc, stores, 'warm-up', (store) =>

@@ -52,7 +52,7 @@ describe('the coordinator as a real process', () => {
   beforeAll(async () => {
     nats = await NatsServer.start();
     nc = await connect({ servers: nats.url });
-    await ensureEventsStream(nc);
+    await ensureEventsStream(nc, { replicas: 1 });
   });
   afterAll(async () => {
     await nc.close();

@@ -63,9 +63,9 @@ describe('least-privilege NATS users (writeNatsSecurity)', () => {
 
   it('lets a peer find the events stream but not create one: only a coordinator does', async () => {
     const server1 = await as('server1');
-    await expect(ensureEventsStream(server1)).rejects.toThrow(/permissions violation/i);
+    await expect(ensureEventsStream(server1, { replicas: 1 })).rejects.toThrow(/permissions violation/i);
     const coordinator = await as('coordinator');
-    await ensureEventsStream(coordinator);
+    await ensureEventsStream(coordinator, { replicas: 1 });
     const jsm = await jetstreamManager(server1);
     expect((await jsm.streams.info(EVENTS_STREAM)).config.name).toBe(EVENTS_STREAM);
     // A stream of a peer's own, over commands, would answer commands with publish acks: refused.

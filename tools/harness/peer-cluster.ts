@@ -118,15 +118,16 @@ export class PeerPair {
   /**
    * Starts a peer. `clockOffset` (libfaketime's, e.g. "-1h") runs it with its wall clock that far off,
    * through Debian's libfaketime preloaded into the peer's own process (the faketime command would fork,
-   * and the pid a test kills would not be the peer's); its timers keep the real monotonic clock.
+   * and the pid a test kills would not be the peer's); its timers keep the real monotonic clock. `env`
+   * adds to the peer's environment.
    */
-  start(name: string, options: { clockOffset?: string } = {}): OwnedProcess {
+  start(name: string, options: { clockOffset?: string; env?: Record<string, string> } = {}): OwnedProcess {
     const args = ['--config', this.configFile(name)];
     const skewed: Record<string, string> =
       options.clockOffset === undefined
         ? {}
         : { LD_PRELOAD: LIBFAKETIME, FAKETIME: options.clockOffset, DONT_FAKE_MONOTONIC: '1' };
-    const process = OwnedProcess.startTs(PEER_MAIN, args, PROJECT_ROOT, skewed);
+    const process = OwnedProcess.startTs(PEER_MAIN, args, PROJECT_ROOT, { ...skewed, ...options.env });
     this.processes.set(name, process);
     return process;
   }

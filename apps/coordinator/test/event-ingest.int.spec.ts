@@ -50,7 +50,7 @@ describe('event ingest from a real JetStream into a real SQLite file', () => {
   beforeAll(async () => {
     nats = await NatsServer.start();
     nc = await connect({ servers: nats.url });
-    await ensureEventsStream(nc);
+    await ensureEventsStream(nc, { replicas: 1 });
     dataSource = await openDataSource({ path: join(dir, 'events.sqlite') });
     store = new EventStore(dataSource);
     // The coordinator's own IngestModule on the JetStream transport, as main.ts connects it.

@@ -32,6 +32,7 @@ import { systemClock } from './ports/clock';
 import { CommunicationMonitor } from './runtime/communication-monitor';
 import { randomIds } from './ports/ids';
 import { MachineRunner } from './runtime/machine-runner';
+import { EventsStreamKeeper } from './lifecycle/events-stream-keeper';
 import { NatsStatusWatcher } from './lifecycle/nats-status';
 import { PeerLifecycle } from './lifecycle/peer-lifecycle';
 import { PresenceBeacon } from './lifecycle/presence-beacon';
@@ -137,6 +138,7 @@ export class PeerModule {
         DhcpReenableTimer,
         ClientQueries,
         ControlChannel,
+        EventsStreamKeeper,
         NatsStatusWatcher,
         PeerLifecycle,
         PresenceBeacon,

@@ -13,9 +13,14 @@ export interface EventsStreamOptions {
   readonly maxBytes?: number;
 }
 
+/** What ensuring the stream did. */
+export type StreamEnsured = 'created' | 'updated' | 'unchanged';
+
 /**
- * Makes sure the events stream exists (idempotent), capturing every peer's events subject, with `replicas`
- * copies on a NATS cluster (1 on a single server).
+ * The one place the events stream is made: it creates the stream when there is none, and brings an
+ * existing one to the configured `replicas` and `maxBytes` (on a NATS cluster, `replicas` copies; 1 on a
+ * single server). Peers and coordinators call it at boot and again after every reconnect, always with
+ * their configured options, so a stream lost with a NATS server's store comes back as configured.
  *
  * Its retention is a work queue: a message leaves the stream once the coordinator has acknowledged it,
  * which it does only after the SQLite (or PostgreSQL) commit that stores it, so the store is the record
@@ -25,14 +30,12 @@ export interface EventsStreamOptions {
  */
 export async function ensureEventsStream(
   nc: NatsConnection,
-  options: EventsStreamOptions | number = 1,
-): Promise<void> {
-  const { replicas, maxBytes = DEFAULT_EVENTS_MAX_BYTES } =
-    typeof options === 'number' ? { replicas: options } : options;
+  options: EventsStreamOptions,
+): Promise<StreamEnsured> {
+  const { replicas, maxBytes = DEFAULT_EVENTS_MAX_BYTES } = options;
   const jsm = await jetstreamManager(nc);
-  try {
-    await jsm.streams.info(EVENTS_STREAM);
-  } catch {
+  const existing = await jsm.streams.info(EVENTS_STREAM).catch(() => null);
+  if (existing === null) {
     await jsm.streams.add({
       name: EVENTS_STREAM,
       subjects: [ALL_EVENT_SUBJECTS],
@@ -42,5 +45,9 @@ export async function ensureEventsStream(
       discard: DiscardPolicy.New,
       max_bytes: maxBytes,
     });
+    return 'created';
   }
+  if (existing.config.num_replicas === replicas && existing.config.max_bytes === maxBytes) return 'unchanged';
+  await jsm.streams.update(EVENTS_STREAM, { num_replicas: replicas, max_bytes: maxBytes });
+  return 'updated';
 }

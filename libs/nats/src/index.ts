@@ -1,5 +1,5 @@
 export { DEFAULT_EVENTS_MAX_BYTES, ensureEventsStream } from './events-stream';
-export type { EventsStreamOptions } from './events-stream';
+export type { EventsStreamOptions, StreamEnsured } from './events-stream';
 export { natsConnectionOptions } from './connection-options';
 export type { NatsSettings } from './connection-options';
 export { Outbox, readOutboxLines } from './outbox';

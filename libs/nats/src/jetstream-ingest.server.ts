@@ -108,8 +108,13 @@ export class JetStreamIngestServer extends Server implements CustomTransportStra
   }
 
   private async consume(): Promise<void> {
+    let prepared = true;
     while (this.running) {
       try {
+        // After a reconnect or a failure the stream or the consumer may be gone (a NATS server that lost
+        // its store): both are ensured again, with the configured options, before consuming.
+        if (!prepared) await this.prepareConsumer();
+        prepared = false;
         await this.consumeOnce();
       } catch (error) {
         if (!this.running) return;

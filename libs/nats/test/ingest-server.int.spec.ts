@@ -28,7 +28,7 @@ describe('the JetStream ingest transport under a backlog, on a real nats-server'
   beforeAll(async () => {
     nats = await NatsServer.start();
     nc = await connect({ servers: nats.url });
-    await ensureEventsStream(nc);
+    await ensureEventsStream(nc, { replicas: 1 });
     const js = jetstream(nc);
     for (let i = 0; i < MESSAGES; i += 1)
       await js.publish(

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
-import { ensureEventsStream } from '@haco/nats';
+import { EventsStreamKeeper } from './events-stream-keeper';
 import { EventPublisher } from '@haco/nats';
 import { PartnerClient } from '../partner/partner-client';
 import { LOGGER, NATS_CONNECTION } from '../ports/tokens';
@@ -16,6 +16,7 @@ export class NatsStatusWatcher implements OnApplicationBootstrap {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(PartnerClient) private readonly partner: PartnerClient,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(EventsStreamKeeper) private readonly eventsStream: EventsStreamKeeper,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -33,7 +34,7 @@ export class NatsStatusWatcher implements OnApplicationBootstrap {
         case 'reconnect':
           // Reconnects are routine on a NATS cluster: debug, while the disconnect before it is the warning.
           this.log.debug('nats reconnect', { server: status.server });
-          await ensureEventsStream(this.nc).catch(() => undefined);
+          await this.eventsStream.ensure();
           this.partner.setConnected(true);
           this.publisher.kick();
           break;

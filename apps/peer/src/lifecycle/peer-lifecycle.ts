@@ -1,9 +1,8 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
-import type { EventsStreamOptions } from '@haco/nats';
-import { ensureEventsStream, Outbox } from '@haco/nats';
+import { Outbox } from '@haco/nats';
+import { EventsStreamKeeper } from './events-stream-keeper';
 import type { RestartKind } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import { DhcpReenableTimer } from '../effects/dhcp-reenable-timer';
@@ -13,14 +12,7 @@ import type { LeaseStore } from '../leases/lease-store';
 import type { Clock } from '../ports/clock';
 import type { Decided, DecidedListener } from '../runtime/machine-runner';
 import { MachineRunner } from '../runtime/machine-runner';
-import {
-  CLOCK,
-  EVENTS_STREAM_OPTIONS,
-  LEASE_STORE,
-  LOGGER,
-  NATS_CONNECTION,
-  PEER_SETTINGS,
-} from '../ports/tokens';
+import { CLOCK, LEASE_STORE, LOGGER, PEER_SETTINGS } from '../ports/tokens';
 
 /** How long a stopping peer waits for JetStream to acknowledge its last events (they stay in the outbox). */
 const PUBLISH_GRACE_MS = 2_000;
@@ -40,8 +32,7 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(PEER_SETTINGS) private readonly settings: PeerSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(EVENTS_STREAM_OPTIONS) private readonly eventsStream: EventsStreamOptions,
+    @Inject(EventsStreamKeeper) private readonly eventsStream: EventsStreamKeeper,
     @Inject(Outbox) private readonly outbox: Outbox,
   ) {}
 
@@ -51,15 +42,7 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     this.runner.listen(this);
-    await ensureEventsStream(this.nc, this.eventsStream).catch((error: Error) =>
-      // With least-privilege NATS users only coordinators create the stream: the events wait in the
-      // outbox until it is there, which is no fault of this peer's.
-      /permissions violation/i.test(error.message)
-        ? this.log.info(
-            'the events stream is not there yet; a coordinator creates it (events wait in the outbox)',
-          )
-        : this.log.warn('could not ensure the events stream yet', { error: error.message }),
-    );
+    await this.eventsStream.ensure();
     const restart = restartKind(this.outbox.previousLastType);
     await this.runner.turn(() =>
       this.runner.submit({
