@@ -173,7 +173,13 @@ describe('the coordinator as a real process', () => {
       expect(peers.peers.filter((p) => p.peer === 'server1').length).toBeGreaterThan(0);
       const history = await waitFor('the history up to load-balancing', async () => {
         const h = await coordinator.get<{
-          transitions: { to: string; cause: string; durationInPreviousMs: number | null }[];
+          transitions: {
+            to: string;
+            cause: string;
+            durationInPreviousMs: number | null;
+            commandId: string | null;
+            who: string | null;
+          }[];
         }>(`/peers/${pair.cluster}/server1/history`);
         return h.transitions.some((t) => t.to === 'load-balancing') ? h.transitions : undefined;
       });
@@ -189,6 +195,16 @@ describe('the coordinator as a real process', () => {
       expect(history.map((t) => t.cause)).toEqual(
         expect.arrayContaining(['started', 'paused:once', 'continued']),
       );
+      // The continue's own row carries its command id and operator; the transitions it unblocks come
+      // later, decided by the machine's rules, and carry none (as docs/architecture.md says).
+      const continued = history.find((t) => t.cause === 'continued')!;
+      expect(continued).toMatchObject({ commandId: accepted.body.commandId, who: 'admin' });
+      expect(transitions.every((t) => t.commandId === null && t.who === null)).toBe(true);
+      expect(record.effects.map((e) => e.type)).toEqual([
+        'CommandReceived',
+        'StateMachineContinued',
+        'CommandAnswered',
+      ]);
       expect(await coordinator.get('/gaps')).toEqual({ gaps: [] });
     } finally {
       await pair.destroy();

@@ -82,8 +82,10 @@ export class Projections {
   }
 
   /**
-   * The history from the indexed table, in the API's shape: each row caused by an operator's command (an
-   * ha-continue's transitions and its continue) names who sent it and why.
+   * The history from the indexed table, in the API's shape: each row an operator's command caused names
+   * who sent it and why. Those rows are an ha-continue's `continued` row and the transitions a command
+   * makes itself (ha-reset, maintenance); the transitions that follow a continue are decided later by the
+   * machine's rules and name no command.
    */
   async history(filter: HistoryFilter): Promise<{ total: number; transitions: HistoryRecord[] }> {
     const { total, transitions } = await this.store.history(filter);
