@@ -111,6 +111,16 @@ export class FleetMetrics implements OnModuleInit {
         for (const p of peers()) this.inc(who(p), p.transitions);
       },
     });
+    new Counter({
+      name: 'haco_peer_events_refused_total',
+      help: 'Stored events of the peer that the state machine refused to fold, left out of its view.',
+      labelNames: ['cluster', 'peer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of peers()) this.inc(who(p), p.refusedEvents);
+      },
+    });
     this.storeAndIngest();
   }
 

@@ -59,6 +59,11 @@ class StoreShutdown implements OnApplicationShutdown {
           checkpoints: true,
           onCheckpointError: (error) =>
             logger.warn('projection checkpoint not saved', { error: error.message }),
+          onRefusedEvent: (stream, event) =>
+            logger.warn('a stored event the state machine refuses is left out of the peer view', {
+              stream,
+              ...event,
+            }),
         }),
       inject: [EVENT_STORE, LOGGER],
     },

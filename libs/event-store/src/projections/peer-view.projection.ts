@@ -51,13 +51,26 @@ export interface PeerView {
   readonly lastHeartbeatSucceededAt: string | null;
   /** Each configured pause, and whether it is still to come (always, or once and not yet used). */
   readonly pauses: readonly { readonly state: string; readonly pause: string; readonly ahead: boolean }[];
+  /**
+   * Stored events the machine's `evolve` refused, left out of this view: never silently. Each is a sign
+   * of a peer of another version, or of a log that was changed; the last one is named.
+   */
+  readonly refusedEvents: number;
+  readonly lastRefusedEvent: RefusedEvent | null;
+}
+
+/** A stored event the fold could not apply, and why. */
+export interface RefusedEvent {
+  readonly seq: number;
+  readonly type: string;
+  readonly reason: string;
 }
 
 /** A history row as the API lists it: with the operator behind it, when a command caused it. */
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 3;
+const FOLD_VERSION = 4;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -78,6 +91,8 @@ export class PeerFold {
   private transitions = 0;
   private restarts = { clean: 0, crash: 0 };
   private lastHeartbeatSucceededAt: string | null = null;
+  refusedEvents = 0;
+  lastRefusedEvent: RefusedEvent | null = null;
   lastSeq = 0;
 
   constructor(private readonly stream: string) {}
@@ -97,6 +112,8 @@ export class PeerFold {
       transitions: this.transitions,
       restarts: this.restarts,
       lastHeartbeatSucceededAt: this.lastHeartbeatSucceededAt,
+      refusedEvents: this.refusedEvents,
+      lastRefusedEvent: this.lastRefusedEvent,
       lastSeq: this.lastSeq,
     });
   }
@@ -116,7 +133,9 @@ export class PeerFold {
     this.lastSeq = stored.seq;
     try {
       this.machine = evolve(this.machine, event);
-    } catch {
+    } catch (error) {
+      this.refusedEvents += 1;
+      this.lastRefusedEvent = { seq: stored.seq, type: stored.type, reason: (error as Error).message };
       return null;
     }
     const envelope = stored as unknown as EventEnvelope;
@@ -228,6 +247,8 @@ export class PeerFold {
         ahead:
           pause === 'always' || (pause === 'once' && !machine.pauseOnceConsumed.includes(state as HaState)),
       })),
+      refusedEvents: this.refusedEvents,
+      lastRefusedEvent: this.lastRefusedEvent,
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { EventStore } from '../event-store';
 import type { HistoryFilter } from '../transitions';
-import type { HistoryRecord, PeerView } from './peer-view.projection';
+import type { HistoryRecord, PeerView, RefusedEvent } from './peer-view.projection';
 import { isPeerStream, PeerFold, peerViewAt } from './peer-view.projection';
 
 const FOLD_PAGE = 10_000;
@@ -15,6 +15,8 @@ export interface ProjectionOptions {
   readonly checkpoints?: boolean;
   /** A checkpoint could not be saved: the fold goes on, and the next save tries again. */
   readonly onCheckpointError?: (error: Error) => void;
+  /** A stored event the machine refused to fold: left out of the view, counted there, and told here. */
+  readonly onRefusedEvent?: (stream: string, event: RefusedEvent) => void;
 }
 
 /**
@@ -57,7 +59,13 @@ export class Projections {
     const { fold } = kept;
     for (;;) {
       const events = await this.store.readStream(stream, fold.lastSeq + 1, FOLD_PAGE);
-      for (const stored of events) fold.apply(stored);
+      for (const stored of events) {
+        const refusedBefore = fold.refusedEvents;
+        fold.apply(stored);
+        if (fold.refusedEvents > refusedBefore && fold.lastRefusedEvent !== null) {
+          this.options.onRefusedEvent?.(stream, fold.lastRefusedEvent);
+        }
+      }
       if (events.length < FOLD_PAGE) break;
     }
     if (this.options.checkpoints && fold.lastSeq - kept.savedSeq >= CHECKPOINT_EVERY) {
