@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,9 +32,14 @@ export function runConformance(fileText: string): {
   }
 }
 
-/** The JSON examples of ../shared/CONFORMANCE.md, one per fenced block. */
+/**
+ * The JSON examples of ../shared/CONFORMANCE.md, one per fenced block, when that reference file is beside
+ * the project; none otherwise (the project's own examples stand alone).
+ */
 export function sharedExamples(): Record<string, unknown>[] {
-  const text = readFileSync(join(SHARED_DIR, 'CONFORMANCE.md'), 'utf8');
+  const file = join(SHARED_DIR, 'CONFORMANCE.md');
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/```json\n([\s\S]*?)```/g)].map(
     (m) => JSON.parse(m[1]) as Record<string, unknown>,
   );
