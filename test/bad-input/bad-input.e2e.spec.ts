@@ -102,6 +102,24 @@ describe('bad input', () => {
       expect(lookalike.body).toHaveProperty('error');
     });
 
+    it('records a command Kea 2.2.0 does not answer as failed with the reason, at once', async () => {
+      const asked = Date.now();
+      const sent = await post(
+        commands(),
+        JSON.stringify({ command: 'ha-sync', arguments: { 'server-name': 'server9' }, why: 'probe' }),
+      );
+      expect(Date.now() - asked).toBeLessThan(3_000);
+      expect(sent.body).toMatchObject({
+        result: 1,
+        text: expect.stringMatching(/sent no answer, as Kea 2\.2\.0/),
+      });
+      const record = await get(`/commands/${String(sent.body['commandId'])}`);
+      expect(record.body['outcome']).toMatchObject({
+        type: 'CommandFailed',
+        data: { error: expect.stringContaining('no configuration specified for server server9') },
+      });
+    });
+
     it('records an unknown command sent to a peer by either route, as one rule', async () => {
       const recorded = async () => (await get('/commands?command=frobnicate')).body['total'] as number;
       const before = await recorded();

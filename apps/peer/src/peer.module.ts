@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ClientsModule } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
@@ -11,7 +11,7 @@ import { natsConnectionOptions } from '@haco/nats';
 import type { PeerSettings } from './config/peer-config';
 import { ControlChannel } from './control/control-channel';
 import { controlChannelController } from './control/control-channel.controller';
-import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { keaClientOptions } from '@haco/nats';
 import { ClientQueries } from './dhcp/client-queries';
 import { CommandAnswers } from './control/command-answers';
 import { DhcpReenableTimer } from './effects/dhcp-reenable-timer';
@@ -69,17 +69,14 @@ export class PeerModule {
         ClientsModule.register([
           {
             name: PARTNER_PROXY,
-            transport: Transport.NATS,
-            options: {
-              ...natsConnectionOptions(
+            ...keaClientOptions(
+              natsConnectionOptions(
                 settings.nats,
                 name,
                 peerInboxPrefix(settings.cluster, settings.ha.thisServerName),
                 { pingInterval: 2_000, maxPingOut: 2 },
               ),
-              serializer: new KeaRequestSerializer(),
-              deserializer: new KeaAnswerDeserializer(),
-            },
+            ),
           },
         ]),
       ],

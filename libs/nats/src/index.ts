@@ -13,3 +13,5 @@ export type { NatsPermissions, NatsPrincipal } from './permissions';
 export { natsServerConfig, natsUser, writeNatsSecurity } from './nats-users';
 export type { NatsSecurity, NatsServerTls, NatsUser } from './nats-users';
 export type { NatsTlsSettings } from './connection-options';
+export { keaClientOptions, KeaNatsClient, NoAnswerError } from './kea-nats-client';
+export { NO_ANSWER_HEADER, SOURCE_HEADER } from './headers';

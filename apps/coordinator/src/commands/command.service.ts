@@ -9,6 +9,7 @@ import type { CommandFilter, CommandSummary, EventStore, StoredEvent } from '@ha
 import type { CommandEvent } from '@haco/contracts';
 import { COMMAND_ID_FIELD, COMMANDS_STREAM, commandSubject, GUARD_FIELD } from '@haco/contracts';
 import type { CommandRequest, KeaResponse } from '@haco/ha-core';
+import { NoAnswerError } from '@haco/nats';
 import { isGuardRefusal, isHaCommand, isReadOnly } from '@haco/ha-core';
 import type { Principal } from '../auth/roles';
 import type { z } from 'zod';
@@ -248,6 +249,10 @@ function outcomeLabel(type: string): string {
 }
 
 function unreachable(cluster: string, peer: string, error: unknown): string {
+  // The peer took the command and, as Kea 2.2.0 does for this one, answered nothing: it is not unreachable.
+  if (error instanceof NoAnswerError) {
+    return `peer ${cluster}/${peer} sent no answer, as Kea 2.2.0 sends none to this command: ${error.reason}`;
+  }
   // nats-server answers a subject nobody listens to with an empty "no responders" message.
   const reason = error instanceof EmptyResponseException ? 'no such peer is listening' : errorText(error);
   return `peer ${cluster}/${peer} is unreachable: ${reason}`;

@@ -1,12 +1,12 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ClientsModule } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { COORDINATOR_INBOX_PREFIX } from '@haco/contracts';
 import { natsConnectionOptions } from '@haco/nats';
 import type { CoordinatorSettings } from '../config/coordinator-config';
-import { KeaAnswerDeserializer, KeaRequestSerializer } from '@haco/nats';
+import { keaClientOptions } from '@haco/nats';
 import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
 import { SETTINGS } from '../config/settings.token';
 import { PresenceTracker } from './presence-tracker';
@@ -25,14 +25,10 @@ export class NatsModule {
         ClientsModule.registerAsync([
           {
             name: PEER_COMMANDS,
-            useFactory: (settings: CoordinatorSettings) => ({
-              transport: Transport.NATS,
-              options: {
-                ...natsConnectionOptions(settings.nats, 'haco-coordinator', COORDINATOR_INBOX_PREFIX),
-                serializer: new KeaRequestSerializer(),
-                deserializer: new KeaAnswerDeserializer(),
-              },
-            }),
+            useFactory: (settings: CoordinatorSettings) =>
+              keaClientOptions(
+                natsConnectionOptions(settings.nats, 'haco-coordinator', COORDINATOR_INBOX_PREFIX),
+              ),
             inject: [SETTINGS],
           },
         ]),
