@@ -24,12 +24,11 @@ export { isGuardRefusal } from './machine/guard';
 // Kea's answers and commands
 export { answer, KEA_RESULT } from './kea/kea-response';
 export type { KeaResponse } from './kea/kea-response';
-export { isHaCommand, isReadOnly } from './commands/dispatch';
+export { HA_COMMANDS, isHaCommand, isReadOnly } from './commands/dispatch';
 export { haServersReport, readOnlyAnswer } from './commands/status';
 export { keaLogLines } from './views/kea-log';
 // What the peer observes and routes
 export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
-export type { HeartbeatResult } from './observe/heartbeat-answer';
 export { CommunicationTracker } from './observe/communication-tracker';
 export type { AnalysedQuery } from './observe/communication';
 export type { CommunicationView } from './observe/communication-view';

@@ -11,7 +11,9 @@ import type { Clock } from '../ports/clock';
 import { nowSeconds } from '../ports/clock';
 import type { IdSource } from '../ports/ids';
 import { MachineRunner } from '../runtime/machine-runner';
-import { CLOCK, IDS, LEASE_STORE, LOGGER } from '../ports/tokens';
+import { CLOCK, IDS, LEASE_STORE, LOGGER, PEER_SETTINGS } from '../ports/tokens';
+import type { PeerSettings } from '../config/peer-config';
+import { isServerCommand, serverCommandAnswer } from './server-commands';
 import type { ControlAnswer, ControlMessage } from './control-message';
 import { isNoAnswer, MAX_COMMAND_BYTES } from './control-message';
 import { FORBIDDEN, isPartnerCommand } from './partner-commands';
@@ -37,6 +39,7 @@ export class ControlChannel {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IDS) private readonly ids: IdSource,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(PEER_SETTINGS) private readonly settings: PeerSettings,
   ) {}
 
   /**
@@ -90,6 +93,10 @@ export class ControlChannel {
       );
     }
     if (name === 'dhcp4-query') return this.clientQueries.query(fields['arguments']);
+    // What Kea tools ask a server first; answered from the configuration, not events.
+    if (typeof name === 'string' && isServerCommand(name)) {
+      return Promise.resolve(serverCommandAnswer(name, this.settings));
+    }
     // Read-only answers change nothing; they are not events (heartbeats would drown the log).
     if (typeof name === 'string' && isReadOnly(name)) {
       return this.runner.turn(() => readOnlyAnswer(this.runner.requireState(), name, this.clock.now()));

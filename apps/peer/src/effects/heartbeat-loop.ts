@@ -1,5 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import type { HeartbeatResult } from '@haco/ha-core';
+import type { HaInput } from '@haco/ha-core';
+
+/** What a heartbeat came to, as the machine takes it in. */
+type HeartbeatResult = Extract<HaInput, { type: 'heartbeat-completed' }>['result'];
 import { failoverPartner, interpretHeartbeatAnswer } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import { PartnerClient, PEER_REQUEST_TIMEOUT_MS } from '../partner/partner-client';
