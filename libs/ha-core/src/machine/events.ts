@@ -41,10 +41,18 @@ export type HaEventType = (typeof HA_EVENT_TYPES)[number];
 /** How a service started again: the peer's previous run ended in a clean stop, or did not (a crash). */
 export type RestartKind = 'after-clean-stop' | 'after-crash';
 
-/** Why a state changed: a handler rule reacting to a trigger, or an operator or peer command. */
+/**
+ * Why a state changed: a handler rule reacting to a trigger, an operator or peer command, or, in the
+ * stream of a real Kea server that haco only watches, what was observed and where (`backfilled` when it
+ * was read from Kea's log after a time the watcher was not watching).
+ */
 export type TransitionCause =
   | { readonly kind: 'rule'; readonly trigger: Trigger; readonly rule: string }
-  | { readonly kind: 'command'; readonly command: string; readonly commandId: string };
+  | { readonly kind: 'command'; readonly command: string; readonly commandId: string }
+  | { readonly kind: 'observed'; readonly source: ObservationSource; readonly backfilled?: boolean };
+
+/** Where a watcher saw what a real Kea server did: its HA log lines, or its status-get answers. */
+export type ObservationSource = 'kea-log' | 'status-get';
 
 /** A cause as the history lists and filters it: `rule:<trigger>:<rule>` or `command:<name>`. */
 export function causeText(cause: {
@@ -52,7 +60,11 @@ export function causeText(cause: {
   readonly trigger?: string;
   readonly rule?: string;
   readonly command?: string;
+  readonly source?: string;
+  readonly backfilled?: boolean;
 }): string {
+  if (cause.kind === 'observed')
+    return `observed:${cause.source}${cause.backfilled === true ? ':backfilled' : ''}`;
   return cause.kind === 'rule' ? `rule:${cause.trigger}:${cause.rule}` : `command:${cause.command}`;
 }
 
@@ -76,6 +88,11 @@ export type HaEvent =
       readonly config: HaConfig;
       /** Set when the peer ran before: after its own clean stop, or after a crash (its log ended without one). */
       readonly restart?: RestartKind;
+      /**
+       * Set in the stream of a real Kea server that haco watches rather than runs: who observes it. Its
+       * events are observations, folded like a peer's but never re-decided by replay.
+       */
+      readonly observedBy?: string;
     }
   /** The peer's process stopped cleanly (a signal, an operator): nothing is decided after it. */
   | { readonly type: 'ServiceStopped'; readonly reason: string; readonly state: HaState }
