@@ -1,7 +1,7 @@
 import { NatsServer } from '../../tools/harness/nats-server';
 import { recordedEvents } from '@haco/event-store';
 import { PeerPair } from '../../tools/harness/peer-cluster';
-import { verifyStream } from '@haco/ha-core';
+import { verifyStream } from '@haco/ha-core/probe';
 import { NO_ANSWER_HEADER } from '@haco/nats';
 import { sleep, waitFor } from '../../tools/harness/processes';
 

@@ -45,6 +45,11 @@ export class KeaServer {
     return join(this.dir, 'kea4.sock');
   }
 
+  /** Kea's own log file (the same lines as its output), as an operator's Kea writes one. */
+  get logFile(): string {
+    return join(this.dir, 'kea-dhcp4.log');
+  }
+
   get running(): boolean {
     return this.process?.running ?? false;
   }
@@ -149,7 +154,13 @@ function keaConfig(dir: string, ha: KeaHaParameters) {
         },
       ],
       subnet4: [{ id: 1, subnet: '192.0.2.0/24', pools: [{ pool: '192.0.2.10 - 192.0.2.250' }] }],
-      loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'INFO' }],
+      loggers: [
+        {
+          name: 'kea-dhcp4',
+          output_options: [{ output: 'stdout' }, { output: join(dir, 'kea-dhcp4.log'), flush: true }],
+          severity: 'INFO',
+        },
+      ],
     },
   };
 }

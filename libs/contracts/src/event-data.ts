@@ -24,6 +24,7 @@ const object =
 const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   ServiceStarted: [object('config')],
   StateTransitioned: [state('from'), state('to'), string('partnerState'), object('cause')],
+  ObservationGap: [string('from'), string('to')],
   StateMachinePaused: [state('state'), string('pause')],
   StateMachineContinued: [state('state'), string('commandId')],
   StateEntered: [state('state')],

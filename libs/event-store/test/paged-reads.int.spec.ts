@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { verifyStream } from '@haco/ha-core';
+import { verifyStream } from '@haco/ha-core/probe';
 import type { StoredEvent } from '@haco/event-store';
 import { EventStore, exportLines, recordedEvents, streamPages, verifyStoredStream } from '@haco/event-store';
 import { generateStream } from '../../../tools/harness/stream-generator';

@@ -20,7 +20,7 @@ export { evolve, foldEvents } from './machine/evolve';
 export { effectsOf } from './machine/effects';
 export type { Effect } from './machine/effects';
 export { HaService } from './ha-service';
-export { isGuardRefusal } from './machine/guard';
+export { guardRefusal, isGuardRefusal } from './machine/guard';
 // Kea's answers and commands
 export { answer, KEA_RESULT } from './kea/kea-response';
 export type { KeaResponse } from './kea/kea-response';
@@ -35,5 +35,5 @@ export type { CommunicationView } from './observe/communication-view';
 export { queryScope } from './observe/query-scope';
 export { leaseUpdateRoute } from './lease-updates';
 // Replay
-export { StreamVerifier, verifyStream } from './replay/replay';
+export { StreamVerifier } from './replay/replay';
 export type { RecordedEvent, ReplayReport } from './replay/replay';

@@ -1,5 +1,6 @@
 import type { HaEvent } from '../src';
-import { HaService, isGuardRefusal, verifyStream } from '../src';
+import { HaService, isGuardRefusal } from '../src';
+import { verifyStream } from '../src/probe';
 import { haConfig } from './support';
 
 const pausedInWaiting = () => {

@@ -1,5 +1,6 @@
 import type { HaEvent, RecordedEvent } from '../src';
-import { causeText, foldEvents, verifyStream } from '../src';
+import { causeText, foldEvents } from '../src';
+import { verifyStream } from '../src/probe';
 import { haConfig } from './support';
 
 const config = haConfig('load-balancing', 'primary', {

@@ -15,3 +15,4 @@ export type { NatsSecurity, NatsServerTls, NatsUser } from './nats-users';
 export type { NatsTlsSettings } from './connection-options';
 export { keaClientOptions, KeaNatsClient, NoAnswerError } from './kea-nats-client';
 export { NO_ANSWER_HEADER, SOURCE_HEADER } from './headers';
+export { DEFAULT_NATS_SERVER, NATS_SCHEMA, natsSettings } from './nats-file-settings';

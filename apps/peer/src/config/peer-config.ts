@@ -7,7 +7,7 @@ import { DEFAULT_POOL } from '../leases/address-pool';
 import { ipv4ToNumber } from '../leases/lease';
 import { PeerConfigError } from './peer-config-error';
 import { checkKeaPartners } from './kea-partners';
-import { NATS_SCHEMA, natsSettings } from './nats-settings';
+import { NATS_SCHEMA, natsSettings } from '@haco/nats';
 import type { NatsSettings } from '@haco/nats';
 
 export type LeaseStoreSettings = (

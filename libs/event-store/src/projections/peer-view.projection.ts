@@ -17,7 +17,7 @@ export type { PeerView, RefusedEvent } from './peer-view';
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 4;
+const FOLD_VERSION = 5;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -39,6 +39,8 @@ export class PeerFold {
   private restarts = { clean: 0, crash: 0 };
   private lastHeartbeatSucceededAt: string | null = null;
   refusedEvents = 0;
+  private lastObservationGap: { from: string; to: string } | null = null;
+  private observedBy: string | null = null;
   lastRefusedEvent: RefusedEvent | null = null;
   lastSeq = 0;
 
@@ -61,6 +63,8 @@ export class PeerFold {
       lastHeartbeatSucceededAt: this.lastHeartbeatSucceededAt,
       refusedEvents: this.refusedEvents,
       lastRefusedEvent: this.lastRefusedEvent,
+      lastObservationGap: this.lastObservationGap,
+      observedBy: this.observedBy,
       lastSeq: this.lastSeq,
     });
   }
@@ -99,6 +103,7 @@ export class PeerFold {
       case 'ServiceStarted':
         this.enteredAt = at;
         this.startedAt = at;
+        this.observedBy = event.observedBy ?? null;
         this.restart = event.restart ?? null;
         if (event.restart === 'after-clean-stop')
           this.restarts = { ...this.restarts, clean: this.restarts.clean + 1 };
@@ -128,6 +133,9 @@ export class PeerFold {
         if (event.from === event.to) return;
         this.enteredAt = at;
         this.transitions += 1;
+        return;
+      case 'ObservationGap':
+        this.lastObservationGap = { from: event.from, to: event.to };
         return;
       case 'CommandAnswered':
       case 'CommandReceived':
@@ -196,6 +204,8 @@ export class PeerFold {
       })),
       refusedEvents: this.refusedEvents,
       lastRefusedEvent: this.lastRefusedEvent,
+      observedBy: this.observedBy,
+      lastObservationGap: this.lastObservationGap,
     };
   }
 }

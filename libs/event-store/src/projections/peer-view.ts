@@ -48,6 +48,10 @@ export interface PeerView {
    */
   readonly refusedEvents: number;
   readonly lastRefusedEvent: RefusedEvent | null;
+  /** For a real Kea server haco watches rather than runs: who watches it (null for a haco peer). */
+  readonly observedBy: string | null;
+  /** The last time nobody watched it (the watcher was down), from and to. */
+  readonly lastObservationGap: { readonly from: string; readonly to: string } | null;
 }
 
 /** A stored event the fold could not apply, and why. */

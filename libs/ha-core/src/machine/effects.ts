@@ -88,6 +88,7 @@ export function effectsOf(before: HaMachineState | null, events: readonly HaEven
       case 'SyncCompleteNotified':
       case 'PartnerCallCompleted':
       case 'Noted':
+      case 'ObservationGap':
         break;
       default:
         assertNever(event);

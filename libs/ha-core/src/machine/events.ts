@@ -34,6 +34,7 @@ export const HA_EVENT_TYPES = [
   'CommandAnswered',
   'Noted',
   'ServiceStopped',
+  'ObservationGap',
 ] as const;
 
 export type HaEventType = (typeof HA_EVENT_TYPES)[number];
@@ -94,6 +95,11 @@ export type HaEvent =
        */
       readonly observedBy?: string;
     }
+  /**
+   * In a watched Kea server's stream: nobody watched it from `from` to `to` (ISO times; the watcher was
+   * down). What its log shows for that time follows, marked backfilled.
+   */
+  | { readonly type: 'ObservationGap'; readonly from: string; readonly to: string }
   /** The peer's process stopped cleanly (a signal, an operator): nothing is decided after it. */
   | { readonly type: 'ServiceStopped'; readonly reason: string; readonly state: HaState }
   | { readonly type: 'CommunicationObserved'; readonly communication: CommunicationView }

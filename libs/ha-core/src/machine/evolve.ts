@@ -123,6 +123,7 @@ export function evolve(state: HaMachineState | null, event: HaEvent): HaMachineS
     case 'CommandReceived':
     case 'CommandAnswered':
     case 'ServiceStopped':
+    case 'ObservationGap':
       return state;
     default:
       return assertNever(event, 'event');

@@ -7,6 +7,7 @@ export type { CallAnswerer } from './machine-probe';
 export { runFrom, stepOnce } from './runs';
 export type { RunResult } from './runs';
 export { DeciderSpecification } from './decider-specification';
+export { verifyStream } from '../replay/replay';
 export type { EventsCheck } from './decider-specification';
 export { settledMachine } from '../machine/settled-machine';
 export { scopesOnEntry } from '../machine/entry-actions';

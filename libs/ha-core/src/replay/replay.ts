@@ -234,6 +234,7 @@ export function inputOf(group: readonly RecordedEvent[], state: HaMachineState |
     case 'StateMachinePaused':
     case 'StateTransitioned':
     case 'SyncCompleteNotified':
+    case 'ObservationGap':
       if (observed !== undefined && events.length === 1)
         return { type: 'communication-observed', at, communication: observed };
       return `no input explains a decision starting with ${first.type}`;

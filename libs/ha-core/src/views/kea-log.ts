@@ -63,6 +63,7 @@ export function keaLogLines(event: HaEvent, before: HaMachineState | null): KeaL
     case 'CommandReceived':
     case 'CommandAnswered':
     case 'ServiceStopped':
+    case 'ObservationGap':
       return [];
     default:
       return assertNever(event, 'event');

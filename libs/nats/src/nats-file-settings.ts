@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { NatsSettings } from '@haco/nats';
+import type { NatsSettings } from './connection-options';
 
-/** Where a peer connects when its file names no NATS server. */
+/** Where a process connects when its file names no NATS server. */
 export const DEFAULT_NATS_SERVER = 'nats://127.0.0.1:4222';
 
 const setting = (name: string) => z.string({ error: `'${name}' must be a string` });
 
 /**
- * A peer file's `nats` map: the servers, one way in (an nkey seed file, user and password, a token or a
+ * A configuration file's `nats` map (a peer's, a watcher's): the servers, one way in (an nkey seed file, user and password, a token or a
  * creds file) and TLS (the CA, and a client certificate when the server asks for one).
  */
 export const NATS_SCHEMA = z

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { KeaServer } from '../../tools/harness/kea-server';
+import { NatsServer } from '../../tools/harness/nats-server';
+import { freePort, OwnedProcess, waitFor } from '../../tools/harness/processes';
+import { PROJECT_ROOT } from '../../tools/harness/project-root';
+
+jest.setTimeout(180_000);
+
+const WATCH_MAIN = join(PROJECT_ROOT, 'apps', 'kea-watch', 'src', 'main.ts');
+const CLUSTER = `site-${process.pid}`;
+
+interface PeerView {
+  state: string;
+  paused: boolean;
+  status: string;
+  observedBy: string | null;
+}
+interface HistoryRow {
+  from: string | null;
+  to: string;
+  cause: string;
+}
+
+/**
+ * Two real kea-dhcp4 2.2 servers in a load-balancing pair, followed by haco's watcher (their control
+ * sockets and log files) through a real nats-server into a real coordinator: haco shows the real servers'
+ * states and pauses, releases a pause through its audited path, and records exactly the transitions Kea
+ * logged.
+ */
+describe('kea-watch following a real Kea pair', () => {
+  let nats: NatsServer;
+  let coordinator: CoordinatorProcess;
+  let keas: Record<'server1' | 'server2', KeaServer>;
+  let watcher: OwnedProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'haco-kea-watch-'));
+    const [port1, port2] = [await freePort(), await freePort()];
+    const peers = [
+      { name: 'server1', url: `http://127.0.0.1:${port1}/`, role: 'primary' },
+      { name: 'server2', url: `http://127.0.0.1:${port2}/`, role: 'secondary' },
+    ];
+    const timing = {
+      mode: 'load-balancing',
+      'heartbeat-delay': 1_000,
+      'max-response-delay': 3_000,
+      'max-ack-delay': 1_000,
+      'max-unacked-clients': 0,
+      peers,
+    };
+    keas = {
+      server1: await KeaServer.start({
+        ...timing,
+        'this-server-name': 'server1',
+        'state-machine': { states: [{ state: 'ready', pause: 'once' }] },
+      }),
+      server2: await KeaServer.start({ ...timing, 'this-server-name': 'server2' }),
+    };
+    nats = await NatsServer.start();
+    coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'haco.db'));
+    const config = join(dir, 'kea-watch.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        cluster: CLUSTER,
+        nats: { servers: [nats.url] },
+        'data-dir': join(dir, 'watch'),
+        servers: (['server1', 'server2'] as const).map((name) => ({
+          name,
+          control: { socket: keas[name].socket },
+          'log-file': keas[name].logFile,
+          'poll-interval': 250,
+        })),
+      }),
+    );
+    watcher = OwnedProcess.startTs(WATCH_MAIN, ['--config', config], PROJECT_ROOT);
+  });
+
+  afterAll(async () => {
+    await watcher?.stop();
+    await coordinator?.stop();
+    await keas?.server1.destroy();
+    await keas?.server2.destroy();
+    await nats?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const view = (name: string) => coordinator.get<PeerView & { error?: string }>(`/peers/${CLUSTER}/${name}`);
+  const waitForView = (what: string, name: string, check: (v: PeerView) => boolean) =>
+    waitFor(
+      what,
+      async () => {
+        const seen = await view(name);
+        return seen.error === undefined && check(seen) ? seen : undefined;
+      },
+      30_000,
+    );
+  const recordedTransitions = async (name: string) =>
+    (
+      await coordinator.get<{ transitions: HistoryRow[] }>(`/peers/${CLUSTER}/${name}/history?limit=1000`)
+    ).transitions
+      .filter((row) => row.cause.startsWith('observed:') && row.from !== null)
+      .map((row) => `${row.from} -> ${row.to}`);
+
+  it('shows server1 paused in ready, as Kea\u2019s log says, and server2 waiting on it', async () => {
+    const paused = await waitForView(
+      'server1 paused in ready',
+      'server1',
+      (v) => v.state === 'ready' && v.paused,
+    );
+    expect(paused).toMatchObject({ status: 'up', observedBy: `kea-watch/${CLUSTER}` });
+    expect(await keas.server1.haState()).toBe('ready');
+    const waiting = await waitFor('server2 waiting on server1', async () => {
+      const seen = await coordinator.get<{ waitingOn: { peer: string; pausedIn: string } | null }>(
+        `/peers/${CLUSTER}/server2`,
+      );
+      return seen.waitingOn ?? undefined;
+    });
+    expect(waiting).toEqual({ peer: 'server1', pausedIn: 'ready' });
+    const metrics = await (await fetch(`${coordinator.url}/metrics`)).text();
+    expect(metrics).toContain(`haco_peer_paused{cluster="${CLUSTER}",peer="server1"} 1`);
+  });
+
+  it('refuses a continue whose guard does not hold, without sending it to Kea', async () => {
+    const refused = await coordinator.post<{ result: number; arguments?: Record<string, unknown> }>(
+      `/peers/${CLUSTER}/server1/commands`,
+      { command: 'ha-continue', guard: 'waiting', why: 'wrong guard' },
+    );
+    expect(refused.body).toMatchObject({
+      result: 1,
+      arguments: { 'haco-refused': 'guard', state: 'ready', paused: true },
+    });
+    expect(await keas.server1.haState()).toBe('ready');
+  });
+
+  it('releases the pause through haco\u2019s audited path; both reach load-balancing', async () => {
+    const sent = await coordinator.post<{ commandId: string; result: number; text: string }>(
+      `/peers/${CLUSTER}/server1/commands`,
+      { command: 'ha-continue', guard: 'ready', why: 'leases checked' },
+    );
+    expect(sent.body).toMatchObject({ result: 0, text: 'HA state machine continues.' });
+    await waitForView(
+      'server1 in load-balancing',
+      'server1',
+      (v) => v.state === 'load-balancing' && !v.paused,
+    );
+    await waitForView('server2 in load-balancing', 'server2', (v) => v.state === 'load-balancing');
+    const record = await waitFor('the continue and Kea\u2019s continue line', async () => {
+      const r = await coordinator.get<{
+        issued: { data: Record<string, unknown> };
+        outcome: { type: string; data: Record<string, unknown> };
+        effects: { type: string }[];
+      }>(`/commands/${sent.body.commandId}`);
+      return r.effects.some((e) => e.type === 'StateMachineContinued') ? r : undefined;
+    });
+    expect(record.issued.data).toMatchObject({
+      who: 'admin',
+      why: 'leases checked',
+      guard: 'ready',
+      peer: 'server1',
+    });
+    expect(record.outcome).toMatchObject({
+      type: 'CommandCompleted',
+      data: { response: { result: 0, text: 'HA state machine continues.' } },
+    });
+  });
+
+  it('records exactly the transitions each Kea server logged, in order', async () => {
+    for (const name of ['server1', 'server2'] as const) {
+      const logged = keas[name].transitions();
+      expect(logged.length).toBeGreaterThanOrEqual(3);
+      await waitFor(`${name}'s transitions recorded`, async () =>
+        JSON.stringify(await recordedTransitions(name)) === JSON.stringify(logged) ? true : undefined,
+      );
+    }
+  });
+
+  it('shows a killed server unreachable, and its partner\u2019s way to partner-down as Kea logged it', async () => {
+    await keas.server2.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitForView('server2 unreachable', 'server2', (v) => v.status === 'unreachable');
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+    await waitForView('server1 in partner-down', 'server1', (v) => v.state === 'partner-down');
+    const logged = keas.server1.transitions();
+    await waitFor('server1\u2019s transitions recorded', async () =>
+      JSON.stringify(await recordedTransitions('server1')) === JSON.stringify(logged) ? true : undefined,
+    );
+    const replay = await coordinator.get<{ verified: boolean }>(`/replay/verify?stream=${CLUSTER}/server1`);
+    expect(replay.verified).toBe(true);
+  });
+});
