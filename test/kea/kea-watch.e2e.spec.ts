@@ -17,6 +17,7 @@ interface PeerView {
   paused: boolean;
   status: string;
   observedBy: string | null;
+  lastObservationGap: { from: string; to: string } | null;
 }
 interface HistoryRow {
   from: string | null;
@@ -35,6 +36,7 @@ describe('kea-watch following a real Kea pair', () => {
   let coordinator: CoordinatorProcess;
   let keas: Record<'server1' | 'server2', KeaServer>;
   let watcher: OwnedProcess;
+  let watchConfig: string;
   let dir: string;
 
   beforeAll(async () => {
@@ -77,6 +79,7 @@ describe('kea-watch following a real Kea pair', () => {
         })),
       }),
     );
+    watchConfig = config;
     watcher = OwnedProcess.startTs(WATCH_MAIN, ['--config', config], PROJECT_ROOT);
   });
 
@@ -171,7 +174,7 @@ describe('kea-watch following a real Kea pair', () => {
 
   it('records exactly the transitions each Kea server logged, in order', async () => {
     for (const name of ['server1', 'server2'] as const) {
-      const logged = keas[name].transitions();
+      const logged = keas[name].loggedTransitions();
       expect(logged.length).toBeGreaterThanOrEqual(3);
       await waitFor(`${name}'s transitions recorded`, async () =>
         JSON.stringify(await recordedTransitions(name)) === JSON.stringify(logged) ? true : undefined,
@@ -185,11 +188,42 @@ describe('kea-watch following a real Kea pair', () => {
     await waitForView('server2 unreachable', 'server2', (v) => v.status === 'unreachable');
     expect(Date.now() - killedAt).toBeLessThan(6_000);
     await waitForView('server1 in partner-down', 'server1', (v) => v.state === 'partner-down');
-    const logged = keas.server1.transitions();
+    const logged = keas.server1.loggedTransitions();
     await waitFor('server1\u2019s transitions recorded', async () =>
       JSON.stringify(await recordedTransitions('server1')) === JSON.stringify(logged) ? true : undefined,
     );
     const replay = await coordinator.get<{ verified: boolean }>(`/replay/verify?stream=${CLUSTER}/server1`);
     expect(replay.verified).toBe(true);
+  });
+
+  it('after a kill -9 of the watcher, fills in from Kea\u2019s logs what happened meanwhile, and marks the gap', async () => {
+    await watcher.stop('SIGKILL');
+    // Meanwhile server2 comes back: both servers move while nobody watches.
+    await keas.server2.restart();
+    await waitFor(
+      'both Kea servers in load-balancing',
+      async () =>
+        (await keas.server1.haState()) === 'load-balancing' &&
+        (await keas.server2.haState()) === 'load-balancing'
+          ? true
+          : undefined,
+      60_000,
+    );
+    watcher = OwnedProcess.startTs(WATCH_MAIN, ['--config', watchConfig], PROJECT_ROOT);
+    for (const name of ['server1', 'server2'] as const) {
+      const logged = keas[name].loggedTransitions();
+      await waitFor(`${name}'s transitions complete`, async () =>
+        JSON.stringify(await recordedTransitions(name)) === JSON.stringify(logged) ? true : undefined,
+      );
+      const seen = await view(name);
+      expect(seen).toMatchObject({
+        state: 'load-balancing',
+        lastObservationGap: { from: expect.any(String), to: expect.any(String) },
+      });
+    }
+    const rows = (
+      await coordinator.get<{ transitions: HistoryRow[] }>(`/peers/${CLUSTER}/server1/history?limit=1000`)
+    ).transitions;
+    expect(rows.some((row) => row.cause === 'observed:kea-log:backfilled')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,14 @@ export class KeaServer {
     return [
       ...this.output().matchAll(/HA_STATE_TRANSITION server transitions from (\S+) to (\S+) state/g),
     ].map((m) => `${m[1].toLowerCase()} -> ${m[2].toLowerCase()}`);
+  }
+
+  /** Kea's HA_STATE_TRANSITION lines in its log file, over every run on this configuration. */
+  loggedTransitions(): string[] {
+    const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+    return [...text.matchAll(/HA_STATE_TRANSITION server transitions from (\S+) to (\S+) state/g)].map(
+      (m) => `${m[1].toLowerCase()} -> ${m[2].toLowerCase()}`,
+    );
   }
 
   async destroy(): Promise<void> {
