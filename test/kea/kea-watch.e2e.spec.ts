@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
+import { KeaCtrlAgent } from '../../tools/harness/kea-ctrl-agent';
 import { KeaServer } from '../../tools/harness/kea-server';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { freePort, OwnedProcess, waitFor } from '../../tools/harness/processes';
@@ -10,7 +11,6 @@ import { PROJECT_ROOT } from '../../tools/harness/project-root';
 jest.setTimeout(180_000);
 
 const WATCH_MAIN = join(PROJECT_ROOT, 'apps', 'kea-watch', 'src', 'main.ts');
-const CLUSTER = `site-${process.pid}`;
 
 interface PeerView {
   state: string;
@@ -26,17 +26,22 @@ interface HistoryRow {
 }
 
 /**
- * Two real kea-dhcp4 2.2 servers in a load-balancing pair, followed by haco's watcher (their control
+ * Two real kea-dhcp4 2.2 servers in a load-balancing pair, then a hot-standby pair, followed by haco's watcher (their control
  * sockets and log files) through a real nats-server into a real coordinator: haco shows the real servers'
  * states and pauses, releases a pause through its audited path, and records exactly the transitions Kea
  * logged.
  */
-describe('kea-watch following a real Kea pair', () => {
+describe.each([
+  ['load-balancing', 'secondary'],
+  ['hot-standby', 'standby'],
+] as const)('kea-watch following a real Kea pair in %s', (mode, secondRole) => {
+  const CLUSTER = `site-${process.pid}-${mode}`;
   let nats: NatsServer;
   let coordinator: CoordinatorProcess;
   let keas: Record<'server1' | 'server2', KeaServer>;
   let watcher: OwnedProcess;
   let watchConfig: string;
+  let agent: KeaCtrlAgent;
   let dir: string;
 
   beforeAll(async () => {
@@ -44,10 +49,10 @@ describe('kea-watch following a real Kea pair', () => {
     const [port1, port2] = [await freePort(), await freePort()];
     const peers = [
       { name: 'server1', url: `http://127.0.0.1:${port1}/`, role: 'primary' },
-      { name: 'server2', url: `http://127.0.0.1:${port2}/`, role: 'secondary' },
+      { name: 'server2', url: `http://127.0.0.1:${port2}/`, role: secondRole },
     ];
     const timing = {
-      mode: 'load-balancing',
+      mode,
       'heartbeat-delay': 1_000,
       'max-response-delay': 3_000,
       'max-ack-delay': 1_000,
@@ -62,6 +67,9 @@ describe('kea-watch following a real Kea pair', () => {
       }),
       server2: await KeaServer.start({ ...timing, 'this-server-name': 'server2' }),
     };
+    const passwordFile = join(dir, 'ca-password');
+    writeFileSync(passwordFile, 'watch-secret-7d2', { mode: 0o600 });
+    agent = await KeaCtrlAgent.start(keas.server1.socket, 'haco-watch', 'watch-secret-7d2');
     nats = await NatsServer.start();
     coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'haco.db'));
     const config = join(dir, 'kea-watch.json');
@@ -73,7 +81,11 @@ describe('kea-watch following a real Kea pair', () => {
         'data-dir': join(dir, 'watch'),
         servers: (['server1', 'server2'] as const).map((name) => ({
           name,
-          control: { socket: keas[name].socket },
+          // server1 through a Kea Control Agent over HTTP with basic auth, server2 on its unix socket.
+          control:
+            name === 'server1'
+              ? { url: agent.url, 'basic-auth-user': 'haco-watch', 'basic-auth-password-file': passwordFile }
+              : { socket: keas[name].socket },
           'log-file': keas[name].logFile,
           'poll-interval': 250,
         })),
@@ -86,6 +98,7 @@ describe('kea-watch following a real Kea pair', () => {
   afterAll(async () => {
     await watcher?.stop();
     await coordinator?.stop();
+    await agent?.destroy();
     await keas?.server1.destroy();
     await keas?.server2.destroy();
     await nats?.destroy();
@@ -128,6 +141,17 @@ describe('kea-watch following a real Kea pair', () => {
     expect(metrics).toContain(`haco_peer_paused{cluster="${CLUSTER}",peer="server1"} 1`);
   });
 
+  it('reaches server1 through the Control Agent, which refuses anyone without the password', async () => {
+    const anonymous = await fetch(agent.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"command": "status-get", "service": ["dhcp4"]}',
+    });
+    expect(anonymous.status).toBe(401);
+    await anonymous.body?.cancel();
+    expect(await view('server1')).toMatchObject({ status: 'up' });
+  });
+
   it('refuses a continue whose guard does not hold, without sending it to Kea', async () => {
     const refused = await coordinator.post<{ result: number; arguments?: Record<string, unknown> }>(
       `/peers/${CLUSTER}/server1/commands`,
@@ -140,18 +164,14 @@ describe('kea-watch following a real Kea pair', () => {
     expect(await keas.server1.haState()).toBe('ready');
   });
 
-  it('releases the pause through haco\u2019s audited path; both reach load-balancing', async () => {
+  it('releases the pause through haco\u2019s audited path; both reach the mode', async () => {
     const sent = await coordinator.post<{ commandId: string; result: number; text: string }>(
       `/peers/${CLUSTER}/server1/commands`,
       { command: 'ha-continue', guard: 'ready', why: 'leases checked' },
     );
     expect(sent.body).toMatchObject({ result: 0, text: 'HA state machine continues.' });
-    await waitForView(
-      'server1 in load-balancing',
-      'server1',
-      (v) => v.state === 'load-balancing' && !v.paused,
-    );
-    await waitForView('server2 in load-balancing', 'server2', (v) => v.state === 'load-balancing');
+    await waitForView(`server1 in ${mode}`, 'server1', (v) => v.state === mode && !v.paused);
+    await waitForView(`server2 in ${mode}`, 'server2', (v) => v.state === mode);
     const record = await waitFor('the continue and Kea\u2019s continue line', async () => {
       const r = await coordinator.get<{
         issued: { data: Record<string, unknown> };
@@ -201,12 +221,9 @@ describe('kea-watch following a real Kea pair', () => {
     // Meanwhile server2 comes back: both servers move while nobody watches.
     await keas.server2.restart();
     await waitFor(
-      'both Kea servers in load-balancing',
+      `both Kea servers in ${mode}`,
       async () =>
-        (await keas.server1.haState()) === 'load-balancing' &&
-        (await keas.server2.haState()) === 'load-balancing'
-          ? true
-          : undefined,
+        (await keas.server1.haState()) === mode && (await keas.server2.haState()) === mode ? true : undefined,
       60_000,
     );
     watcher = OwnedProcess.startTs(WATCH_MAIN, ['--config', watchConfig], PROJECT_ROOT);
@@ -217,7 +234,7 @@ describe('kea-watch following a real Kea pair', () => {
       );
       const seen = await view(name);
       expect(seen).toMatchObject({
-        state: 'load-balancing',
+        state: mode,
         lastObservationGap: { from: expect.any(String), to: expect.any(String) },
       });
     }
