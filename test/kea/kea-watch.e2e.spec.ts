@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
@@ -197,6 +197,34 @@ describe.each([
       const logged = keas[name].loggedTransitions();
       expect(logged.length).toBeGreaterThanOrEqual(3);
       await waitFor(`${name}'s transitions recorded`, async () =>
+        JSON.stringify(await recordedTransitions(name)) === JSON.stringify(logged) ? true : undefined,
+      );
+    }
+  });
+
+  it('loses nothing when Kea rotates its log during observation', async () => {
+    // Kea logs every command it receives: enough of them make it rotate (at its smallest size, 200 KiB).
+    while (!existsSync(`${keas.server1.logFile}.1`)) {
+      await Promise.all(Array.from({ length: 50 }, () => keas.server1.command('version-get')));
+    }
+    const sent = await coordinator.post<{ result: number }>(`/peers/${CLUSTER}/server1/commands`, {
+      command: 'ha-maintenance-start',
+      why: 'rotation test',
+    });
+    expect(sent.body.result).toBe(0);
+    await waitForView(
+      'server1 partner-in-maintenance',
+      'server1',
+      (v) => v.state === 'partner-in-maintenance',
+    );
+    await coordinator.post(`/peers/${CLUSTER}/server1/commands`, {
+      command: 'ha-maintenance-cancel',
+      why: 'rotation test',
+    });
+    await waitForView(`server1 back in ${mode}`, 'server1', (v) => v.state === mode);
+    for (const name of ['server1', 'server2'] as const) {
+      const logged = keas[name].loggedTransitions();
+      await waitFor(`${name}'s transitions recorded across the rotation`, async () =>
         JSON.stringify(await recordedTransitions(name)) === JSON.stringify(logged) ? true : undefined,
       );
     }

@@ -120,9 +120,12 @@ export class KeaServer {
     ].map((m) => `${m[1].toLowerCase()} -> ${m[2].toLowerCase()}`);
   }
 
-  /** Kea's HA_STATE_TRANSITION lines in its log file, over every run on this configuration. */
+  /** Kea's HA_STATE_TRANSITION lines in its log files (rotated ones first), over every run. */
   loggedTransitions(): string[] {
-    const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+    const text = [`${this.logFile}.2`, `${this.logFile}.1`, this.logFile]
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('');
     return [...text.matchAll(/HA_STATE_TRANSITION server transitions from (\S+) to (\S+) state/g)].map(
       (m) => `${m[1].toLowerCase()} -> ${m[2].toLowerCase()}`,
     );
@@ -165,7 +168,11 @@ function keaConfig(dir: string, ha: KeaHaParameters) {
       loggers: [
         {
           name: 'kea-dhcp4',
-          output_options: [{ output: 'stdout' }, { output: join(dir, 'kea-dhcp4.log'), flush: true }],
+          // Kea's smallest rotation size, so that a test can make it rotate.
+          output_options: [
+            { output: 'stdout' },
+            { output: join(dir, 'kea-dhcp4.log'), flush: true, maxsize: 204800, maxver: 2 },
+          ],
           severity: 'INFO',
         },
       ],
