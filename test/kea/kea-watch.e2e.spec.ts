@@ -10,6 +10,11 @@ import { PROJECT_ROOT } from '../../tools/harness/project-root';
 
 jest.setTimeout(180_000);
 
+/*
+ * Longer than 250 lines because it is one scenario, step after step on the same real pair (a pause, its
+ * release, a rotation, a kill, the watcher's own kill), run for each mode.
+ */
+
 const WATCH_MAIN = join(PROJECT_ROOT, 'apps', 'kea-watch', 'src', 'main.ts');
 
 interface PeerView {
