@@ -39,7 +39,7 @@ const COORDINATOR_FLOORS = [
 ];
 const CORE_FLOORS = [
   ['index.ts', 'probe'],
-  ['ha-service.ts', 'replay'],
+  ['ha-service.ts', 'replay', 'shadow'],
   ['decide.ts'],
   ['commands', 'views'],
   ['lease-updates.ts'],

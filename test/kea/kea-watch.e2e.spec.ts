@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
@@ -275,5 +275,45 @@ describe.each([
       await coordinator.get<{ transitions: HistoryRow[] }>(`/peers/${CLUSTER}/server1/history?limit=1000`)
     ).transitions;
     expect(rows.some((row) => row.cause === 'observed:kea-log:backfilled')).toBe(true);
+  });
+
+  it('raised no false alarm from the shadow check; a planted impossible transition is flagged', async () => {
+    const unexplained = async (name: string) => {
+      const metrics = await (await fetch(`${coordinator.url}/metrics`)).text();
+      return new RegExp(
+        `haco_peer_unexplained_transitions_total\\{cluster="${CLUSTER}",peer="${name}"\\} (\\d+)`,
+      ).exec(metrics)?.[1];
+    };
+    const flagged = async (name: string) =>
+      (
+        await coordinator.get<{ transitions: (HistoryRow & { partnerState?: string })[] }>(
+          `/peers/${CLUSTER}/${name}/history?limit=1000`,
+        )
+      ).transitions
+        .filter((row) => row.cause.includes(':unexplained'))
+        .map((row) => `${row.from} -> ${row.to} (partner ${row.partnerState})`);
+    expect([await flagged('server1'), await flagged('server2')]).toEqual([[], []]);
+    expect([await unexplained('server1'), await unexplained('server2')]).toEqual(['0', '0']);
+    // A crafted line: load-balancing straight to syncing, which no rule or command of Kea 2.2 does.
+    const from = mode === 'load-balancing' ? 'LOAD-BALANCING' : 'HOT-STANDBY';
+    // Kea's layout, in local time as Kea writes it.
+    const local = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace('Z', '');
+    appendFileSync(
+      keas.server2.logFile,
+      `${local} INFO  [kea-dhcp4.ha-hooks/1.1] HA_STATE_TRANSITION server transitions from ${from} to SYNCING state, partner state is ${from}\n`,
+    );
+    await waitFor('the planted transition flagged', async () =>
+      (await unexplained('server2')) === '1' ? true : undefined,
+    );
+    const rows = (
+      await coordinator.get<{ transitions: HistoryRow[] }>(`/peers/${CLUSTER}/server2/history?limit=1000`)
+    ).transitions;
+    expect(
+      rows.filter((row) => row.cause.includes(':unexplained')).map((row) => `${row.from} -> ${row.to}`),
+    ).toEqual([`${mode} -> syncing`]);
+    expect(await view('server2')).toMatchObject({ unexplainedTransitions: 1 });
   });
 });

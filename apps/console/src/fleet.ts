@@ -41,6 +41,15 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
         >WAITS on ${peer.waitingOn.peer} (paused in ${peer.waitingOn.pausedIn})</span
       >`
     }
+    ${peer.observedBy != null && html`<span class="badge kea" title="watched by ${peer.observedBy}">KEA</span>`}
+    ${
+      (peer.unexplainedTransitions ?? 0) > 0 &&
+      html`<span
+        class="badge down unexplained"
+        title="transitions Kea 2.2's rules would not make; see the history"
+        >UNEXPLAINED · ${peer.unexplainedTransitions}</span
+      >`
+    }
     ${peer.status !== 'up' && html`<span class="badge down">${peer.status.toUpperCase()} · ${ago(peer.statusSince)}</span>`}
     <span class="heartbeat">heartbeat ${ago(peer.lastHeartbeatAt)}</span>
   </button>`;

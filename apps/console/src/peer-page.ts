@@ -180,7 +180,7 @@ export function PeerPage({
       <tbody>
         ${rows.map(
           (r) =>
-            html`<tr>
+            html`<tr class=${r.cause.includes(':unexplained') ? 'unexplained' : ''}>
               <td>${r.at}</td>
               <td>${r.from}</td>
               <td>${r.to}</td>

@@ -18,6 +18,10 @@ export interface PeerView {
   disputed?: { count: number; firstSeq: number } | null;
   /** Running, but held by its partner's pause (Kea's pausing holds the partner too). */
   waitingOn?: { peer: string; pausedIn: string } | null;
+  /** A real Kea server haco watches rather than runs: who watches it. */
+  observedBy?: string | null;
+  /** Its observed transitions that Kea 2.2's rules would not make (the shadow check). */
+  unexplainedTransitions?: number;
 }
 
 export interface HistoryRow {

@@ -8,7 +8,7 @@ export type { HaState } from './states';
 export type { HaConfig, PeerConfig } from './config/types';
 export { parseHaConfig } from './config/parse-ha-config';
 export { HaConfigError } from './config/config-error';
-export { failoverPartner, otherServers } from './topology';
+export { failoverPartner } from './topology';
 // The decider: inputs in, events out, state folded from events, effects derived from events
 export type { HaInput } from './machine/inputs';
 export { HA_EVENT_TYPES, causeText, isHaEventType } from './machine/events';
@@ -27,6 +27,7 @@ export type { KeaResponse } from './kea/kea-response';
 export { HA_COMMANDS, isHaCommand, isReadOnly } from './commands/dispatch';
 export { haServersReport, readOnlyAnswer } from './commands/status';
 export { keaLogLines } from './views/kea-log';
+export { transitionExplained } from './shadow/transition-check';
 // What the peer observes and routes
 export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
 export { CommunicationTracker } from './observe/communication-tracker';

@@ -68,6 +68,7 @@ export const PeerViewSchema = z
     lastRefusedEvent: z.object({ seq: z.int(), type: z.string(), reason: z.string() }).nullable(),
     observedBy: z.string().nullable(),
     lastObservationGap: z.object({ from: z.string(), to: z.string() }).nullable(),
+    unexplainedTransitions: z.int(),
     // A nullable enum reads ambiguously in OpenAPI 3.0 (null must be listed): a described string instead.
     restart: z.string().nullable().describe('after-clean-stop, after-crash, or null for a first start'),
   })

@@ -112,6 +112,16 @@ export class FleetMetrics implements OnModuleInit {
       },
     });
     new Counter({
+      name: 'haco_peer_unexplained_transitions_total',
+      help: "Transitions of a watched Kea server that Kea 2.2's rules, as haco reproduces them, would not make.",
+      labelNames: ['cluster', 'peer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of peers()) this.inc(who(p), p.unexplainedTransitions);
+      },
+    });
+    new Counter({
       name: 'haco_peer_events_refused_total',
       help: 'Stored events of the peer that the state machine refused to fold, left out of its view.',
       labelNames: ['cluster', 'peer'],

@@ -1,5 +1,5 @@
 import type { HaConfig, HaEvent, HaState } from '@haco/ha-core';
-import { HA_STATES } from '@haco/ha-core';
+import { HA_STATES, transitionExplained } from '@haco/ha-core';
 import type { KeaHaStatus } from '../kea/kea-answers';
 import type { KeaLogObservation } from '../kea/kea-log-line';
 import type { ObservationLog } from './observation-log';
@@ -28,6 +28,8 @@ export class ObservedServer {
     private readonly observedBy: string,
     /** This run's start: log lines from before it are filled in afterwards, and marked so. */
     private readonly startedAt: number,
+    /** Told of a transition the shadow check cannot explain (the watcher logs it). */
+    private readonly onUnexplained?: (from: HaState, to: HaState, partnerState: string) => void,
   ) {}
 
   /** The stream's (or Kea's) start, at `at`: the machine is waiting again. */
@@ -76,12 +78,24 @@ export class ObservedServer {
     source: 'kea-log' | 'status-get',
     backfilled = false,
   ): void {
+    // Only Kea's own log lines are checked: between two polls status-get may skip states, which would
+    // make every such jump look impossible.
+    const unexplained =
+      source === 'kea-log' &&
+      this.config !== null &&
+      !transitionExplained(this.config, from, to, partnerState);
+    if (unexplained) this.onUnexplained?.(from, to, partnerState);
     const event: HaEvent = {
       type: 'StateTransitioned',
       from,
       to,
       partnerState: partnerStateOf(partnerState),
-      cause: { kind: 'observed', source, ...(backfilled ? { backfilled } : {}) },
+      cause: {
+        kind: 'observed',
+        source,
+        ...(backfilled ? { backfilled } : {}),
+        ...(unexplained ? { unexplained } : {}),
+      },
     };
     this.observations.record([event], at);
     this.seen = { ...this.seen, state: to, paused: false };

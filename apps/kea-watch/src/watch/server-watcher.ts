@@ -41,7 +41,14 @@ export class ServerWatcher {
     private readonly observedBy: string,
     private readonly now: () => number,
   ) {
-    this.observed = new ObservedServer(observations, observedBy, now());
+    this.observed = new ObservedServer(observations, observedBy, now(), (from, to, partnerState) =>
+      log.warn("a transition Kea 2.2's rules would not make (shadow check)", {
+        server: server.name,
+        from,
+        to,
+        partnerState,
+      }),
+    );
     this.restored = loadWatchState(dir);
     this.follower =
       server.logFile === undefined

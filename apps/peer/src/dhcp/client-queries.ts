@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HaMachineState, KeaResponse } from '@haco/ha-core';
-import { answer, KEA_RESULT, leaseUpdateRoute, otherServers } from '@haco/ha-core';
+import { answer, KEA_RESULT, leaseUpdateRoute } from '@haco/ha-core';
 import type { PeerSettings } from '../config/peer-config';
 import type { BacklogEntry } from '../partner/lease-backlog';
 import { LeaseBacklog } from '../partner/lease-backlog';
@@ -104,7 +104,8 @@ export class ClientQueries {
     };
     this.runner.submit({ type: 'lease-updates-generated', at: this.clock.now(), count: 1 });
     const sends: PlannedSend[] = [];
-    for (const peer of otherServers(this.settings.ha)) {
+    const ha = this.settings.ha;
+    for (const peer of ha.peers.filter((p) => p.name !== ha.thisServerName)) {
       const route = leaseUpdateRoute(machine, peer);
       if (route === 'queue') this.backlog.queue(update);
       if (route !== 'send') continue;

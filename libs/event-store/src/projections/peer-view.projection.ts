@@ -17,7 +17,7 @@ export type { PeerView, RefusedEvent } from './peer-view';
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 5;
+const FOLD_VERSION = 6;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -39,6 +39,7 @@ export class PeerFold {
   private restarts = { clean: 0, crash: 0 };
   private lastHeartbeatSucceededAt: string | null = null;
   refusedEvents = 0;
+  private unexplainedTransitions = 0;
   private lastObservationGap: { from: string; to: string } | null = null;
   private observedBy: string | null = null;
   lastRefusedEvent: RefusedEvent | null = null;
@@ -65,6 +66,7 @@ export class PeerFold {
       lastRefusedEvent: this.lastRefusedEvent,
       lastObservationGap: this.lastObservationGap,
       observedBy: this.observedBy,
+      unexplainedTransitions: this.unexplainedTransitions,
       lastSeq: this.lastSeq,
     });
   }
@@ -133,6 +135,8 @@ export class PeerFold {
         if (event.from === event.to) return;
         this.enteredAt = at;
         this.transitions += 1;
+        if (event.cause.kind === 'observed' && event.cause.unexplained === true)
+          this.unexplainedTransitions += 1;
         return;
       case 'ObservationGap':
         this.lastObservationGap = { from: event.from, to: event.to };
@@ -206,6 +210,7 @@ export class PeerFold {
       lastRefusedEvent: this.lastRefusedEvent,
       observedBy: this.observedBy,
       lastObservationGap: this.lastObservationGap,
+      unexplainedTransitions: this.unexplainedTransitions,
     };
   }
 }

@@ -52,6 +52,8 @@ export interface PeerView {
   readonly observedBy: string | null;
   /** The last time nobody watched it (the watcher was down), from and to. */
   readonly lastObservationGap: { readonly from: string; readonly to: string } | null;
+  /** Observed transitions the shadow check could not explain by Kea 2.2's rules or a command. */
+  readonly unexplainedTransitions: number;
 }
 
 /** A stored event the fold could not apply, and why. */

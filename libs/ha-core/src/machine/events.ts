@@ -50,7 +50,13 @@ export type RestartKind = 'after-clean-stop' | 'after-crash';
 export type TransitionCause =
   | { readonly kind: 'rule'; readonly trigger: Trigger; readonly rule: string }
   | { readonly kind: 'command'; readonly command: string; readonly commandId: string }
-  | { readonly kind: 'observed'; readonly source: ObservationSource; readonly backfilled?: boolean };
+  | {
+      readonly kind: 'observed';
+      readonly source: ObservationSource;
+      readonly backfilled?: boolean;
+      /** The shadow check found no rule or command that could have made it (see transitionExplained). */
+      readonly unexplained?: boolean;
+    };
 
 /** Where a watcher saw what a real Kea server did: its HA log lines, or its status-get answers. */
 export type ObservationSource = 'kea-log' | 'status-get';
@@ -63,9 +69,15 @@ export function causeText(cause: {
   readonly command?: string;
   readonly source?: string;
   readonly backfilled?: boolean;
+  readonly unexplained?: boolean;
 }): string {
-  if (cause.kind === 'observed')
-    return `observed:${cause.source}${cause.backfilled === true ? ':backfilled' : ''}`;
+  if (cause.kind === 'observed') {
+    const marks = [
+      cause.backfilled === true ? ':backfilled' : '',
+      cause.unexplained === true ? ':unexplained' : '',
+    ];
+    return `observed:${cause.source}${marks.join('')}`;
+  }
   return cause.kind === 'rule' ? `rule:${cause.trigger}:${cause.rule}` : `command:${cause.command}`;
 }
 
