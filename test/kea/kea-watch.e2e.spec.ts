@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,12 +170,32 @@ describe.each([
     expect(await keas.server1.haState()).toBe('ready');
   });
 
-  it('releases the pause through haco\u2019s audited path; both reach the mode', async () => {
-    const sent = await coordinator.post<{ commandId: string; result: number; text: string }>(
-      `/peers/${CLUSTER}/server1/commands`,
-      { command: 'ha-continue', guard: 'ready', why: 'leases checked' },
-    );
-    expect(sent.body).toMatchObject({ result: 0, text: 'HA state machine continues.' });
+  it('releases the pause through haco\u2019s audited path (bin/haco continue --guard); both reach the mode', async () => {
+    const haco = (args: string[]) =>
+      spawnSync(join(PROJECT_ROOT, 'bin', 'haco'), args, {
+        encoding: 'utf8',
+        env: { ...process.env, HACO_URL: coordinator.url, HACO_TOKEN: CoordinatorProcess.TOKEN },
+        timeout: 60_000,
+      });
+    const status = haco(['status']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server1 +ready +yes`));
+    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server2 .*waits on server1 \\(paused in ready\\)`));
+    const released = haco([
+      'continue',
+      `${CLUSTER}/server1`,
+      '--guard',
+      'ready',
+      '--reason',
+      'leases checked',
+      '--wait',
+    ]);
+    expect(released.status).toBe(0);
+    expect(released.stdout).toContain('HA state machine continues.');
+    expect(released.stderr).toContain(`${CLUSTER}/server1 is no longer paused`);
+    const commandId = /command ([0-9a-f]{8}-[0-9a-f-]{27}) recorded/.exec(released.stderr)?.[1];
+    expect(commandId).toBeDefined();
+    const sent = { body: { commandId: commandId! } };
     await waitForView(`server1 in ${mode}`, 'server1', (v) => v.state === mode && !v.paused);
     await waitForView(`server2 in ${mode}`, 'server2', (v) => v.state === mode);
     const record = await waitFor('the continue and Kea\u2019s continue line', async () => {
