@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchFailover } from './failover.bench';
 import { benchIngest } from './ingest.bench';
+import { benchKeaWatch } from './kea-watch.bench';
 import { benchQuery } from './query.bench';
 import { benchReplay } from './replay.bench';
 import { benchScale } from './scale.bench';
 import { endOwnedOnSignal } from '../tools/harness/processes';
 
 const USAGE = `usage: npm run bench [-- options]
-  --only LIST            some of: ingest,ingest-tls,replay,query,failover,scale (all by default)
+  --only LIST            some of: ingest,ingest-tls,replay,query,failover,scale,kea-watch (all by default)
   --store KIND           ingest and query: sqlite (default) or postgres (a PostgreSQL the bench starts)
   --events N             ingest: events published in each burst (default 300000)
   --ingest-rounds N      ingest: rounds of raw inserts then a burst (default 3; the median counts)
@@ -17,13 +18,15 @@ const USAGE = `usage: npm run bench [-- options]
   --query-events N       query: store size (default 10000000)
   --failover-trials N    failover: kill -9 trials (default 20)
   --pairs N              scale: pairs on one coordinator (default 100)
-  --scale-seconds N      scale: measuring time (default 30)`;
+  --scale-seconds N      scale: measuring time (default 30)
+  --watch-servers N      kea-watch: Kea-like servers one watcher follows (default 50)
+  --watch-seconds N      kea-watch: measuring time (default 30)`;
 
 type Row = [measure: string, value: string, target: string, met: string];
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-const MEASURES = ['ingest', 'ingest-tls', 'replay', 'query', 'failover', 'scale'];
+const MEASURES = ['ingest', 'ingest-tls', 'replay', 'query', 'failover', 'scale', 'kea-watch'];
 /** Every option the usage names, so that the two cannot drift apart. */
 const OPTIONS = ['--help', ...(USAGE.match(/--[a-z-]+/g) ?? [])];
 
@@ -85,6 +88,25 @@ async function main(argv: string[]): Promise<number> {
         '',
         '',
       ]),
+    );
+  }
+  if (only.has('kea-watch')) {
+    step('kea-watch');
+    const r = await benchKeaWatch(option('--watch-servers', 50), 1_000, option('--watch-seconds', 30));
+    results['kea-watch'] = r;
+    rows.push(
+      [
+        `kea-watch: ${r.servers} Kea-like servers at ${r.pollIntervalMs} ms polls`,
+        `watcher ${r.watcherCpuPercent} % CPU, ${r.watcherRssMiB} MiB RSS over ${r.measuredSeconds} s`,
+        '',
+        '',
+      ],
+      [
+        'kea-watch: Kea log line to committed event',
+        `p50 ${r.p50LineToCommitMs} / p99 ${r.p99LineToCommitMs} ms over ${r.linesMeasured} lines (poll interval ${r.pollIntervalMs} ms)`,
+        '',
+        '',
+      ],
     );
   }
   if (only.has('ingest')) {
