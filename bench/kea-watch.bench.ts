@@ -201,3 +201,21 @@ export async function benchKeaWatch(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The result as the bench's table rows: measure, value, target, verdict. */
+export function keaWatchRows(r: KeaWatchResult): [string, string, string, string][] {
+  return [
+    [
+      `kea-watch: ${r.servers} Kea-like servers at ${r.pollIntervalMs} ms polls`,
+      `watcher ${r.watcherCpuPercent} % CPU, ${r.watcherRssMiB} MiB RSS over ${r.measuredSeconds} s`,
+      '',
+      '',
+    ],
+    [
+      'kea-watch: Kea log line to committed event',
+      `p50 ${r.p50LineToCommitMs} / p99 ${r.p99LineToCommitMs} ms over ${r.linesMeasured} lines (poll interval ${r.pollIntervalMs} ms)`,
+      '',
+      '',
+    ],
+  ];
+}

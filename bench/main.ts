@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchFailover } from './failover.bench';
 import { benchIngest } from './ingest.bench';
-import { benchKeaWatch } from './kea-watch.bench';
+import { benchKeaWatch, keaWatchRows } from './kea-watch.bench';
 import { benchQuery } from './query.bench';
 import { benchReplay } from './replay.bench';
 import { benchScale } from './scale.bench';
@@ -94,20 +94,7 @@ async function main(argv: string[]): Promise<number> {
     step('kea-watch');
     const r = await benchKeaWatch(option('--watch-servers', 50), 1_000, option('--watch-seconds', 30));
     results['kea-watch'] = r;
-    rows.push(
-      [
-        `kea-watch: ${r.servers} Kea-like servers at ${r.pollIntervalMs} ms polls`,
-        `watcher ${r.watcherCpuPercent} % CPU, ${r.watcherRssMiB} MiB RSS over ${r.measuredSeconds} s`,
-        '',
-        '',
-      ],
-      [
-        'kea-watch: Kea log line to committed event',
-        `p50 ${r.p50LineToCommitMs} / p99 ${r.p99LineToCommitMs} ms over ${r.linesMeasured} lines (poll interval ${r.pollIntervalMs} ms)`,
-        '',
-        '',
-      ],
-    );
+    rows.push(...keaWatchRows(r));
   }
   if (only.has('ingest')) {
     step('ingest');
