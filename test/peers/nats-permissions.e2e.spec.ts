@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { AckPolicy, DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
-import { COORDINATOR_INBOX_PREFIX, EVENTS_STREAM, peerInboxPrefix } from '@haco/contracts';
+import {
+  COORDINATOR_INBOX_PREFIX,
+  EVENTS_STREAM,
+  peerInboxPrefix,
+  watcherInboxPrefix,
+} from '@haco/contracts';
 import type { NatsSecurity } from '@haco/nats';
 import { ensureEventsStream, writeNatsSecurity } from '@haco/nats';
 import { NatsServer } from '../../tools/harness/nats-server';
@@ -26,7 +31,12 @@ describe('least-privilege NATS users (writeNatsSecurity)', () => {
     const nc = await connect({
       servers: nats.url,
       authenticator: nkeyAuthenticator(seed),
-      inboxPrefix: name === 'coordinator' ? COORDINATOR_INBOX_PREFIX : peerInboxPrefix('lab', name),
+      inboxPrefix:
+        name === 'coordinator'
+          ? COORDINATOR_INBOX_PREFIX
+          : name === 'kea-watch'
+            ? watcherInboxPrefix('lab')
+            : peerInboxPrefix('lab', name),
       reconnect: false,
     });
     clients.push(nc);
@@ -39,6 +49,7 @@ describe('least-privilege NATS users (writeNatsSecurity)', () => {
         dir: join(dir, 'keys'),
         cluster: 'lab',
         peers: ['server1', 'server2'],
+        watchedServers: ['kea1', 'kea2'],
         host: '127.0.0.1',
         port,
         storeDir,
@@ -135,6 +146,43 @@ describe('least-privilege NATS users (writeNatsSecurity)', () => {
         expect.stringMatching(/permissions violation/i),
       ]);
     }
+  });
+
+  it('lets the Kea watcher write its servers\u2019 streams and answer their commands, and nothing of the peers\u2019', async () => {
+    const watch = await as('kea-watch');
+    const ack = await jetstream(watch).publish('haco.lab.kea1.events', '[]', {
+      msgID: 'watch-1',
+      timeout: 2_000,
+    });
+    expect(ack.stream).toBe(EVENTS_STREAM);
+    await expect(
+      jetstream(watch).publish('haco.lab.server1.events', '[]', { msgID: 'watch-forged', timeout: 1_500 }),
+    ).rejects.toThrow(/permissions violation/i);
+    // The coordinator's command to a watched server reaches the watcher, and its answer comes back.
+    const listening = watch.subscribe('haco.lab.kea2.cmd', { max: 1 });
+    void (async () => {
+      for await (const message of listening)
+        message.respond('{"result":0,"text":"HA state machine continues."}');
+    })();
+    await watch.flush();
+    const coordinator = await as('coordinator');
+    const answer = await coordinator.request('haco.lab.kea2.cmd', '{"command":"ha-continue"}', {
+      timeout: 2_000,
+    });
+    expect(answer.json()).toMatchObject({ result: 0 });
+    for (const subject of [
+      'haco.lab.server1.cmd',
+      'haco.lab.server1.partner',
+      `${COORDINATOR_INBOX_PREFIX}.>`,
+    ]) {
+      expect([subject, await subscriptionEnd(watch, subject)]).toEqual([
+        subject,
+        expect.stringMatching(/permissions violation/i),
+      ]);
+    }
+    await expect(
+      watch.request('haco.lab.server1.cmd', '{"command":"ha-continue"}', { timeout: 2_000 }),
+    ).rejects.toThrow(/permissions violation for publish/i);
   });
 
   it('refuses a client with no key', async () => {

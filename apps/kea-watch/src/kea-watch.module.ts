@@ -4,6 +4,7 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
+import { watcherInboxPrefix } from '@haco/contracts';
 import { natsConnectionOptions } from '@haco/nats';
 import type { WatchSettings } from './config/watch-config';
 import { KeaControlClient } from './kea/kea-control-client';
@@ -84,7 +85,7 @@ export class KeaWatchModule {
               natsConnectionOptions(
                 settings.nats,
                 `haco-kea-watch-${settings.cluster}`,
-                `_INBOX.haco-watch.${settings.cluster}`,
+                watcherInboxPrefix(settings.cluster),
               ),
             ),
         },

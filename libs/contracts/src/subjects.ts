@@ -42,6 +42,11 @@ export function peerInboxPrefix(cluster: string, peer: string): string {
   return `_INBOX.${SUBJECT_ROOT}-peer.${cluster}.${peer}`;
 }
 
+/** Where a Kea watcher's replies arrive (JetStream's publish acknowledgements). */
+export function watcherInboxPrefix(cluster: string): string {
+  return `_INBOX.${SUBJECT_ROOT}-watch.${cluster}`;
+}
+
 /** Where coordinators' replies arrive (requests to peers, JetStream's API and deliveries). */
 export const COORDINATOR_INBOX_PREFIX = `_INBOX.${SUBJECT_ROOT}-coordinator`;
 

@@ -105,6 +105,8 @@ export function writeNatsSecurity(options: {
   readonly dir: string;
   readonly cluster: string;
   readonly peers: readonly string[];
+  /** Real Kea servers of the cluster a `kea-watch` user follows (none: no such user). */
+  readonly watchedServers?: readonly string[];
   readonly host: string;
   readonly port: number;
   readonly storeDir: string;
@@ -124,6 +126,15 @@ export function writeNatsSecurity(options: {
       }),
     ),
   ];
+  if (options.watchedServers !== undefined && options.watchedServers.length > 0) {
+    users.push(
+      natsUser(options.dir, 'kea-watch', {
+        kind: 'kea-watch',
+        cluster: options.cluster,
+        servers: options.watchedServers,
+      }),
+    );
+  }
   const configFile = join(options.dir, 'nats-server.conf');
   writeFileSync(configFile, natsServerConfig({ ...options, users }), { mode: 0o600 });
   chmodSync(configFile, 0o600);

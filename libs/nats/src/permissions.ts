@@ -7,6 +7,7 @@ import {
   partnerSubject,
   peerInboxPrefix,
   presenceSubject,
+  watcherInboxPrefix,
 } from '@haco/contracts';
 
 /** Who connects to NATS: each kind gets only the subjects its work needs. */
@@ -18,7 +19,9 @@ export type NatsPrincipal =
       /** The peers it calls as an HA partner (heartbeats, lease updates, sync, maintenance notify). */
       readonly partners: readonly string[];
     }
-  | { readonly kind: 'coordinator' };
+  | { readonly kind: 'coordinator' }
+  /** A watcher of real Kea servers: it writes their streams and answers their command subjects. */
+  | { readonly kind: 'kea-watch'; readonly cluster: string; readonly servers: readonly string[] };
 
 /** nats-server's permissions block of one user, as its configuration file spells it. */
 export interface NatsPermissions {
@@ -55,6 +58,25 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
             commandSubject(cluster, peer),
             partnerSubject(cluster, peer),
             `${peerInboxPrefix(cluster, peer)}.>`,
+          ],
+        },
+        allow_responses: true,
+      };
+    }
+    case 'kea-watch': {
+      const { cluster, servers } = principal;
+      return {
+        publish: {
+          allow: [
+            ...servers.flatMap((server) => [eventSubject(cluster, server), presenceSubject(cluster, server)]),
+            '$JS.API.INFO',
+            `$JS.API.STREAM.INFO.${EVENTS_STREAM}`,
+          ],
+        },
+        subscribe: {
+          allow: [
+            ...servers.map((server) => commandSubject(cluster, server)),
+            `${watcherInboxPrefix(cluster)}.>`,
           ],
         },
         allow_responses: true,

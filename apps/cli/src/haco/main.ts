@@ -151,6 +151,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     )
     .requiredOption('--cluster <name>', 'the cluster the peers belong to')
     .requiredOption('--peers <names>', 'the peers, comma-separated (each calls the others as HA partners)')
+    .option('--watched <names>', 'real Kea servers a kea-watch follows, comma-separated (adds its user)')
     .requiredOption('--dir <dir>', 'where the seeds and nats-server.conf go (0700)')
     .option('--host <host>', 'the address nats-server listens on', '127.0.0.1')
     .option('--port <port>', 'its client port', positiveNumber, 4222)

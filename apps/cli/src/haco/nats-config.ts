@@ -5,6 +5,7 @@ import { write } from './views';
 export interface NatsConfigOptions {
   readonly cluster: string;
   readonly peers: string;
+  readonly watched?: string;
   readonly dir: string;
   readonly host: string;
   readonly port: number;
@@ -19,7 +20,8 @@ export interface NatsConfigOptions {
 export async function natsConfig(options: NatsConfigOptions): Promise<number> {
   const peers = options.peers.split(',').filter((peer) => peer.length > 0);
   if (peers.length < 1) throw new CliError('--peers must name at least one peer', 2);
-  const written = writeNatsSecurity({ ...options, peers });
+  const watchedServers = (options.watched ?? '').split(',').filter((name) => name.length > 0);
+  const written = writeNatsSecurity({ ...options, peers, watchedServers });
   write(`nats-server configuration: ${written.configFile}`);
   for (const [name, file] of written.seedFiles) write(`${name}: ${file}`);
   return 0;
