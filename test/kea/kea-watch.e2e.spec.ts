@@ -262,6 +262,15 @@ describe.each([
     await waitForView('server2 unreachable', 'server2', (v) => v.status === 'unreachable');
     expect(Date.now() - killedAt).toBeLessThan(6_000);
     await waitForView('server1 in partner-down', 'server1', (v) => v.state === 'partner-down');
+    // Kea's failover progress, as status-get's remote reported it, is in the stream too.
+    const exported = await coordinator.text(`/streams/${CLUSTER}/server1/export`);
+    const progress = exported.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: { communication?: { status: string } } })
+      .filter((event) => event.type === 'CommunicationObserved')
+      .map((event) => event.data.communication?.status);
+    expect(progress).toEqual(expect.arrayContaining(['interrupted']));
     const logged = keas.server1.loggedTransitions();
     await waitFor('server1\u2019s transitions recorded', async () =>
       JSON.stringify(await recordedTransitions('server1')) === JSON.stringify(logged) ? true : undefined,

@@ -1,4 +1,4 @@
-import type { HaConfig, HaState, KeaResponse } from '@haco/ha-core';
+import type { CommunicationView, HaConfig, HaState, KeaResponse } from '@haco/ha-core';
 import { HA_STATES, parseHaConfig } from '@haco/ha-core';
 
 /** What a Kea 2.2 server's status-get says of its HA relationship. */
@@ -8,6 +8,8 @@ export interface KeaHaStatus {
   /** The partner's state as this server last heard it, when it has; null before it heard anything. */
   readonly partnerState: HaState | null;
   readonly partnerScopes: readonly string[];
+  /** Kea's failover progress (failure detection, spec 1.5) as `remote` reports it. */
+  readonly communication: CommunicationView;
 }
 
 type Json = Record<string, unknown>;
@@ -32,6 +34,7 @@ export function haStatusOf(answer: KeaResponse): KeaHaStatus | string {
     scopes: strings(local['scopes']),
     partnerState: isState(remote['last-state']) ? remote['last-state'] : null,
     partnerScopes: strings(remote['last-scopes']),
+    communication: communicationOf(remote),
   };
 }
 
@@ -49,4 +52,19 @@ export function haConfigOf(answer: KeaResponse): HaConfig | string {
   } catch (error) {
     return `the HA configuration does not read: ${(error as Error).message}`;
   }
+}
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/** `remote`'s failure detection: interrupted, and failed once no more unacked clients are allowed. */
+function communicationOf(remote: Json): CommunicationView {
+  const interrupted = remote['communication-interrupted'] === true;
+  const failed = interrupted && remote['unacked-clients-left'] === 0;
+  return {
+    status: failed ? 'failed' : interrupted ? 'interrupted' : 'ok',
+    ageSeconds: count(remote['age']),
+    connectingClients: count(remote['connecting-clients']),
+    unackedClients: count(remote['unacked-clients']),
+    analyzedPackets: count(remote['analyzed-packets']),
+  };
 }

@@ -21,6 +21,7 @@ export class ObservedServer {
   config: HaConfig | null = null;
   /** The haco command id of an ha-continue just forwarded: the continue Kea logs next is its doing. */
   continuing: string | null = null;
+  private progressKey = 'ok|0|0|0';
 
   constructor(
     private readonly observations: ObservationLog,
@@ -101,8 +102,9 @@ export class ObservedServer {
     this.seen = { ...this.seen, state: to, paused: false };
   }
 
-  /** The partner as the server last heard it, recorded when that changes. */
+  /** The partner as the server last heard it, and its failover progress, each recorded when it changes. */
   partner(status: KeaHaStatus, at: number): void {
+    this.progress(status, at);
     if (status.partnerState === null) return;
     const scopes = status.partnerScopes.join(',');
     if (status.partnerState === this.seen.partnerState && scopes === this.seen.partnerScopes) return;
@@ -119,6 +121,15 @@ export class ObservedServer {
       at,
     );
     this.seen = { ...this.seen, partnerState: status.partnerState, partnerScopes: scopes };
+  }
+
+  /** Kea's failover progress: recorded when it moves, not when only its age grows. */
+  private progress(status: KeaHaStatus, at: number): void {
+    const { status: state, connectingClients, unackedClients, analyzedPackets } = status.communication;
+    const key = `${state}|${connectingClients}|${unackedClients}|${analyzedPackets}`;
+    if (key === this.progressKey) return;
+    this.progressKey = key;
+    this.observations.record([{ type: 'CommunicationObserved', communication: status.communication }], at);
   }
 }
 

@@ -130,10 +130,13 @@ export class ServerWatcher {
     if (!this.began && !(await this.begin(status, at))) return;
     const seen = this.observed;
     if (this.follower !== null) {
-      for (const line of this.follower.read()) {
-        const logged = readKeaLogLine(line);
-        if (logged !== null) seen.logged(logged);
-      }
+      const logged = this.follower
+        .read()
+        .map(readKeaLogLine)
+        .filter((line) => line !== null);
+      // Kea started its HA service again (a restart, a reconfiguration): its configuration may be new.
+      if (logged.some((line) => line.kind === 'service-started')) await this.refreshConfig();
+      for (const line of logged) seen.logged(line);
     } else if (status.state !== seen.seen.state) {
       seen.transition(seen.seen.state, status.state, status.partnerState ?? 'unknown', at, 'status-get');
     }
@@ -144,6 +147,15 @@ export class ServerWatcher {
       lastSeenAt: at,
       logPosition: this.follower?.at ?? null,
     });
+  }
+
+  private async refreshConfig(): Promise<void> {
+    const config = haConfigOf(await this.client.command('config-get'));
+    if (typeof config === 'string') {
+      this.log.warn('cannot read the HA configuration', { server: this.server.name, reason: config });
+    } else {
+      this.observed.config = config;
+    }
   }
 
   /** The first answer of this run: the server's configuration, and the stream's start or its gap. */
