@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium } from '../../tools/harness/chromium';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { KeaCtrlAgent } from '../../tools/harness/kea-ctrl-agent';
 import { KeaServer } from '../../tools/harness/kea-server';
@@ -145,6 +146,26 @@ describe.each([
     expect(waiting).toEqual({ peer: 'server1', pausedIn: 'ready' });
     const metrics = await (await fetch(`${coordinator.url}/metrics`)).text();
     expect(metrics).toContain(`haco_peer_paused{cluster="${CLUSTER}",peer="server1"} 1`);
+  });
+
+  it('shows the real server paused in the console, marked as a watched Kea server, and its partner waiting', async () => {
+    expect(spawnSync('npm', ['run', '--silent', 'build:console'], { cwd: PROJECT_ROOT }).status).toBe(0);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${coordinator.url}/ui/`);
+      const card = page.locator(`[data-peer="${CLUSTER}/server1"]`);
+      await card.waitFor({ timeout: 15_000 });
+      await waitFor('the PAUSED badge', async () =>
+        (await card.innerText()).includes('PAUSED in ready') ? true : undefined,
+      );
+      expect(await card.innerText()).toContain('KEA');
+      expect(await page.locator(`[data-peer="${CLUSTER}/server2"]`).innerText()).toContain(
+        'WAITS on server1',
+      );
+    } finally {
+      await browser.close();
+    }
   });
 
   it('reaches server1 through the Control Agent, which refuses anyone without the password', async () => {
