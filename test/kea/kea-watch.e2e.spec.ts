@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../../tools/harness/chromium';
@@ -292,6 +292,17 @@ describe.each([
       .filter((event) => event.type === 'CommunicationObserved')
       .map((event) => event.data.communication?.status);
     expect(progress).toEqual(expect.arrayContaining(['interrupted']));
+    // Kea's failed heartbeats, as its log names them, are in the stream as the heartbeats they were.
+    const keaLog = readFileSync(keas.server1.logFile, 'utf8');
+    const failedInLog = (keaLog.match(/HA_HEARTBEAT_(COMMUNICATIONS_)?FAILED/g) ?? []).length;
+    expect(failedInLog).toBeGreaterThan(0);
+    const failedInStream = async () =>
+      (await coordinator.text(`/streams/${CLUSTER}/server1/export`)).body
+        .split('\n')
+        .filter((line) => line.includes('"type":"HeartbeatFailed"')).length;
+    await waitFor('the failed heartbeats recorded', async () =>
+      (await failedInStream()) >= failedInLog ? true : undefined,
+    );
     const logged = keas.server1.loggedTransitions();
     await waitFor('server1\u2019s transitions recorded', async () =>
       JSON.stringify(await recordedTransitions('server1')) === JSON.stringify(logged) ? true : undefined,

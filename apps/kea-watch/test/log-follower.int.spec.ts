@@ -74,6 +74,16 @@ describe('following Kea\u2019s log file', () => {
     expect(
       readKeaLogLine(one('21:00:00.000', 'HA_LEASE_UPDATES_ENABLED', 'lease updates will be sent')),
     ).toBeNull();
+    expect(
+      readKeaLogLine(
+        one('21:00:00.000', 'HA_HEARTBEAT_COMMUNICATIONS_FAILED', 'failed to send heartbeat to server2'),
+      ),
+    ).toMatchObject({ kind: 'heartbeat-failed', reason: 'failed to send heartbeat to server2' });
+    expect(
+      readKeaLogLine(one('21:00:00.000', 'HA_LEASE_UPDATE_FAILED', 'lease update to server2 failed')),
+    ).toMatchObject({
+      kind: 'lease-updates-failed',
+    });
     expect(readKeaLogLine('not a Kea line')).toBeNull();
   });
 });

@@ -12,7 +12,11 @@ export type KeaLogObservation =
       readonly partnerState: string;
     }
   | { readonly kind: 'paused'; readonly at: number; readonly state: HaState }
-  | { readonly kind: 'continued'; readonly at: number };
+  | { readonly kind: 'continued'; readonly at: number }
+  /** A heartbeat to the partner failed (Kea marks the partner unavailable). */
+  | { readonly kind: 'heartbeat-failed'; readonly at: number; readonly reason: string }
+  /** Lease updates to the partner failed (Kea marks the partner unavailable). */
+  | { readonly kind: 'lease-updates-failed'; readonly at: number };
 
 /** Kea's default log layout: "2026-12-04 21:23:44.661 INFO  [kea-dhcp4.ha-hooks/pid.tid] ID text". */
 const LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) +\S+ +\[[^\]]*\] (HA_\w+) (.*)$/;
@@ -49,6 +53,12 @@ export function readKeaLogLine(line: string): KeaLogObservation | null {
     }
     case 'HA_STATE_MACHINE_CONTINUED':
       return { kind: 'continued', at };
+    case 'HA_HEARTBEAT_FAILED':
+    case 'HA_HEARTBEAT_COMMUNICATIONS_FAILED':
+      return { kind: 'heartbeat-failed', at, reason: text };
+    case 'HA_LEASE_UPDATE_FAILED':
+    case 'HA_LEASE_UPDATE_COMMUNICATIONS_FAILED':
+      return { kind: 'lease-updates-failed', at };
     default:
       return null;
   }

@@ -68,6 +68,12 @@ export class ObservedServer {
         this.seen = { ...this.seen, paused: false };
         return;
       }
+      case 'heartbeat-failed':
+        this.observations.record([{ type: 'HeartbeatFailed', reason: seen.reason }], seen.at);
+        return;
+      case 'lease-updates-failed':
+        this.observations.record([{ type: 'LeaseUpdatesCompleted', partnerFailed: true }], seen.at);
+        return;
     }
   }
 
