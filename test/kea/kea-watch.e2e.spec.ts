@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../../tools/harness/chromium';
+import { makeCertificates } from '../../tools/harness/certificates';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { KeaCtrlAgent } from '../../tools/harness/kea-ctrl-agent';
 import { KeaServer } from '../../tools/harness/kea-server';
@@ -76,7 +79,17 @@ describe.each([
     };
     const passwordFile = join(dir, 'ca-password');
     writeFileSync(passwordFile, 'watch-secret-7d2', { mode: 0o600 });
-    agent = await KeaCtrlAgent.start(keas.server1.socket, 'haco-watch', 'watch-secret-7d2');
+    // In load-balancing the Control Agent speaks HTTPS and wants a client certificate; in hot-standby,
+    // plain HTTP, and server2 is reached on the HA hook's own listener instead of its socket.
+    const certificates = mode === 'load-balancing' ? makeCertificates(join(dir, 'tls')) : null;
+    agent = await KeaCtrlAgent.start(
+      keas.server1.socket,
+      'haco-watch',
+      'watch-secret-7d2',
+      certificates === null
+        ? undefined
+        : { ca: certificates.ca, cert: certificates.cert, key: certificates.key },
+    );
     nats = await NatsServer.start();
     coordinator = await CoordinatorProcess.start(nats.url, join(dir, 'haco.db'));
     const config = join(dir, 'kea-watch.json');
@@ -91,8 +104,21 @@ describe.each([
           // server1 through a Kea Control Agent over HTTP with basic auth, server2 on its unix socket.
           control:
             name === 'server1'
-              ? { url: agent.url, 'basic-auth-user': 'haco-watch', 'basic-auth-password-file': passwordFile }
-              : { socket: keas[name].socket },
+              ? {
+                  url: agent.url,
+                  'basic-auth-user': 'haco-watch',
+                  'basic-auth-password-file': passwordFile,
+                  ...(certificates === null
+                    ? {}
+                    : {
+                        'trust-anchor': certificates.ca,
+                        'cert-file': certificates.cert,
+                        'key-file': certificates.key,
+                      }),
+                }
+              : mode === 'hot-standby'
+                ? { url: peers[1].url }
+                : { socket: keas[name].socket },
           'log-file': keas[name].logFile,
           'poll-interval': 250,
         })),
@@ -169,13 +195,17 @@ describe.each([
   });
 
   it('reaches server1 through the Control Agent, which refuses anyone without the password', async () => {
-    const anonymous = await fetch(agent.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"command": "status-get", "service": ["dhcp4"]}',
-    });
-    expect(anonymous.status).toBe(401);
-    await anonymous.body?.cancel();
+    // Without the password: 401; over HTTPS, without a client certificate the handshake itself fails.
+    const tls = mode === 'load-balancing' ? { ca: readFileSync(join(dir, 'tls', 'haco-ca.pem')) } : null;
+    const clientCert =
+      tls === null
+        ? {}
+        : {
+            cert: readFileSync(join(dir, 'tls', 'haco-cert.pem')),
+            key: readFileSync(join(dir, 'tls', 'haco-cert.key')),
+          };
+    expect(await askAgent(agent.url, { ...tls, ...clientCert })).toBe(401);
+    if (tls !== null) await expect(askAgent(agent.url, tls)).rejects.toThrow();
     expect(await view('server1')).toMatchObject({ status: 'up' });
   });
 
@@ -379,3 +409,20 @@ describe.each([
     expect(await view('server2')).toMatchObject({ unexplainedTransitions: 1 });
   });
 });
+
+/** An anonymous status-get to a Control Agent: its HTTP status, or the connection's error. */
+function askAgent(url: string, tls: { ca?: Buffer; cert?: Buffer; key?: Buffer }): Promise<number> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, ...tls },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end('{"command": "status-get", "service": ["dhcp4"]}');
+  });
+}

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, OwnedProcess, waitFor } from './processes';
+import { freePort, OwnedProcess, portOpen, waitFor } from './processes';
 
 const KEA_CTRL_AGENT = '/usr/sbin/kea-ctrl-agent';
 
@@ -18,7 +18,13 @@ export class KeaCtrlAgent {
     readonly url: string,
   ) {}
 
-  static async start(dhcp4Socket: string, user: string, password: string): Promise<KeaCtrlAgent> {
+  /** `tls`: HTTPS with this CA, certificate and key, and a client certificate the CA signed required. */
+  static async start(
+    dhcp4Socket: string,
+    user: string,
+    password: string,
+    tls?: { ca: string; cert: string; key: string },
+  ): Promise<KeaCtrlAgent> {
     const dir = mkdtempSync(join(tmpdir(), 'haco-kea-ca-'));
     const port = await freePort();
     const config = join(dir, 'kea-ctrl-agent.json');
@@ -29,6 +35,9 @@ export class KeaCtrlAgent {
           'http-host': '127.0.0.1',
           'http-port': port,
           authentication: { type: 'basic', realm: 'haco-test', clients: [{ user, password }] },
+          ...(tls === undefined
+            ? {}
+            : { 'trust-anchor': tls.ca, 'cert-file': tls.cert, 'key-file': tls.key, 'cert-required': true }),
           'control-sockets': { dhcp4: { 'socket-type': 'unix', 'socket-name': dhcp4Socket } },
           loggers: [{ name: 'kea-ctrl-agent', output_options: [{ output: 'stdout' }], severity: 'INFO' }],
         },
@@ -38,13 +47,10 @@ export class KeaCtrlAgent {
     const owned = new OwnedProcess(
       spawn(KEA_CTRL_AGENT, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env }),
     );
-    const url = `http://127.0.0.1:${port}/`;
-    await waitFor('the Control Agent to answer', async () => {
+    const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}/`;
+    await waitFor('the Control Agent to listen', async () => {
       if (!owned.running) throw new Error(`kea-ctrl-agent exited:\n${owned.output.join('').slice(-2000)}`);
-      const answer = await fetch(url, { method: 'POST', body: '{"command": "list-commands"}' }).catch(
-        () => null,
-      );
-      return answer === null ? undefined : true;
+      return (await portOpen(port)) ? true : undefined;
     });
     return new KeaCtrlAgent(owned, dir, url);
   }
