@@ -219,6 +219,20 @@ describe.each([
       arguments: { 'haco-refused': 'guard', state: 'ready', paused: true },
     });
     expect(await keas.server1.haState()).toBe('ready');
+    // The same through Kea's control channel on the coordinator (POST /), and a read answered as Kea answers it.
+    const viaKea = await coordinator.post<{ result: number; arguments?: Record<string, unknown> }>('/', {
+      command: 'ha-continue',
+      arguments: { cluster: CLUSTER, peer: 'server1', guard: 'waiting', why: 'wrong guard' },
+    });
+    expect(viaKea.body).toMatchObject({ result: 1, arguments: { 'haco-refused': 'guard' } });
+    const read = await coordinator.post<{ result: number; arguments?: Record<string, unknown> }>('/', {
+      command: 'status-get',
+      arguments: { cluster: CLUSTER, peer: 'server1' },
+    });
+    expect(read.body).toMatchObject({
+      result: 0,
+      arguments: { 'high-availability': expect.any(Array), pid: expect.any(Number) },
+    });
   });
 
   it('releases the pause through haco\u2019s audited path (bin/haco continue --guard); both reach the mode', async () => {
