@@ -235,17 +235,7 @@ describe.each([
     });
   });
 
-  it('releases the pause through haco\u2019s audited path (bin/haco continue --guard); both reach the mode', async () => {
-    const haco = (args: string[]) =>
-      spawnSync(join(PROJECT_ROOT, 'bin', 'haco'), args, {
-        encoding: 'utf8',
-        env: { ...process.env, HACO_URL: coordinator.url, HACO_TOKEN: CoordinatorProcess.TOKEN },
-        timeout: 60_000,
-      });
-    const status = haco(['status']);
-    expect(status.status).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server1 +ready +yes`));
-    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server2 .*waits on server1 \\(paused in ready\\)`));
+  const releaseWithCli = (haco: (args: string[]) => ReturnType<typeof spawnSync>): string => {
     const released = haco([
       'continue',
       `${CLUSTER}/server1`,
@@ -256,11 +246,48 @@ describe.each([
       '--wait',
     ]);
     expect(released.status).toBe(0);
-    expect(released.stdout).toContain('HA state machine continues.');
-    expect(released.stderr).toContain(`${CLUSTER}/server1 is no longer paused`);
-    const commandId = /command ([0-9a-f]{8}-[0-9a-f-]{27}) recorded/.exec(released.stderr)?.[1];
+    expect(String(released.stdout)).toContain('HA state machine continues.');
+    expect(String(released.stderr)).toContain(`${CLUSTER}/server1 is no longer paused`);
+    const commandId = /command ([0-9a-f]{8}-[0-9a-f-]{27}) recorded/.exec(String(released.stderr))?.[1];
     expect(commandId).toBeDefined();
-    const sent = { body: { commandId: commandId! } };
+    return commandId!;
+  };
+  const releaseInConsole = async (): Promise<string> => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${coordinator.url}/ui/#/peers/${CLUSTER}/server1`);
+      await page.locator('.token input').fill(CoordinatorProcess.TOKEN);
+      await page.locator('.token input').press('Enter');
+      await page.locator('.token input').blur();
+      page.once('dialog', (dialog) => void dialog.accept('leases checked'));
+      await page.locator('button.continue').click();
+      await waitForView('server1 released from the console', 'server1', (v) => !v.paused);
+    } finally {
+      await browser.close();
+    }
+    const { commands } = await coordinator.get<{
+      commands: { commandId: string; why: string; outcome: string }[];
+    }>(`/commands?command=ha-continue&peer=${CLUSTER}/server1&outcome=completed`);
+    const released = commands.find((command) => command.why === 'leases checked');
+    expect(released).toBeDefined();
+    return released!.commandId;
+  };
+
+  // In load-balancing the pause is released with bin/haco, in hot-standby with the console's Continue button.
+  it('releases the pause through haco\u2019s audited path (bin/haco or the console); both reach the mode', async () => {
+    const haco = (args: string[]) =>
+      spawnSync(join(PROJECT_ROOT, 'bin', 'haco'), args, {
+        encoding: 'utf8',
+        env: { ...process.env, HACO_URL: coordinator.url, HACO_TOKEN: CoordinatorProcess.TOKEN },
+        timeout: 60_000,
+      });
+    const status = haco(['status']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server1 +ready +yes`));
+    expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server2 .*waits on server1 \\(paused in ready\\)`));
+    const commandId = mode === 'load-balancing' ? releaseWithCli(haco) : await releaseInConsole();
+    const sent = { body: { commandId } };
     await waitForView(`server1 in ${mode}`, 'server1', (v) => v.state === mode && !v.paused);
     await waitForView(`server2 in ${mode}`, 'server2', (v) => v.state === mode);
     const record = await waitFor('the continue and Kea\u2019s continue line', async () => {
