@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { CoordinatorProcess } from '../tools/harness/coordinator-process';
 import { NatsServer } from '../tools/harness/nats-server';
 import { OwnedProcess, sleep, waitFor } from '../tools/harness/processes';
 import { PROJECT_ROOT } from '../tools/harness/project-root';
-import { percentile, round } from './measure';
+import { cpuSeconds, percentile, round, rssMiB } from './measure';
 
 export interface KeaWatchResult {
   readonly servers: number;
@@ -74,13 +74,6 @@ function fakeKea(socket: string, name: string): Server {
   server.listen(socket);
   return server;
 }
-
-const cpuSeconds = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const rssMiB = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Follows the coordinator's live stream, noting when each observed transition's event arrived. */
 async function followLive(url: string, arrived: Map<string, number[]>, stop: AbortSignal): Promise<void> {

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../tools/harness/coordinator-process';
 import { NatsServer } from '../tools/harness/nats-server';
 import { sleep, waitFor } from '../tools/harness/processes';
 import { startPeerHost } from './peer-host';
-import { round } from './measure';
+import { cpuSeconds, round, rssMiB } from './measure';
 
 export interface ScaleResult {
   readonly pairs: number;
@@ -20,19 +20,6 @@ export interface ScaleResult {
   readonly eventsPerSecond: number;
   readonly maxIngestPendingMessages: number;
   readonly maxIngestLagSeconds: number;
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match === null ? 0 : Number(match[1]) / 1024;
 }
 
 const metric = (text: string, name: string): number =>
