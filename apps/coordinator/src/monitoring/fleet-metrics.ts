@@ -8,7 +8,7 @@ import { HA_STATES } from '@haco/ha-core';
 import { EVENT_STORE } from '../common/tokens';
 import { IngestStats } from '../ingest/ingest-stats';
 import { HacoMetrics } from '../metrics/haco-metrics';
-import { PEER_GAUGES } from './peer-gauges';
+import { PEER_COUNTERS, PEER_GAUGES } from './peer-gauges';
 import type { Backlog } from './jetstream-backlog';
 import { BACKLOG_STALE_MS, JetStreamBacklog } from './jetstream-backlog';
 
@@ -101,36 +101,18 @@ export class FleetMetrics implements OnModuleInit {
         }
       },
     });
-    new Counter({
-      name: 'haco_peer_transitions_total',
-      help: 'State transitions of the peer.',
-      labelNames: ['cluster', 'peer'],
-      registers,
-      collect() {
-        this.reset();
-        for (const p of peers()) this.inc(who(p), p.transitions);
-      },
-    });
-    new Counter({
-      name: 'haco_peer_unexplained_transitions_total',
-      help: "Transitions of a watched Kea server that Kea 2.2's rules, as haco reproduces them, would not make.",
-      labelNames: ['cluster', 'peer'],
-      registers,
-      collect() {
-        this.reset();
-        for (const p of peers()) this.inc(who(p), p.unexplainedTransitions);
-      },
-    });
-    new Counter({
-      name: 'haco_peer_events_refused_total',
-      help: 'Stored events of the peer that the state machine refused to fold, left out of its view.',
-      labelNames: ['cluster', 'peer'],
-      registers,
-      collect() {
-        this.reset();
-        for (const p of peers()) this.inc(who(p), p.refusedEvents);
-      },
-    });
+    for (const counter of PEER_COUNTERS) {
+      new Counter({
+        name: counter.name,
+        help: counter.help,
+        labelNames: ['cluster', 'peer'],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of peers()) this.inc(who(p), counter.count(p));
+        },
+      });
+    }
     this.storeAndIngest();
   }
 

@@ -87,3 +87,28 @@ export const PEER_GAUGES: readonly PeerGauge[] = [
     value: (p) => p.failover?.analyzedPackets ?? null,
   },
 ];
+
+/** One counter per peer, counted over its whole stream by the peer's view. */
+export interface PeerCounter {
+  readonly name: string;
+  readonly help: string;
+  readonly count: (peer: FleetPeer) => number;
+}
+
+export const PEER_COUNTERS: readonly PeerCounter[] = [
+  {
+    name: 'haco_peer_transitions_total',
+    help: 'State transitions of the peer.',
+    count: (p) => p.transitions,
+  },
+  {
+    name: 'haco_peer_unexplained_transitions_total',
+    help: "Transitions of a watched Kea server that Kea 2.2's rules, as haco reproduces them, would not make.",
+    count: (p) => p.unexplainedTransitions,
+  },
+  {
+    name: 'haco_peer_events_refused_total',
+    help: 'Stored events of the peer that the state machine refused to fold, left out of its view.',
+    count: (p) => p.refusedEvents,
+  },
+];

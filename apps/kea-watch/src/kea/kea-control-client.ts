@@ -20,7 +20,9 @@ export class KeaControlClient {
 
   command(command: string, args?: unknown): Promise<KeaResponse> {
     const body = { command, ...(args === undefined ? {} : { arguments: args }) };
-    return 'socket' in this.control ? this.overSocket(this.control.socket, body) : this.overHttp(body);
+    return 'socket' in this.control
+      ? this.overSocket(this.control.socket, body)
+      : this.overHttp(this.control, body);
   }
 
   private overSocket(path: string, body: object): Promise<KeaResponse> {
@@ -42,9 +44,8 @@ export class KeaControlClient {
     });
   }
 
-  private overHttp(body: object): Promise<KeaResponse> {
-    if ('socket' in this.control) throw new Error('not an HTTP control channel');
-    const { url, basicAuth, trustAnchor, certFile, keyFile } = this.control;
+  private overHttp(control: Exclude<KeaControl, { socket: string }>, body: object): Promise<KeaResponse> {
+    const { url, basicAuth, trustAnchor, certFile, keyFile } = control;
     const target = new URL(url);
     // A Control Agent forwards to the service named; Kea's HA listener ignores the field.
     const payload = JSON.stringify({ ...body, service: ['dhcp4'] });

@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '@haco/common';
+import { SerialQueue } from '@haco/common';
 import { COMMAND_ID_FIELD, commandSubject, GUARD_FIELD } from '@haco/contracts';
 import type { KeaResponse } from '@haco/ha-core';
 import { answer, guardRefusal, KEA_RESULT } from '@haco/ha-core';
@@ -37,7 +38,7 @@ type Fields = Record<string, unknown>;
  */
 export class CommandForwarder {
   private readonly subscriptions: Subscription[] = [];
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new SerialQueue();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -50,7 +51,9 @@ export class CommandForwarder {
       callback: (error, message) => {
         if (error !== null) return;
         // One command at a time per watcher process: a guard read and its command are never interleaved.
-        this.queue = this.queue.then(() => this.handle(watcher, client, message));
+        this.queue
+          .run(() => this.handle(watcher, client, message))
+          .catch((failure: Error) => this.log.warn('command not answered', { error: failure.message }));
       },
     });
     this.subscriptions.push(subscription);

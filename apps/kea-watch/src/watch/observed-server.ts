@@ -108,6 +108,12 @@ export class ObservedServer {
     this.seen = { ...this.seen, state: to, paused: false };
   }
 
+  /** The state status-get shows now, recorded as a transition where it differs from the stream's. */
+  polled(status: KeaHaStatus, at: number): void {
+    if (status.state === this.seen.state) return;
+    this.transition(this.seen.state, status.state, status.partnerState ?? 'unknown', at, 'status-get');
+  }
+
   /** The partner as the server last heard it, and its failover progress, each recorded when it changes. */
   partner(status: KeaHaStatus, at: number): void {
     this.progress(status, at);

@@ -137,8 +137,8 @@ export class ServerWatcher {
       // Kea started its HA service again (a restart, a reconfiguration): its configuration may be new.
       if (logged.some((line) => line.kind === 'service-started')) await this.refreshConfig();
       for (const line of logged) seen.logged(line);
-    } else if (status.state !== seen.seen.state) {
-      seen.transition(seen.seen.state, status.state, status.partnerState ?? 'unknown', at, 'status-get');
+    } else {
+      seen.polled(status, at);
     }
     seen.partner(status, at);
     saveWatchState(this.dir, {
@@ -182,10 +182,7 @@ export class ServerWatcher {
       ],
       at,
     );
-    const seen = this.observed.seen;
-    if (this.follower === null && status.state !== seen.state) {
-      this.observed.transition(seen.state, status.state, status.partnerState ?? 'unknown', at, 'status-get');
-    }
+    if (this.follower === null) this.observed.polled(status, at);
     return true;
   }
 
@@ -199,8 +196,6 @@ export class ServerWatcher {
     const lastStart = logged.map((seen) => seen.kind).lastIndexOf('service-started');
     this.observed.started(lastStart >= 0 ? logged[lastStart].at : at);
     for (const seen of logged.slice(lastStart + 1)) this.observed.logged(seen);
-    if (lastStart < 0 && status.state !== 'waiting') {
-      this.observed.transition('waiting', status.state, status.partnerState ?? 'unknown', at, 'status-get');
-    }
+    if (lastStart < 0) this.observed.polled(status, at);
   }
 }
