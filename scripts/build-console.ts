@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'dist', 'console');
 
-async function main(): Promise<void> {
+export async function buildConsole(): Promise<void> {
   mkdirSync(join(OUT, 'assets'), { recursive: true });
   await build({
     entryPoints: [join(ROOT, 'apps', 'console', 'src', 'main.ts')],
@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   copyFileSync(join(ROOT, 'apps', 'console', 'index.html'), join(OUT, 'index.html'));
 }
 
-void main().catch((error: Error) => {
-  process.stderr.write(`build-console: ${error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  void buildConsole().catch((error: Error) => {
+    process.stderr.write(`build-console: ${error.message}\n`);
+    process.exit(1);
+  });
+}

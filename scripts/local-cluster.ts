@@ -7,6 +7,7 @@ import { commandSubject } from '@haco/contracts';
 import { makeCertificates } from '../tools/harness/certificates';
 import { freePort, portOpen, waitFor } from '../tools/harness/processes';
 import { adminToken, stablePort } from './cluster/persisted';
+import { projectRoot } from './cluster/project-root';
 import { writeNatsSecurity } from '@haco/nats';
 import type { ProcessSpec } from './cluster/supervised-process';
 import { SupervisedProcess } from './cluster/supervised-process';
@@ -21,7 +22,7 @@ import { SupervisedProcess } from './cluster/supervised-process';
  * it needs; the API's admin token is a named token, kept hashed in the coordinator's tokens file; and
  * every file the cluster writes is its owner's alone (umask 077: secrets, the event log and the logs).
  */
-const ROOT = resolve(__dirname, '..');
+const ROOT = projectRoot(__dirname);
 const DATA = resolve(process.env.HACO_DATA_DIR ?? join(ROOT, 'data'));
 const PEERS = ['server1', 'server2'];
 const COORDINATOR_DB = join(DATA, 'coordinator', 'events.sqlite');
@@ -70,16 +71,17 @@ function showKeaLine(name: string, line: string): void {
   }
 }
 
-function tsProcess(
+/** A process run from its built bundle (`npm run build`, which start.sh runs first), as in production. */
+function builtProcess(
   name: string,
-  script: string,
+  bundle: string,
   args: string[],
   env: Record<string, string> = {},
 ): ProcessSpec {
   return {
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, script), ...args],
+    args: ['--enable-source-maps', join(ROOT, 'dist', `${bundle}.js`), ...args],
     env,
     cwd: ROOT,
     logFile: join(LOGS, `${name}.log`),
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     onEvent,
   );
   const coordinator = new SupervisedProcess(
-    tsProcess('coordinator', 'apps/coordinator/src/main.ts', [], {
+    builtProcess('coordinator', 'coordinator/main', [], {
       HACO_NATS_URL: natsUrl,
       HACO_NATS_NKEY_FILE: seed('coordinator'),
       HACO_DB: COORDINATOR_DB,
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   const peers = PEERS.map(
     (name) =>
       new SupervisedProcess(
-        tsProcess(name, 'apps/peer/src/main.ts', [
+        builtProcess(name, 'peer/main', [
           '--config',
           peerConfig(name, natsUrl, seed(name), tls?.ca),
         ]),

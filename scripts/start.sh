@@ -14,15 +14,15 @@ if [ ! -d node_modules ]; then
   echo "npm ci: better-sqlite3 compiles from source (about 2 minutes)..."
   npm ci --no-audit --no-fund
 fi
-# The core is checked against the project's own examples (one of every kind), and against
+# Every process runs from its built bundle (tsx is for development only). The core is checked against the project's own examples (one of every kind), and against
 # ../shared/CONFORMANCE.md's too when that reference file happens to be beside the clone.
 examples=$(mktemp)
 cp test/conformance/examples.jsonl "$examples"
 if [ -f ../shared/CONFORMANCE.md ]; then
   awk '/^```json$/{grab=1; next} /^```$/{grab=0} grab' ../shared/CONFORMANCE.md >> "$examples"
 fi
-node --import tsx apps/cli/src/conformance/main.ts "$examples" | node --import tsx scripts/check-conformance.ts "$examples" - "conformance examples"
+echo "building the processes and the console (npm run build -> dist/)..."
+node --import tsx scripts/build.ts
+node dist/cli/conformance.js "$examples" | node dist/cli/check-conformance.js "$examples" - "conformance examples"
 rm -f "$examples"
-echo "building the console (apps/console -> dist/console)..."
-node --import tsx scripts/build-console.ts
-exec node --import tsx scripts/local-cluster.ts "$@"
+exec node --enable-source-maps dist/cluster/main.js "$@"

@@ -26,13 +26,16 @@ export interface MainJob {
   readonly output: () => string;
 }
 
-/** The main job as `bash scripts/start.sh` ends up running it: its own node process, its pid ours to signal. */
+/**
+ * The main job as `bash scripts/start.sh` ends up running it, from its bundle (scripts/test.sh builds them):
+ * its own node process, its pid ours to signal.
+ */
 export function startMainJob(
   dataDir: string,
   httpPort: number,
   command: [string, string[]] = [
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'local-cluster.ts')],
+    ['--enable-source-maps', join(PROJECT_ROOT, 'dist', 'cluster', 'main.js')],
   ],
 ): MainJob {
   const child = own(

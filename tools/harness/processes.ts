@@ -1,6 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
+import { join, relative } from 'node:path';
+import { BUNDLES } from '../../scripts/bundles';
+import { PROJECT_ROOT } from './project-root';
+
+/**
+ * How node runs a TypeScript entry point: under scripts/test.sh (HACO_TEST_BUILT=1, after it built them) an
+ * app's entry point runs from its bundle, as production runs it; otherwise (jest run by hand, while
+ * developing) from its source through tsx, so that an edit is never hidden behind an old bundle.
+ */
+export function nodeArgsFor(script: string): string[] {
+  const source = relative(PROJECT_ROOT, script);
+  const bundle = Object.entries(BUNDLES).find(([, from]) => from === source)?.[0];
+  if (process.env.HACO_TEST_BUILT === '1' && bundle !== undefined) {
+    return ['--enable-source-maps', join(PROJECT_ROOT, 'dist', `${bundle}.js`)];
+  }
+  return ['--import', 'tsx', script];
+}
 
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -108,7 +125,7 @@ export class OwnedProcess {
     env: Record<string, string> = {},
   ): OwnedProcess {
     return new OwnedProcess(
-      spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      spawn(process.execPath, [...nodeArgsFor(script), ...args], {
         cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, ...env },
@@ -150,7 +167,7 @@ export async function runTsToExit(
   options: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = own(
-    spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    spawn(process.execPath, [...nodeArgsFor(script), ...args], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
