@@ -81,7 +81,7 @@ function builtProcess(
   return {
     name,
     command: process.execPath,
-    args: ['--enable-source-maps', join(ROOT, 'dist', `${bundle}.js`), ...args],
+    args: [join(ROOT, 'dist', `${bundle}.js`), ...args],
     env,
     cwd: ROOT,
     logFile: join(LOGS, `${name}.log`),
@@ -161,10 +161,7 @@ async function main(): Promise<void> {
   const peers = PEERS.map(
     (name) =>
       new SupervisedProcess(
-        builtProcess(name, 'peer/main', [
-          '--config',
-          peerConfig(name, natsUrl, seed(name), tls?.ca),
-        ]),
+        builtProcess(name, 'peer/main', ['--config', peerConfig(name, natsUrl, seed(name), tls?.ca)]),
         showKeaLine,
         onEvent,
       ),

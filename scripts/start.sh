@@ -25,4 +25,4 @@ echo "building the processes and the console (npm run build -> dist/)..."
 node --import tsx scripts/build.ts
 node dist/cli/conformance.js "$examples" | node dist/cli/check-conformance.js "$examples" - "conformance examples"
 rm -f "$examples"
-exec node --enable-source-maps dist/cluster/main.js "$@"
+exec node dist/cluster/main.js "$@"

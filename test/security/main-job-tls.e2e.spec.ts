@@ -33,7 +33,7 @@ describe('the main job with --tls', () => {
     const port = await freePort();
     job = startMainJob(dataDir, port, [
       process.execPath,
-      ['--enable-source-maps', join(PROJECT_ROOT, 'dist', 'cluster', 'main.js'), '--tls'],
+      [join(PROJECT_ROOT, 'dist', 'cluster', 'main.js'), '--tls'],
     ]);
     await bannerOf(job);
     api = `https://127.0.0.1:${port}`;

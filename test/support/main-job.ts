@@ -33,10 +33,7 @@ export interface MainJob {
 export function startMainJob(
   dataDir: string,
   httpPort: number,
-  command: [string, string[]] = [
-    process.execPath,
-    ['--enable-source-maps', join(PROJECT_ROOT, 'dist', 'cluster', 'main.js')],
-  ],
+  command: [string, string[]] = [process.execPath, [join(PROJECT_ROOT, 'dist', 'cluster', 'main.js')]],
 ): MainJob {
   const child = own(
     spawn(command[0], command[1], {

@@ -137,7 +137,8 @@ export class KeaServer {
   }
 }
 
-function keaConfig(dir: string, ha: KeaHaParameters) {
+/** The Kea configuration a test server runs: no interfaces, memfile leases, lease_cmds and HA on loopback. */
+export function keaConfig(dir: string, ha: KeaHaParameters) {
   return {
     Dhcp4: {
       'interfaces-config': { interfaces: [] },

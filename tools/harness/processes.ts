@@ -14,7 +14,7 @@ export function nodeArgsFor(script: string): string[] {
   const source = relative(PROJECT_ROOT, script);
   const bundle = Object.entries(BUNDLES).find(([, from]) => from === source)?.[0];
   if (process.env.HACO_TEST_BUILT === '1' && bundle !== undefined) {
-    return ['--enable-source-maps', join(PROJECT_ROOT, 'dist', `${bundle}.js`)];
+    return [join(PROJECT_ROOT, 'dist', `${bundle}.js`)];
   }
   return ['--import', 'tsx', script];
 }
