@@ -18,7 +18,7 @@ const PEER_FLOORS = [
   ['main.ts'],
   ['peer.module.ts'],
   ['control', 'lifecycle'],
-  ['dhcp', 'effects'],
+  ['dhcp', 'effects', 'hooks'],
   ['partner'],
   ['runtime'],
   ['config'],

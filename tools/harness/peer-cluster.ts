@@ -29,6 +29,8 @@ export interface PairOptions {
   readonly basicAuth?: Partial<Record<'server1' | 'server2', { user: string; password: string }>>;
   /** Per server name, its partners that are real Kea servers (`kea-partners`). */
   readonly keaPartners?: Partial<Record<'server1' | 'server2', string[]>>;
+  /** More top-level settings of a peer's file (its hooks, say). */
+  readonly extra?: Partial<Record<'server1' | 'server2', Record<string, unknown>>>;
 }
 
 export interface StoredEnvelope {
@@ -100,6 +102,7 @@ export class PeerPair {
         'data-dir': this.dataDir(name),
         ...(this.options.archive ? { 'outbox-archive': true } : {}),
         ...(keaPartners === undefined ? {} : { 'kea-partners': keaPartners }),
+        ...this.options.extra?.[name as 'server1' | 'server2'],
         'high-availability': [
           {
             'this-server-name': name,

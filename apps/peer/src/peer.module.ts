@@ -37,6 +37,7 @@ import { NatsStatusWatcher } from './lifecycle/nats-status';
 import { PeerLifecycle } from './lifecycle/peer-lifecycle';
 import { PresenceBeacon } from './lifecycle/presence-beacon';
 import { firstConnection } from './lifecycle/nats-first-connect';
+import { HookRunner } from './hooks/hook-runner';
 import {
   CLOCK,
   EVENTS_STREAM_OPTIONS,
@@ -139,6 +140,7 @@ export class PeerModule {
         NatsStatusWatcher,
         PeerLifecycle,
         PresenceBeacon,
+        HookRunner,
       ],
     };
   }

@@ -47,6 +47,7 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   LeaseBacklogCleared: [],
   SyncCompleteNotified: [],
   Noted: [],
+  HookCompleted: [string('hook'), string('trigger'), state('state'), string('outcome')],
   ServiceStopped: [string('reason'), state('state')],
   CommandIssued: [string('commandId'), string('cluster'), string('peer'), object('request'), string('who')],
   CommandRefused: [string('commandId'), string('reason')],

@@ -49,9 +49,9 @@ type HaEventData<T extends HaEvent['type']> = Omit<Extract<HaEvent, { type: T }>
 
 /**
  * The history row of an event, or null for an event that has none. Besides transitions, the history lists
- * a run's start and clean stop, and each pause and continue, as rows whose from and to are the state they
- * happened in, told apart by their cause (`started`, `started:after-crash`, `stopped:SIGTERM`,
- * `paused:once`, `continued`).
+ * a run's start and clean stop, each pause and continue, and each run of a hook, as rows whose from and to
+ * are the state they happened in, told apart by their cause (`started`, `started:after-crash`,
+ * `stopped:SIGTERM`, `paused:once`, `continued`, `hook:vip:timed-out`).
  */
 export function transitionRow(
   envelope: EventEnvelope,
@@ -96,9 +96,19 @@ export function transitionRow(
       const data = envelope.data as unknown as HaEventData<'StateMachineContinued'>;
       return rowInState(envelope, position, data.state, 'continued', data.commandId);
     }
+    case 'HookCompleted': {
+      const data = envelope.data as unknown as HaEventData<'HookCompleted'>;
+      return rowInState(envelope, position, data.state, hookCause(data), null);
+    }
     default:
       return null;
   }
+}
+
+/** `hook:<name>:<outcome>`, with the attempt when it was a retry: `hook:vip:failed:attempt-2`. */
+function hookCause(data: HaEventData<'HookCompleted'>): string {
+  const retry = data.attempt > 1 ? `:attempt-${data.attempt}` : '';
+  return `hook:${data.hook}:${data.outcome}${retry}`;
 }
 
 function rowBase(envelope: EventEnvelope, position: number) {

@@ -29,6 +29,8 @@ export function decide(state: HaMachineState | null, input: HaInput, options: De
   if (state === null) throw new Error(`the HA service has not started; '${input.type}' cannot be decided`);
   // A clean stop ends the run whatever the machine waits for: the process is going.
   if (input.type === 'stop') return [{ type: 'ServiceStopped', reason: input.reason, state: state.state }];
+  // A hook is the outside world acting on an event: what it did is recorded whatever the machine waits for.
+  if (input.type === 'hook-completed') return [{ type: 'HookCompleted', ...input.run }];
   const d = new Decision(state, input.at);
   if (state.pendingCall !== null && input.type !== 'partner-call-completed' && input.type !== 'command') {
     throw new Error(

@@ -107,6 +107,11 @@ export const PEER_COUNTERS: readonly PeerCounter[] = [
     count: (p) => p.unexplainedTransitions,
   },
   {
+    name: 'haco_peer_hook_failures_total',
+    help: "Runs of the peer's hooks that failed, timed out or were dropped.",
+    count: (p) => p.failedHooks,
+  },
+  {
     name: 'haco_peer_events_refused_total',
     help: 'Stored events of the peer that the state machine refused to fold, left out of its view.',
     count: (p) => p.refusedEvents,

@@ -9,6 +9,8 @@ import { PeerConfigError } from './peer-config-error';
 import { checkKeaPartners } from './kea-partners';
 import { NATS_SCHEMA, natsSettings } from '@haco/nats';
 import type { NatsSettings } from '@haco/nats';
+import type { HooksSettings } from './hook-settings';
+import { HOOKS_SCHEMA, hooksSettings } from './hook-settings';
 
 export type LeaseStoreSettings = (
   { readonly store: 'memory' } | { readonly store: 'sqlite'; readonly path: string }
@@ -39,6 +41,8 @@ export interface PeerSettings {
    * on this peer's own `url` (empty: every partner is a haco peer on NATS, and no HTTP is served).
    */
   readonly keaPartners: readonly string[];
+  /** Executables or local URLs run on the peer's events (docs/operations.md, callbacks). */
+  readonly hooks: HooksSettings;
 }
 
 type Json = Record<string, unknown>;
@@ -93,6 +97,7 @@ const PEER_SCHEMA = z
           error: "'kea-partners' must be a list of peer names",
         })
         .default([]),
+      hooks: HOOKS_SCHEMA.optional(),
       'high-availability': z.unknown().optional(),
       Dhcp4: z.unknown().optional(),
     },
@@ -126,6 +131,7 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     cluster: file.cluster,
     outboxArchive: file['outbox-archive'],
     keaPartners: file['kea-partners'],
+    hooks: hooksSettings(file.hooks),
     nats: natsSettings(file.nats),
     ha,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),

@@ -17,6 +17,9 @@ export interface Decided {
   readonly before: HaMachineState | null;
   readonly events: readonly HaEvent[];
   readonly effects: readonly Effect[];
+  /** The seq of the first event in the peer's stream, and the input's time (ms). */
+  readonly firstSeq: number;
+  readonly at: number;
 }
 
 /** A part of the peer that acts on decisions (logs them, arms timers, answers commands, publishes). */
@@ -80,7 +83,7 @@ export class MachineRunner {
     const before = this.service.state;
     const events = this.service.handle(input);
     const cause = causationId ?? (input.type === 'command' ? input.commandId : this.ids.next());
-    this.record(events, input, cause);
+    const firstSeq = this.record(events, input, cause);
     const commandId = input.type === 'command' ? input.commandId : null;
     const decided: Decided = {
       causationId: cause,
@@ -88,12 +91,15 @@ export class MachineRunner {
       before,
       events,
       effects: effectsOf(before, events),
+      firstSeq,
+      at: input.at,
     };
     for (const listener of this.listeners) listener.onDecided(decided);
     return events;
   }
 
-  private record(events: readonly HaEvent[], input: HaInput, cause: string): void {
+  /** Appends the events to the outbox; the seq of the first. */
+  private record(events: readonly HaEvent[], input: HaInput, cause: string): number {
     // The envelope carries the input's own time, so that replay decides on exactly what the peer saw.
     const at = new Date(input.at).toISOString();
     const stream = streamId(this.settings.cluster, this.settings.ha.thisServerName);
@@ -103,5 +109,6 @@ export class MachineRunner {
         toEnvelope(event, { id: this.ids.next(), stream, seq: first + index, at, causationId: cause }),
       ),
     );
+    return first;
   }
 }

@@ -9,7 +9,7 @@ import type { TransitionRecord } from '../transitions';
 import { splitStream, transitionRow } from '../transitions';
 import { livenessAt } from './peer-liveness';
 import { failoverOf } from './failover-progress';
-import type { PeerView, RefusedEvent } from './peer-view';
+import type { LastHook, PeerView, RefusedEvent } from './peer-view';
 
 export type { PeerView, RefusedEvent } from './peer-view';
 
@@ -17,7 +17,7 @@ export type { PeerView, RefusedEvent } from './peer-view';
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 6;
+const FOLD_VERSION = 7;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -42,6 +42,8 @@ export class PeerFold {
   private unexplainedTransitions = 0;
   private lastObservationGap: { from: string; to: string } | null = null;
   private observedBy: string | null = null;
+  private failedHooks = 0;
+  private lastHook: LastHook | null = null;
   lastRefusedEvent: RefusedEvent | null = null;
   lastSeq = 0;
 
@@ -67,6 +69,8 @@ export class PeerFold {
       lastObservationGap: this.lastObservationGap,
       observedBy: this.observedBy,
       unexplainedTransitions: this.unexplainedTransitions,
+      failedHooks: this.failedHooks,
+      lastHook: this.lastHook,
       lastSeq: this.lastSeq,
     });
   }
@@ -141,6 +145,16 @@ export class PeerFold {
       case 'ObservationGap':
         this.lastObservationGap = { from: event.from, to: event.to };
         return;
+      case 'HookCompleted':
+        if (event.outcome !== 'ok') this.failedHooks += 1;
+        this.lastHook = {
+          hook: event.hook,
+          trigger: event.trigger,
+          outcome: event.outcome,
+          attempt: event.attempt,
+          at,
+        };
+        return;
       case 'CommandAnswered':
       case 'CommandReceived':
       case 'CommunicationObserved':
@@ -211,6 +225,8 @@ export class PeerFold {
       observedBy: this.observedBy,
       lastObservationGap: this.lastObservationGap,
       unexplainedTransitions: this.unexplainedTransitions,
+      failedHooks: this.failedHooks,
+      lastHook: this.lastHook,
     };
   }
 }

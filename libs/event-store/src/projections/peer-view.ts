@@ -54,6 +54,18 @@ export interface PeerView {
   readonly lastObservationGap: { readonly from: string; readonly to: string } | null;
   /** Observed transitions the shadow check could not explain by Kea 2.2's rules or a command. */
   readonly unexplainedTransitions: number;
+  /** Runs of the peer's hooks that failed, timed out or were dropped (docs/operations.md, callbacks). */
+  readonly failedHooks: number;
+  /** The last run of one of its hooks. */
+  readonly lastHook: LastHook | null;
+}
+
+export interface LastHook {
+  readonly hook: string;
+  readonly trigger: string;
+  readonly outcome: string;
+  readonly attempt: number;
+  readonly at: string;
 }
 
 /** A stored event the fold could not apply, and why. */

@@ -89,6 +89,7 @@ export function effectsOf(before: HaMachineState | null, events: readonly HaEven
       case 'PartnerCallCompleted':
       case 'Noted':
       case 'ObservationGap':
+      case 'HookCompleted':
         break;
       default:
         assertNever(event);

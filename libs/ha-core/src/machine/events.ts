@@ -35,6 +35,7 @@ export const HA_EVENT_TYPES = [
   'Noted',
   'ServiceStopped',
   'ObservationGap',
+  'HookCompleted',
 ] as const;
 
 export type HaEventType = (typeof HA_EVENT_TYPES)[number];
@@ -180,7 +181,37 @@ export type HaEvent =
       readonly response: KeaResponse | null;
       readonly failure?: string;
     }
-  | { readonly type: 'Noted'; readonly note: NoteId; readonly at: number; readonly detail?: string };
+  | { readonly type: 'Noted'; readonly note: NoteId; readonly at: number; readonly detail?: string }
+  /**
+   * One run of an operator's hook (an executable or a local HTTP POST) on an event of this stream: an
+   * observation of the outside world, recorded so that history shows what the hooks did. It decides nothing.
+   */
+  | {
+      readonly type: 'HookCompleted';
+      readonly hook: string;
+      readonly trigger: HookTrigger;
+      /** The state the peer was in when the triggering event happened. */
+      readonly state: HaState;
+      /** The seq of the event the hook ran on. */
+      readonly onSeq: number;
+      /** 1 for the first run, then one more for each retry. */
+      readonly attempt: number;
+      readonly outcome: HookOutcome;
+      /** The executable's exit status or the HTTP status; null when it never ended or never answered. */
+      readonly status: number | null;
+      readonly durationMs: number;
+      /** The first lines of what it wrote (stdout then stderr) or answered. */
+      readonly output: string;
+    };
+
+/** What a peer's hooks run on (docs/operations.md, callbacks). */
+export type HookTrigger =
+  'state-entered' | 'paused' | 'continued' | 'dhcp-enabled' | 'dhcp-disabled' | 'scopes-changed';
+
+/** How one run of a hook ended: `dropped` when its queue was full and it never ran. */
+export type HookOutcome = 'ok' | 'failed' | 'timed-out' | 'dropped';
+
+export type HookCompletedEvent = Extract<HaEvent, { type: 'HookCompleted' }>;
 
 export type HaEventOf<T extends HaEventType> = Extract<HaEvent, { type: T }>;
 

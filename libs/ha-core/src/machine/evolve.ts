@@ -124,6 +124,7 @@ export function evolve(state: HaMachineState | null, event: HaEvent): HaMachineS
     case 'CommandAnswered':
     case 'ServiceStopped':
     case 'ObservationGap':
+    case 'HookCompleted':
       return state;
     default:
       return assertNever(event, 'event');

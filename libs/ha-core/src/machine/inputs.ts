@@ -1,6 +1,6 @@
 import type { HaConfig } from '../config/types';
 import type { HeartbeatResult } from '../observe/heartbeat-answer';
-import type { RestartKind } from './events';
+import type { HookCompletedEvent, RestartKind } from './events';
 import type { CommunicationView } from '../observe/communication-view';
 import type { PartnerCallOutcome } from './partner-calls';
 
@@ -47,6 +47,8 @@ export type HaInput =
       readonly guard?: unknown;
     }
   /** The outcome of the peer call the machine is waiting for. */
-  | { readonly type: 'partner-call-completed'; readonly at: number; readonly outcome: PartnerCallOutcome };
+  | { readonly type: 'partner-call-completed'; readonly at: number; readonly outcome: PartnerCallOutcome }
+  /** One run of an operator's hook ended (or was dropped): recorded as it is, whatever the machine does. */
+  | { readonly type: 'hook-completed'; readonly at: number; readonly run: Omit<HookCompletedEvent, 'type'> };
 
 export type HaInputType = HaInput['type'];

@@ -218,6 +218,10 @@ export function inputOf(group: readonly RecordedEvent[], state: HaMachineState |
         partnerFailed: afterObservation.partnerFailed,
         communication: observed,
       };
+    case 'HookCompleted': {
+      const { type: _type, ...run } = afterObservation;
+      return { type: 'hook-completed', at, run };
+    }
     case undefined:
     case 'CommunicationObserved':
     case 'CommandAnswered':

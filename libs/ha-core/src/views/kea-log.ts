@@ -64,6 +64,7 @@ export function keaLogLines(event: HaEvent, before: HaMachineState | null): KeaL
     case 'CommandAnswered':
     case 'ServiceStopped':
     case 'ObservationGap':
+    case 'HookCompleted':
       return [];
     default:
       return assertNever(event, 'event');
