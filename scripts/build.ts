@@ -8,9 +8,10 @@ import { BUNDLES, EXTERNAL_PACKAGES, INLINED } from './bundles';
 /**
  * `npm run build`: every process haco runs, bundled by esbuild into dist/, and the operator's console.
  * The main job, the CLI, the units, the image and compose run these; tsx runs the sources during
- * development only. Each dist/<name>.js is a two-line launcher that turns on Node's compile cache, then
- * loads the bundle beside it (<name>.app.js): the cache must be on before the bundle is compiled, and it
- * saves about a fifth of a peer's start (docs/operations.md, start-up).
+ * development only. For the processes whose start-up a pair waits for (INLINED), dist/<name>.js is a
+ * launcher that turns on Node's compile cache, then loads the bundle beside it (<name>.app.js): the cache
+ * must be on before the bundle is compiled, and it saves about a fifth of a peer's start
+ * (docs/operations.md, start-up). The others are their bundle (the CLI asks whether it is the main module).
  */
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -26,9 +27,10 @@ const launcher = (app: string) =>
 
 async function main(): Promise<void> {
   const entries = Object.entries(BUNDLES);
+  const inlined = entries.filter(([out]) => INLINED.has(out));
   await Promise.all([
     bundle(
-      entries.filter(([out]) => INLINED.has(out)),
+      inlined.map(([out, source]) => [`${out}.app`, source]),
       { external: [...EXTERNAL_PACKAGES] },
     ),
     bundle(
@@ -36,9 +38,8 @@ async function main(): Promise<void> {
       { packages: 'external' },
     ),
   ]);
-  for (const out of Object.keys(BUNDLES)) {
-    const file = join(DIST, `${out}.js`);
-    writeFileSync(file, launcher(`${out.slice(dirname(out).length + 1)}.app.js`));
+  for (const [out] of inlined) {
+    writeFileSync(join(DIST, `${out}.js`), launcher(`${out.slice(dirname(out).length + 1)}.app.js`));
   }
   await buildConsole();
 }
@@ -48,7 +49,7 @@ function bundle(
   packages: Pick<BuildOptions, 'external' | 'packages'>,
 ): Promise<unknown> {
   return build({
-    entryPoints: entries.map(([out, source]) => ({ out: `${out}.app`, in: resolve(ROOT, source) })),
+    entryPoints: entries.map(([out, source]) => ({ out, in: resolve(ROOT, source) })),
     ...packages,
     bundle: true,
     platform: 'node',

@@ -5,7 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import express from 'express';
 import { readFileSync } from 'node:fs';
-import { fromPino, NestJsonLogger, pinoLogger, readSecretFile } from '@haco/common';
+import {
+  fromPino,
+  NestJsonLogger,
+  notifyReady,
+  pinoLogger,
+  readSecretFile,
+  readTokenEntries,
+} from '@haco/common';
 import { JetStreamIngestServer } from '@haco/nats';
 import { CoordinatorModule } from './app.module';
 import { jsonBody } from './common/json-body';
@@ -17,6 +24,9 @@ import { ConfigModule } from './config/config.module';
 import { describeDatabase } from './config/database-settings';
 import { serveApiDocument } from './monitoring/api-document';
 import { RefusalsMiddleware } from './monitoring/refusals.middleware';
+import { Authenticator } from './auth/authenticator';
+import { coordinatorChanges } from './config/settings-reload';
+import type pino from 'pino';
 
 const HTTP_KEEP_ALIVE_MS = 65_000;
 
@@ -33,12 +43,64 @@ function httpsOptions(settings: CoordinatorSettings): { httpsOptions?: { cert: s
 }
 
 /**
+ * `--check [--config FILE]`: the settings (file and environment) and the files they name validated as at
+ * boot, nothing started.
+ */
+function checkSettings(argv: readonly string[]): number {
+  try {
+    const settings = readCoordinatorSettings(argv, process.env);
+    if (settings.auth.tokensFile !== undefined) readTokenEntries(settings.auth.tokensFile);
+    httpsOptions(settings);
+    process.stdout.write('coordinator configuration OK\n');
+    return 0;
+  } catch (error) {
+    process.stderr.write(`haco coordinator: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+/**
+ * SIGHUP: the tokens file is read again and the log level taken from the settings read again (file and
+ * environment); every other changed section is named as not reloaded, for a restart to take.
+ */
+function reload(authenticator: Authenticator, running: CoordinatorSettings, root: pino.Logger): void {
+  const log = fromPino(root);
+  let read: CoordinatorSettings;
+  try {
+    read = readCoordinatorSettings(process.argv.slice(2), process.env);
+  } catch (error) {
+    log.error('reload refused: the settings do not validate; running on as before', {
+      error: (error as Error).message,
+    });
+    return;
+  }
+  const changes = coordinatorChanges(running, read);
+  const reloaded = authenticator.reloadTokens() ? ['tokens file'] : [];
+  if (changes.logLevel !== null) {
+    root.level = changes.logLevel;
+    reloaded.push('logLevel');
+  }
+  log.info('reloaded', { reloaded, notReloaded: changes.notReloaded });
+  if (changes.notReloaded.length > 0) {
+    log.warn('some changes need a restart', { notReloaded: changes.notReloaded });
+  }
+}
+
+/**
  * A hybrid Nest app: the HTTP API, and the JetStream ingest as a microservice transport whose handler is
  * an @EventPattern, on the same NATS connection as the ClientProxy that carries commands to peers.
  */
 async function main(): Promise<void> {
-  const root = pinoLogger({ service: 'coordinator' });
+  const startSettings = (() => {
+    try {
+      return readCoordinatorSettings(process.argv.slice(2), process.env);
+    } catch {
+      return null; // refused below, by the config module, with its own words
+    }
+  })();
+  const root = pinoLogger({ service: 'coordinator' }, startSettings?.logLevel ?? undefined);
   const log = fromPino(root);
+  if (process.argv.includes('--check')) process.exit(checkSettings(process.argv.slice(2)));
   let config: DynamicModule;
   try {
     config = await ConfigModule.register(process.argv.slice(2));
@@ -68,9 +130,11 @@ async function main(): Promise<void> {
     refusals.use(req, res, next),
   );
   app.use(jsonBody('1mb'));
-  app.enableShutdownHooks();
+  // Not SIGHUP, which Nest would take as a stop too: it asks for a reload.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   serveApiDocument(app);
   const settings = app.get<CoordinatorSettings>(SETTINGS);
+  process.on('SIGHUP', () => reload(app.get(Authenticator), settings, root));
   const nc = app.get<NatsConnection>(NATS_CONNECTION);
   app.connectMicroservice(
     {
@@ -95,6 +159,7 @@ async function main(): Promise<void> {
     database: describeDatabase(settings.database),
     nats: settings.nats.servers,
   });
+  notifyReady(`serving on ${await app.getUrl()}`);
 }
 
 void main();

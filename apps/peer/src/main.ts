@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { jsonLogger, NestJsonLogger, rateLimitedWarnings } from '@haco/common';
+import { jsonLogger, LogThreshold, NestJsonLogger, notifyReady, rateLimitedWarnings } from '@haco/common';
 import { peerInboxPrefix, streamId } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { DEFAULT_EVENTS_MAX_BYTES } from '@haco/nats';
@@ -12,31 +12,87 @@ import { keaControlServer } from './control/kea-control.server';
 import { PeerModule } from './peer.module';
 import { DataDirHeldError, DataDirLock } from './lifecycle/data-dir-lock';
 import { PeerLifecycle } from './lifecycle/peer-lifecycle';
+import { settingsChanges } from './lifecycle/settings-reload';
+import { HookRunner } from './hooks/hook-runner';
+import type { PeerSettings } from './config/peer-config';
+import { readPeerSettings } from './config/peer-config';
 
 /** The data directories this process holds, for as long as it runs (held here so nothing collects them). */
 const HELD: DataDirLock[] = [];
 
-const USAGE = 'usage: npm run peer -- --config FILE [--config FILE ...]';
+const USAGE = 'usage: npm run peer -- [--check] --config FILE [--config FILE ...]';
 /** A stop must end even when NATS is gone and nothing can be flushed: Kea stops at once too. */
 const STOP_DEADLINE_MS = 5_000;
 
 type PeerConfig = Awaited<ReturnType<typeof PeerConfigModule.register>>;
 
-/** Reads and validates every configuration (through @nestjs/config) before anything connects or starts. */
-async function loadSettings(argv: string[]): Promise<PeerConfig[]> {
+function configFiles(argv: string[]): string[] {
   const files = argv.flatMap((arg, index) => (arg === '--config' ? [argv[index + 1]] : []));
   if (files.length === 0 || files.some((file) => file === undefined)) throw new PeerConfigError(USAGE, '');
+  return files;
+}
+
+function readConfigFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new PeerConfigError(`cannot read ${file}: ${(error as Error).message}`, '');
+  }
+}
+
+/** Reads and validates every configuration (through @nestjs/config) before anything connects or starts. */
+async function loadSettings(files: readonly string[]): Promise<PeerConfig[]> {
   const configs: PeerConfig[] = [];
   for (const file of files) {
-    let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
+      configs.push(await PeerConfigModule.register(readConfigFile(file)));
     } catch (error) {
-      throw new PeerConfigError(`cannot read ${file}: ${(error as Error).message}`, '');
+      if (error instanceof PeerConfigError && files.length > 1) {
+        throw new PeerConfigError(`${file}: ${error.message}`, '');
+      }
+      throw error;
     }
-    configs.push(await PeerConfigModule.register(raw));
   }
   return configs;
+}
+
+/**
+ * SIGHUP: each file is read and validated again as at boot. The hooks and the log level are taken at
+ * once; any other change is named as not reloaded (it needs a restart); a file that no longer validates
+ * is refused whole, and the peer runs on as it was.
+ */
+function reload(files: readonly string[], running: PeerConfig[], apps: INestMicroservice[]): void {
+  files.forEach((file, index) => {
+    const app = apps[index];
+    if (app === undefined) return;
+    // Not the peer's rate-limited logger: every SIGHUP is answered in the log, however often it comes.
+    const { settings } = running[index];
+    const log = jsonLogger(
+      { cluster: settings.cluster, peer: settings.ha.thisServerName },
+      app.get(LogThreshold),
+    );
+    let read: PeerSettings;
+    try {
+      read = readPeerSettings(readConfigFile(file));
+    } catch (error) {
+      log.error('reload refused: the file does not validate; running on as before', {
+        file,
+        error: (error as Error).message,
+      });
+      return;
+    }
+    const changes = settingsChanges(running[index].settings, read);
+    app.get(HookRunner).reload(read.hooks);
+    app.get(LogThreshold).level = read.logLevel ?? process.env.HACO_LOG_LEVEL ?? 'info';
+    running[index] = {
+      ...running[index],
+      settings: { ...running[index].settings, hooks: read.hooks, logLevel: read.logLevel },
+    };
+    log.info('reloaded', { file, ...changes, hooks: read.hooks.hooks.map((hook) => hook.name) });
+    if (changes.notReloaded.length > 0) {
+      log.warn('some changes need a restart', { file, notReloaded: changes.notReloaded });
+    }
+  });
 }
 
 /**
@@ -63,16 +119,20 @@ function eventsStream(env: NodeJS.ProcessEnv): EventsStreamOptions {
 
 async function startPeer(config: PeerConfig, stream: EventsStreamOptions): Promise<INestMicroservice> {
   const { settings } = config;
+  const threshold = new LogThreshold(settings.logLevel ?? undefined);
   const log = rateLimitedWarnings(
-    jsonLogger({
-      cluster: settings.cluster,
-      peer: settings.ha.thisServerName,
-      stream: streamId(settings.cluster, settings.ha.thisServerName),
-    }),
+    jsonLogger(
+      {
+        cluster: settings.cluster,
+        peer: settings.ha.thisServerName,
+        stream: streamId(settings.cluster, settings.ha.thisServerName),
+      },
+      threshold,
+    ),
   );
   const name = `haco-peer-${settings.cluster}-${settings.ha.thisServerName}`;
   const app = await NestFactory.createMicroservice(
-    PeerModule.register(config, log, { eventsStream: stream }),
+    PeerModule.register(config, log, { eventsStream: stream, threshold }),
     {
       strategy: keaControlServer(
         settings.nats,
@@ -94,14 +154,21 @@ async function startPeer(config: PeerConfig, stream: EventsStreamOptions): Promi
  * pairs that way); each is a Nest microservice of its own, with its own NATS connections.
  */
 async function main(argv: string[]): Promise<number> {
+  let files: string[];
   let all: PeerConfig[];
   let stream: EventsStreamOptions;
   try {
-    all = await loadSettings(argv);
+    files = configFiles(argv);
+    all = await loadSettings(files);
     stream = eventsStream(process.env);
   } catch (error) {
     process.stderr.write(`haco peer: ${(error as Error).message}\n`);
     return 2;
+  }
+  // --check: validated as at boot, nothing started (as kea-dhcp4 -t does).
+  if (argv.includes('--check')) {
+    for (const file of files) process.stdout.write(`${file}: configuration OK\n`);
+    return 0;
   }
   // Before anything reads a data directory: a second copy of a peer exits here, at once.
   try {
@@ -127,11 +194,13 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => reload(files, all, apps));
   for (const config of all) {
     if (stopping) break;
     apps.push(await startPeer(config, stream));
   }
   if (all.length > 1) log.info('all peers started', { count: apps.length });
+  if (!stopping) notifyReady(`${apps.length} peer(s) started`);
   return new Promise(() => undefined);
 }
 

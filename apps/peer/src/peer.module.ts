@@ -5,6 +5,7 @@ import { ClientsModule } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from '@haco/common';
+import { LogThreshold } from '@haco/common';
 import { commandSubject, eventSubject, partnerSubject, peerInboxPrefix } from '@haco/contracts';
 import type { EventsStreamOptions } from '@haco/nats';
 import { natsConnectionOptions } from '@haco/nats';
@@ -51,6 +52,8 @@ import {
 export interface PeerModuleOptions {
   /** The events stream to create when there is none (its copies and its bound). */
   readonly eventsStream: EventsStreamOptions;
+  /** The level the peer's log writes at, changed by a reload (SIGHUP). */
+  readonly threshold: LogThreshold;
 }
 
 /** One HA peer: its control channel, its state machine runner and the parts that act on its decisions. */
@@ -90,6 +93,7 @@ export class PeerModule {
       providers: [
         { provide: EVENTS_STREAM_OPTIONS, useValue: options.eventsStream },
         { provide: LOGGER, useValue: log },
+        { provide: LogThreshold, useValue: options.threshold },
         { provide: CLOCK, useValue: systemClock },
         { provide: IDS, useValue: randomIds },
         {

@@ -13,6 +13,34 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/**
+ * The level a logger and every child of it write at, changeable while the process runs (SIGHUP): pino's
+ * children copy their parent's level when made, so the one threshold is kept here and shared instead.
+ */
+export class LogThreshold {
+  private rank: number;
+
+  constructor(level: string = levelFrom(process.env.HACO_LOG_LEVEL)) {
+    this.rank = LEVELS.indexOf(levelFrom(level));
+  }
+
+  get level(): string {
+    return LEVELS[this.rank];
+  }
+
+  set level(level: string) {
+    this.rank = LEVELS.indexOf(levelFrom(level));
+  }
+
+  writes(level: 'debug' | 'info' | 'warn' | 'error'): boolean {
+    return LEVELS.indexOf(level) >= this.rank;
+  }
+}
+
+export function isLogLevel(value: unknown): value is string {
+  return typeof value === 'string' && LEVELS.includes(value);
+}
+
 /** HACO_LOG_LEVEL: debug, info (the default), warn or error. */
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -36,19 +64,23 @@ export function pinoLogger(
   );
 }
 
-/** Our interface over a pino logger: fields first, as pino takes them. */
-export function fromPino(logger: pino.Logger): Logger {
+/** Our interface over a pino logger: fields first, as pino takes them; `threshold` filters when given. */
+export function fromPino(logger: pino.Logger, threshold?: LogThreshold): Logger {
+  const open = (level: 'debug' | 'info' | 'warn' | 'error') => threshold?.writes(level) ?? true;
   return {
-    debug: (message, fields) => logger.debug(fields ?? {}, message),
-    info: (message, fields) => logger.info(fields ?? {}, message),
-    warn: (message, fields) => logger.warn(fields ?? {}, message),
-    error: (message, fields) => logger.error(fields ?? {}, message),
-    child: (fields) => fromPino(logger.child(fields)),
+    debug: (message, fields) => open('debug') && logger.debug(fields ?? {}, message),
+    info: (message, fields) => open('info') && logger.info(fields ?? {}, message),
+    warn: (message, fields) => open('warn') && logger.warn(fields ?? {}, message),
+    error: (message, fields) => open('error') && logger.error(fields ?? {}, message),
+    child: (fields) => fromPino(logger.child(fields), threshold),
   };
 }
 
-export function jsonLogger(base: Record<string, unknown>): Logger {
-  return fromPino(pinoLogger(base));
+/** A JSON logger; with a threshold, pino writes everything and the threshold (changeable) decides. */
+export function jsonLogger(base: Record<string, unknown>, threshold?: LogThreshold): Logger {
+  return threshold === undefined
+    ? fromPino(pinoLogger(base))
+    : fromPino(pinoLogger(base, 'debug'), threshold);
 }
 
 /** Writes nothing: for tools that run haco's parts without wanting their logs. */

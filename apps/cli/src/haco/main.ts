@@ -4,6 +4,7 @@ import { ApiClient, CliError } from './api-client';
 import { bashCompletion } from './completion';
 import { exportStream } from './export-stream';
 import { commandsList } from './commands-list';
+import { configCheck } from './config-check';
 import { history } from './history';
 import { exportRemote, replayRemote } from './remote-reads';
 import { continuePeer, issue } from './issue';
@@ -99,7 +100,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
         return run(replayRemote(api(), options.stream));
       }
       run(
-        import('../replay/main').then(({ replay }) =>
+        import('../replay/replay').then(({ replay }) =>
           replay([
             ...(options.verify ? ['--verify'] : []),
             ...(options.stateAt ? ['--state-at', options.stateAt] : []),
@@ -158,6 +159,13 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .option('--store-dir <dir>', 'its JetStream store', '/data')
     .option('--http-port <port>', 'its monitoring port (health checks)', positiveNumber)
     .action((options: NatsConfigOptions) => run(natsConfig(options)));
+  program
+    .command('config')
+    .description('configuration files, offline')
+    .command('check')
+    .description('validate files as their processes do at boot (like kea-dhcp4 -t); exit 2 on an error')
+    .argument('<files...>', 'peer files, Kea Dhcp4 configurations with the HA hook, or kea-watch files')
+    .action((files: string[]) => run(Promise.resolve(configCheck(files))));
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ApiClient } from './api-client';
 import { CliError } from './api-client';
-import { describeReport } from '../replay/main';
+import { describeReport } from '../replay/replay';
 import { write } from './views';
 
 /** `export` through the coordinator's API: its JSON lines, streamed to stdout as they come. */

@@ -46,6 +46,14 @@ export class Authenticator implements OnModuleDestroy {
     if (this.settings.auth.tokensFile !== undefined) unwatchFile(this.settings.auth.tokensFile);
   }
 
+  /** SIGHUP: the tokens file read again now (it is also read whenever it changes); false: none is configured. */
+  reloadTokens(): boolean {
+    const file = this.settings.auth.tokensFile;
+    if (file === undefined) return false;
+    this.reload(file);
+    return true;
+  }
+
   private reload(file: string): void {
     try {
       this.tokens = readTokenFile(file);

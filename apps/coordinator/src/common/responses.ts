@@ -71,7 +71,13 @@ export const PeerViewSchema = z
     unexplainedTransitions: z.int(),
     failedHooks: z.int(),
     lastHook: z
-      .object({ hook: z.string(), trigger: z.string(), outcome: z.string(), attempt: z.int(), at: z.string() })
+      .object({
+        hook: z.string(),
+        trigger: z.string(),
+        outcome: z.string(),
+        attempt: z.int(),
+        at: z.string(),
+      })
       .nullable(),
     // A nullable enum reads ambiguously in OpenAPI 3.0 (null must be listed): a described string instead.
     restart: z.string().nullable().describe('after-clean-stop, after-crash, or null for a first start'),

@@ -28,6 +28,8 @@ export interface CoordinatorSettings {
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
   };
   readonly auth: AuthSettings;
+  /** debug, info, warn or error; HACO_LOG_LEVEL wins over the file. Taken again on SIGHUP. */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** A number of milliseconds from 100 to 600,000 (ten minutes). */
@@ -110,6 +112,9 @@ const SETTINGS_SCHEMA = z
       .strict()
       .prefault({}),
     auth: AUTH_SCHEMA.prefault({}),
+    logLevel: z
+      .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
+      .optional(),
   })
   .strict();
 
@@ -183,6 +188,7 @@ export function readCoordinatorSettings(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new Error('the configuration must be a JSON object');
   const merged: RawSettings = { ...(raw as RawSettings) };
+  if (env.HACO_LOG_LEVEL !== undefined) (merged as Record<string, unknown>).logLevel = env.HACO_LOG_LEVEL;
   for (const [name, section, key, parse] of ENVIRONMENT) {
     const value = env[name];
     if (value === undefined) continue;

@@ -43,6 +43,8 @@ export interface PeerSettings {
   readonly keaPartners: readonly string[];
   /** Executables or local URLs run on the peer's events (docs/operations.md, callbacks). */
   readonly hooks: HooksSettings;
+  /** The peer's log level (debug, info, warn, error); null: HACO_LOG_LEVEL's, else info. */
+  readonly logLevel: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -98,6 +100,9 @@ const PEER_SCHEMA = z
         })
         .default([]),
       hooks: HOOKS_SCHEMA.optional(),
+      'log-level': z
+        .enum(['debug', 'info', 'warn', 'error'], { error: "'log-level' must be debug, info, warn or error" })
+        .optional(),
       'high-availability': z.unknown().optional(),
       Dhcp4: z.unknown().optional(),
     },
@@ -132,6 +137,7 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     outboxArchive: file['outbox-archive'],
     keaPartners: file['kea-partners'],
     hooks: hooksSettings(file.hooks),
+    logLevel: file['log-level'] ?? null,
     nats: natsSettings(file.nats),
     ha,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),
