@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import type { DeadLetter, Dispute, HeldBack, StoredEvent, StreamHead } from './store-types';
+import type {
+  ArchiveSegment,
+  DeadLetter,
+  Dispute,
+  HeldBack,
+  ReplaySnapshot,
+  StoredEvent,
+  StreamHead,
+} from './store-types';
 import type { CommandFilter, CommandSummary } from './command-log';
 import { listCommands, operatorsOf } from './command-log';
 import { SerialQueue } from '@haco/common';
@@ -19,7 +27,14 @@ export type { AppendResult, IngestItem, IngestResult } from './write/write-sessi
 export { COMMIT_CHANNEL } from './write/pg-event-writer';
 
 /** A stored envelope: a peer's HA event or one of the coordinator's own (command) events. */
-export type { DeadLetter, HeldBack, StoredEvent, StreamHead } from './store-types';
+export type {
+  ArchiveSegment,
+  DeadLetter,
+  HeldBack,
+  ReplaySnapshot,
+  StoredEvent,
+  StreamHead,
+} from './store-types';
 
 type WhereClause = ReturnType<typeof historyWhere>;
 
@@ -438,6 +453,79 @@ export class EventStore {
     return Number(rows[0].n ?? 0);
   }
 
+  /** A stream's replay snapshots of `version`, newest first. */
+  async snapshots(stream: string, version: number): Promise<ReplaySnapshot[]> {
+    const rows = await this.query<{ seq: number; point: string; hash: string; saved_at: string }[]>(
+      'SELECT seq, point, hash, saved_at FROM replay_snapshots WHERE stream = ? AND version = ? ORDER BY seq DESC',
+      [stream, version],
+    );
+    return rows.map((r) => ({
+      stream,
+      seq: Number(r.seq),
+      version,
+      point: r.point,
+      hash: r.hash,
+      savedAt: r.saved_at,
+    }));
+  }
+
+  saveSnapshot(snapshot: ReplaySnapshot): Promise<void> {
+    return this.writes.run(() => this.writer.saveSnapshot(snapshot));
+  }
+
+  /** A stream's archive segments, in seq order. */
+  async archiveSegments(stream: string): Promise<ArchiveSegment[]> {
+    const rows = await this.query<
+      {
+        first_seq: number;
+        last_seq: number;
+        events: number;
+        file: string;
+        sha256: string;
+        archived_at: string;
+      }[]
+    >('SELECT * FROM archive_segments WHERE stream = ? ORDER BY first_seq', [stream]);
+    return rows.map((r) => ({
+      stream,
+      firstSeq: Number(r.first_seq),
+      lastSeq: Number(r.last_seq),
+      events: Number(r.events),
+      file: r.file,
+      sha256: r.sha256,
+      archivedAt: r.archived_at,
+    }));
+  }
+
+  /**
+   * Up to `limit` events of a stream that may leave the log: at or before `maxSeq`, recorded before
+   * `beforeAt`, of the `types` given, and in a decision made of those types only (a decision that also
+   * moved the state, paused or answered a command stays whole in the log). In seq order.
+   */
+  async retirable(
+    stream: string,
+    maxSeq: number,
+    beforeAt: string,
+    types: readonly string[],
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    const list = types.map(() => '?').join(', ');
+    const rows = await this.query<EventRow[]>(
+      `SELECT * FROM events e WHERE e.stream = ? AND e.seq <= ? AND e.at < ? AND e.type IN (${list})
+         AND e.causation_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM events o WHERE o.stream = e.stream AND o.causation_id = e.causation_id
+                           AND o.type NOT IN (${list}))
+       ORDER BY e.seq LIMIT ?`,
+      [stream, maxSeq, beforeAt, ...types, ...types, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  /** Records a segment and deletes its events, in one transaction taken in turn with the appends. */
+  retire(segment: ArchiveSegment, positions: readonly number[]): Promise<void> {
+    return this.writes.run(() => this.writer.retire(segment, positions));
+  }
+
+  /** Events a stream has recorded, archived ones included (each stream's seqs run 1..last_seq). */
   async countEvents(): Promise<number> {
     const rows = (await this.query('SELECT SUM(last_seq) AS n FROM stream_heads')) as {
       n: number | null;

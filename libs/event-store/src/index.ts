@@ -15,3 +15,8 @@ export * from './command-log';
 export * from './pg-commit-listener';
 export type { StoreWriter } from './write/store-writer';
 export * from './migrate-store';
+export * from './retention/archive-files';
+export * from './retention/full-stream';
+export * from './retention/replay-snapshots';
+export * from './retention/compaction';
+export * from './retention/stream-hash';

@@ -38,3 +38,29 @@ export interface Dispute {
   readonly refused: DeadLetter;
   readonly stored: StoredEvent | null;
 }
+
+/** A saved point of a stream's replay verification (docs/operations.md, retention). */
+export interface ReplaySnapshot {
+  readonly stream: string;
+  readonly seq: number;
+  /** SNAPSHOT_VERSION of the fold that saved it: another version's is not used. */
+  readonly version: number;
+  /** The verifier's VerifiedPoint, as JSON. */
+  readonly point: string;
+  /** The stream's running hash at `seq`. */
+  readonly hash: string;
+  readonly savedAt: string;
+}
+
+/** Events that left the log for a compressed JSON-lines file of the archive. */
+export interface ArchiveSegment {
+  readonly stream: string;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  readonly events: number;
+  /** The file, relative to the archive's directory. */
+  readonly file: string;
+  /** Of the file's bytes, checked whenever it is read. */
+  readonly sha256: string;
+  readonly archivedAt: string;
+}

@@ -11,8 +11,9 @@ export async function* streamPages(
   store: EventStore,
   stream: string,
   pageEvents = STREAM_PAGE_EVENTS,
+  from = 1,
 ): AsyncGenerator<StoredEvent[]> {
-  for (let fromSeq = 1; ;) {
+  for (let fromSeq = from; ;) {
     const page = await store.readStream(stream, fromSeq, pageEvents);
     if (page.length > 0) yield page;
     if (page.length < pageEvents) return;

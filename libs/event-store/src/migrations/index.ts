@@ -6,6 +6,7 @@ import { ProjectionCheckpoints1764400000000 } from './1764400000000-projection-c
 import { HistoryCounts1764500000000 } from './1764500000000-history-counts';
 import { TransitionsFromTo1764600000000 } from './1764600000000-transitions-from-to';
 import { Disputes1764700000000 } from './1764700000000-disputes';
+import { SnapshotsAndArchive1764800000000 } from './1764800000000-snapshots-and-archive';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   HistoryCounts1764500000000,
   TransitionsFromTo1764600000000,
   Disputes1764700000000,
+  SnapshotsAndArchive1764800000000,
 ];

@@ -1,3 +1,4 @@
+import type { ArchiveSegment, ReplaySnapshot } from '../store-types';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
 import { AppendTransaction } from './append-rules';
@@ -61,6 +62,33 @@ export class PgEventWriter implements StoreWriter {
          saved_at = excluded.saved_at WHERE excluded.last_seq > projection_checkpoints.last_seq`,
       [stream, lastSeq, fold, savedAt],
     );
+  }
+
+  async saveSnapshot(s: ReplaySnapshot): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO replay_snapshots (stream, seq, version, point, hash, saved_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (stream, seq) DO NOTHING`,
+      [s.stream, s.seq, s.version, s.point, s.hash, s.savedAt],
+    );
+  }
+
+  async retire(segment: ArchiveSegment, positions: readonly number[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO archive_segments (stream, first_seq, last_seq, events, file, sha256, archived_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (stream, first_seq) DO NOTHING`,
+        [
+          segment.stream,
+          segment.firstSeq,
+          segment.lastSeq,
+          segment.events,
+          segment.file,
+          segment.sha256,
+          segment.archivedAt,
+        ],
+      );
+      await manager.query('DELETE FROM events WHERE position = ANY($1::bigint[])', [positions]);
+    });
   }
 
   async writable(): Promise<boolean> {

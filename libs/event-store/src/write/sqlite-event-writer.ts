@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '@haco/contracts';
+import type { ArchiveSegment, ReplaySnapshot } from '../store-types';
 import type { StoredTransition } from '../transitions';
 import { AppendTransaction } from './append-rules';
 import type { StoreWriter } from './store-writer';
@@ -156,6 +157,38 @@ export class SqliteEventWriter implements StoreWriter {
 
   async saveCheckpoint(stream: string, lastSeq: number, fold: string, savedAt: string): Promise<void> {
     this.sql.checkpoint.run(stream, lastSeq, fold, savedAt);
+  }
+
+  async saveSnapshot(s: ReplaySnapshot): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO replay_snapshots (stream, seq, version, point, hash, saved_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (stream, seq) DO NOTHING`,
+      )
+      .run(s.stream, s.seq, s.version, s.point, s.hash, s.savedAt);
+  }
+
+  async retire(segment: ArchiveSegment, positions: readonly number[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM events WHERE position = ?');
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO archive_segments (stream, first_seq, last_seq, events, file, sha256, archived_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream, first_seq) DO NOTHING`,
+          )
+          .run(
+            segment.stream,
+            segment.firstSeq,
+            segment.lastSeq,
+            segment.events,
+            segment.file,
+            segment.sha256,
+            segment.archivedAt,
+          );
+        for (const position of positions) remove.run(position);
+      })
+      .immediate();
   }
 
   async writable(): Promise<boolean> {

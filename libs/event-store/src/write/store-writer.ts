@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@haco/contracts';
+import type { ArchiveSegment, ReplaySnapshot } from '../store-types';
 import type { AppendResult, IngestItem, IngestResult, NextEvent, NextEventMeta } from './write-session';
 
 /**
@@ -16,6 +17,13 @@ export interface StoreWriter {
   deadLetter(subject: string, reason: string, payload: string, receivedAt: string): Promise<void>;
   /** Saves where a peer's fold stands (a newer checkpoint is never overwritten by an older one). */
   saveCheckpoint(stream: string, lastSeq: number, fold: string, savedAt: string): Promise<void>;
+  /** Saves a replay snapshot (one already saved at that place stays). */
+  saveSnapshot(snapshot: ReplaySnapshot): Promise<void>;
+  /**
+   * Records an archive segment and deletes its events from the log, in one transaction: an event is in
+   * the log or in a recorded segment, never neither (its file is written and synced before this).
+   */
+  retire(segment: ArchiveSegment, positions: readonly number[]): Promise<void>;
   /** Whether a write could be committed now. */
   writable(): Promise<boolean>;
 }

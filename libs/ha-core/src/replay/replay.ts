@@ -1,9 +1,8 @@
-import { assertNever } from '../assert-never';
 import { isDeepStrictEqual } from './deep-equal';
 import { decide } from '../decide';
 import type { HaEvent } from '../machine/events';
 import { evolve } from '../machine/evolve';
-import type { HaInput } from '../machine/inputs';
+import { inputOf } from './input-of';
 import type { HaMachineState } from '../machine/machine-state';
 
 /** One stored event with what replay needs of its envelope. */
@@ -48,8 +47,25 @@ export function verifyStream(recorded: readonly RecordedEvent[]): ReplayReport {
 }
 
 /**
+ * Where a verification stood after a complete decision: what a replay snapshot keeps, so that a later
+ * verification can start there instead of at the stream's first event.
+ */
+export interface VerifiedPoint {
+  /** The seq of the decision's last event. */
+  readonly seq: number;
+  readonly state: HaMachineState | null;
+  readonly observed: boolean;
+  readonly events: number;
+  readonly decisions: number;
+  readonly transitions: number;
+  readonly pauses: number;
+  readonly continues: number;
+}
+
+/**
  * verifyStream fed page by page, so that a stream of any length is verified in the memory of one page.
  * A decision is checked once the next one begins (its events may span pages); the last one at finish.
+ * Given a VerifiedPoint, it goes on from there: the events after its seq are what it is fed.
  */
 export class StreamVerifier {
   private state: HaMachineState | null = null;
@@ -61,6 +77,28 @@ export class StreamVerifier {
   private group: RecordedEvent[] = [];
   /** The stream is a watched Kea server's (its start says so): its events are folded, not re-decided. */
   private observed = false;
+  private lastChecked: VerifiedPoint | null = null;
+
+  /** `onVerified` hears of every point reached, in order (a snapshot check compares each with its own). */
+  constructor(
+    from: VerifiedPoint | null = null,
+    private readonly onVerified: ((point: VerifiedPoint) => void) | null = null,
+  ) {
+    if (from === null) return;
+    this.state = from.state;
+    this.observed = from.observed;
+    this.events = from.events;
+    this.decisions = from.decisions;
+    this.counts.transitions = from.transitions;
+    this.counts.pauses = from.pauses;
+    this.counts.continues = from.continues;
+    this.lastChecked = from;
+  }
+
+  /** The point after the last decision checked so far (null before the first), to be saved and resumed. */
+  get verifiedPoint(): VerifiedPoint | null {
+    return this.lastChecked;
+  }
 
   /** True while the stream still verifies: once it diverged, further events change nothing. */
   get verifying(): boolean {
@@ -74,6 +112,7 @@ export class StreamVerifier {
       if (this.divergence !== null) continue;
       if (this.group.length > 0 && event.causationId !== this.group[0].causationId) {
         this.check(this.group, false);
+        if (this.divergence === null) this.mark(this.group, 1);
         this.group = [];
       }
       this.group.push(event);
@@ -82,7 +121,10 @@ export class StreamVerifier {
   }
 
   finish(): ReplayReport {
-    if (this.divergence === null && this.group.length > 0) this.check(this.group, true);
+    if (this.divergence === null && this.group.length > 0) {
+      this.check(this.group, true);
+      if (this.divergence === null && this.incompleteTail === 0) this.mark(this.group, 0);
+    }
     this.group = [];
     return {
       events: this.events,
@@ -159,95 +201,17 @@ export class StreamVerifier {
       if (event.type === 'StateMachineContinued') this.counts.continues += 1;
     }
   }
-}
 
-/** The input a decision was made on, read back from the events it produced (DESIGN: inputs are events). */
-export function inputOf(group: readonly RecordedEvent[], state: HaMachineState | null): HaInput | string {
-  const at = group[0].at;
-  const events = group.map((r) => r.event);
-  const first = events[0];
-  const observed = first.type === 'CommunicationObserved' ? first.communication : undefined;
-  const afterObservation = observed === undefined ? first : events[1];
-  switch (afterObservation?.type) {
-    case 'ServiceStarted':
-      return {
-        type: 'start',
-        at,
-        config: afterObservation.config,
-        ...(afterObservation.restart === undefined ? {} : { restart: afterObservation.restart }),
-      };
-    case 'ServiceStopped':
-      return { type: 'stop', at, reason: afterObservation.reason };
-    case 'CommandReceived':
-      return {
-        type: 'command',
-        at,
-        commandId: afterObservation.commandId,
-        request: requestOf(afterObservation.request),
-        ...(afterObservation.guard === undefined ? {} : { guard: afterObservation.guard }),
-      };
-    case 'PartnerCallCompleted':
-      return { type: 'partner-call-completed', at, outcome: afterObservation.outcome };
-    case 'HeartbeatSucceeded':
-      return {
-        type: 'heartbeat-completed',
-        at,
-        communication: observed ?? state?.communication,
-        result: {
-          ok: true,
-          partnerState: afterObservation.partnerState,
-          scopes: afterObservation.partnerScopes,
-          unsentUpdateCount: afterObservation.partnerUnsentUpdateCount,
-          clockSkewSeconds: afterObservation.clockSkewSeconds,
-        },
-      };
-    case 'HeartbeatFailed':
-      return {
-        type: 'heartbeat-completed',
-        at,
-        communication: observed ?? state?.communication,
-        result: { ok: false, reason: afterObservation.reason },
-      };
-    case 'LeaseUpdateQueued':
-    case 'LeaseUpdateSkipped':
-      return { type: 'lease-updates-generated', at, count: afterObservation.count };
-    case 'LeaseUpdatesCompleted':
-      return {
-        type: 'lease-updates-completed',
-        at,
-        partnerFailed: afterObservation.partnerFailed,
-        communication: observed,
-      };
-    case 'HookCompleted': {
-      const { type: _type, ...run } = afterObservation;
-      return { type: 'hook-completed', at, run };
-    }
-    case undefined:
-    case 'CommunicationObserved':
-    case 'CommandAnswered':
-    case 'DhcpServiceSwitched':
-    case 'HeartbeatStarted':
-    case 'HeartbeatStopped':
-    case 'LeaseBacklogCleared':
-    case 'Noted':
-    case 'PartnerCallRequested':
-    case 'PartnerMarkedUnavailable':
-    case 'ScopesServed':
-    case 'StateEntered':
-    case 'StateMachineContinued':
-    case 'StateMachinePaused':
-    case 'StateTransitioned':
-    case 'SyncCompleteNotified':
-    case 'ObservationGap':
-      if (observed !== undefined && events.length === 1)
-        return { type: 'communication-observed', at, communication: observed };
-      return `no input explains a decision starting with ${first.type}`;
-    default:
-      return assertNever(afterObservation, 'event');
+  /** Called once a group is checked and folded: the events counted so far include the pending group. */
+  private mark(group: readonly RecordedEvent[], pending: number): void {
+    this.lastChecked = {
+      seq: group[group.length - 1].seq,
+      state: this.state,
+      observed: this.observed,
+      events: this.events - pending,
+      decisions: this.decisions,
+      ...this.counts,
+    };
+    this.onVerified?.(this.lastChecked);
   }
-}
-
-/** CommandReceived keeps the request as read; an unreadable one is replayed as the raw value it was. */
-function requestOf(request: { command: string; arguments?: unknown }): unknown {
-  return request.command === '' ? request.arguments : request;
 }
