@@ -39,6 +39,7 @@ import { PeerLifecycle } from './lifecycle/peer-lifecycle';
 import { PresenceBeacon } from './lifecycle/presence-beacon';
 import { firstConnection } from './lifecycle/nats-first-connect';
 import { HookRunner } from './hooks/hook-runner';
+import { ResendResponder } from './lifecycle/resend-responder';
 import {
   CLOCK,
   EVENTS_STREAM_OPTIONS,
@@ -145,6 +146,7 @@ export class PeerModule {
         PeerLifecycle,
         PresenceBeacon,
         HookRunner,
+        ResendResponder,
       ],
     };
   }

@@ -24,6 +24,14 @@ export function presenceSubject(cluster: string, peer: string): string {
   return `${SUBJECT_ROOT}.${cluster}.${peer}.presence`;
 }
 
+/**
+ * Where a coordinator asks a peer to publish again the events it keeps from `fromSeq` on (core NATS
+ * request/reply): after a restore from a backup, the log lacks what the peer recorded since.
+ */
+export function resendSubject(cluster: string, peer: string): string {
+  return `${SUBJECT_ROOT}.${cluster}.${peer}.resend`;
+}
+
 /** Every peer's presence, every cluster: what a coordinator listens to. */
 export const ALL_PRESENCE_SUBJECTS = `${SUBJECT_ROOT}.*.*.presence`;
 

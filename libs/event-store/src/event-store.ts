@@ -453,6 +453,25 @@ export class EventStore {
     return Number(rows[0].n ?? 0);
   }
 
+  /** History rows after `after` up to `upTo`, in log order, as plain tuples (a fingerprint hashes them). */
+  async historyRowsAfter(after: number, upTo: number, limit: number): Promise<unknown[][]> {
+    const rows = await this.query<Record<string, unknown>[]>(
+      `SELECT position, stream, seq, at, from_state, to_state, cause, command_id FROM transitions
+       WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
+      [after, upTo, limit],
+    );
+    return rows.map((r) => [
+      Number(r.position),
+      r.stream,
+      Number(r.seq),
+      r.at,
+      r.from_state,
+      r.to_state,
+      r.cause,
+      r.command_id ?? null,
+    ]);
+  }
+
   /** A stream's replay snapshots of `version`, newest first. */
   async snapshots(stream: string, version: number): Promise<ReplaySnapshot[]> {
     const rows = await this.query<{ seq: number; point: string; hash: string; saved_at: string }[]>(

@@ -1,15 +1,20 @@
 import type { Writable } from 'node:stream';
 import type { EventStore } from './event-store';
-import { streamPages } from './stream-pages';
+import { fullStreamPages } from './retention/full-stream';
 
 /**
- * Writes a stored stream to `out` as JSON lines, a page at a time, waiting whenever `out` is full, so that
+ * Writes a stored stream to `out` as JSON lines (its archived events too, given the archive's folder), a page at a time, waiting whenever `out` is full, so that
  * a stream of any length is exported in the memory of one page. Returns the number of events written;
  * rejects if the reader goes away first.
  */
-export async function exportLines(store: EventStore, stream: string, out: Writable): Promise<number> {
+export async function exportLines(
+  store: EventStore,
+  stream: string,
+  out: Writable,
+  archiveDir: string | null = null,
+): Promise<number> {
   let written = 0;
-  for await (const page of streamPages(store, stream)) {
+  for await (const page of fullStreamPages(store, stream, archiveDir)) {
     written += page.length;
     if (!out.write(`${page.map((event) => JSON.stringify(event)).join('\n')}\n`)) await drained(out);
   }

@@ -20,3 +20,4 @@ export * from './retention/full-stream';
 export * from './retention/replay-snapshots';
 export * from './retention/compaction';
 export * from './retention/stream-hash';
+export * from './store-fingerprint';

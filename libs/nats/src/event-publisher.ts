@@ -85,7 +85,25 @@ export class EventPublisher {
     }
   }
 
-  private async publish(batch: Batch): Promise<void> {
+  /**
+   * Publishes again envelopes JetStream took long ago (a restored coordinator's log lacks them), in
+   * batches as usual but under message ids of their own: within JetStream's duplicate window the usual
+   * ids would be dropped as repeats. The coordinator stores each event once, by its id. Returns how many.
+   */
+  async resend(entries: readonly OutboxEntry[]): Promise<number> {
+    const limit = Math.min(MAX_BATCH_BYTES, (this.nc.info?.max_payload ?? 1024 * 1024) - HEADER_ROOM);
+    const nonce = randomBytes(4).toString('hex');
+    let sent = 0;
+    for (let rest = entries; rest.length > 0;) {
+      const batch = nextBatch(rest, limit);
+      await this.publish(batch, `.resent.${nonce}`);
+      sent += batch.envelopes.length;
+      rest = rest.slice(batch.envelopes.length);
+    }
+    return sent;
+  }
+
+  private async publish(batch: Batch, idSuffix = ''): Promise<void> {
     if (this.nc.isClosed()) throw new Error('NATS connection is closed');
     const first = batch.envelopes[0];
     const last = batch.envelopes[batch.envelopes.length - 1];
@@ -94,7 +112,7 @@ export class EventPublisher {
     h.set('Haco-Seq', `${first.seq}-${last.seq}`);
     h.set(SOURCE_HEADER, INSTANCE);
     await this.js.publish(this.subject, `[${batch.texts.join(',')}]`, {
-      msgID: `${first.id}..${last.seq}`,
+      msgID: `${first.id}..${last.seq}${idSuffix}`,
       headers: h,
       timeout: 2_000,
     });

@@ -1,6 +1,17 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
+
+/** How much a peer keeps of what JetStream acknowledged, for a restore to ask again: 2 x 16 MiB. */
+export const DEFAULT_RETAIN_BYTES = 16 * 1024 * 1024;
 
 /** An envelope waiting in the outbox, with the line it was written as (published as it is). */
 export interface OutboxEntry {
@@ -24,16 +35,21 @@ export class Outbox {
   private lastLine: string | null = null;
 
   private readonly archiveFile: string | null;
+  /** Acknowledged envelopes kept for a coordinator that asks for them again (retained.jsonl, then .1). */
+  private readonly retainedFile: string;
+  private readonly retainBytes: number;
 
   /**
    * `archive` keeps every acknowledged envelope in `archive.jsonl` as well: a complete record of what the
    * peer emitted, for audits and the soak checker. Off by default.
    */
-  constructor(directory: string, options: { archive?: boolean } = {}) {
+  constructor(directory: string, options: { archive?: boolean; retainBytes?: number } = {}) {
     mkdirSync(directory, { recursive: true });
     this.eventsFile = join(directory, 'events.jsonl');
     this.cursorFile = join(directory, 'published.seq');
     this.archiveFile = options.archive ? join(directory, 'archive.jsonl') : null;
+    this.retainedFile = join(directory, 'retained.jsonl');
+    this.retainBytes = options.retainBytes ?? DEFAULT_RETAIN_BYTES;
     this.recover();
     this.previousLastType =
       this.lastLine === null ? null : (JSON.parse(this.lastLine) as { type: string }).type;
@@ -75,8 +91,31 @@ export class Outbox {
   }
 
   private archive(lines: readonly string[]): void {
-    if (this.archiveFile !== null && lines.length > 0)
-      appendFileSync(this.archiveFile, `${lines.join('\n')}\n`);
+    if (lines.length === 0) return;
+    if (this.archiveFile !== null) appendFileSync(this.archiveFile, `${lines.join('\n')}\n`);
+    // The retained window: two files of up to retainBytes, the older dropped when the newer is full.
+    if (existsSync(this.retainedFile) && statSync(this.retainedFile).size > this.retainBytes) {
+      renameSync(this.retainedFile, `${this.retainedFile.slice(0, -'.jsonl'.length)}.1.jsonl`);
+    }
+    appendFileSync(this.retainedFile, `${lines.join('\n')}\n`);
+  }
+
+  /**
+   * The acknowledged envelopes still retained from `fromSeq` on, in seq order, as their lines: what a
+   * coordinator restored from a backup asks for again. `oldest` is the first seq still retained.
+   */
+  retainedFrom(fromSeq: number): { entries: OutboxEntry[]; oldest: number | null } {
+    const older = `${this.retainedFile.slice(0, -'.jsonl'.length)}.1.jsonl`;
+    const bySeq = new Map<number, OutboxEntry>();
+    for (const file of [older, this.retainedFile]) {
+      if (!existsSync(file)) continue;
+      for (const envelope of readOutboxLines(readFileSync(file, 'utf8'))) {
+        if (envelope.seq <= this.publishedSeq)
+          bySeq.set(envelope.seq, { envelope, line: JSON.stringify(envelope) });
+      }
+    }
+    const all = [...bySeq.values()].sort((a, b) => a.envelope.seq - b.envelope.seq);
+    return { entries: all.filter((e) => e.envelope.seq >= fromSeq), oldest: all[0]?.envelope.seq ?? null };
   }
 
   private recover(): void {

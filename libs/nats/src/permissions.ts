@@ -7,6 +7,7 @@ import {
   partnerSubject,
   peerInboxPrefix,
   presenceSubject,
+  resendSubject,
   watcherInboxPrefix,
 } from '@haco/contracts';
 
@@ -57,6 +58,7 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
           allow: [
             commandSubject(cluster, peer),
             partnerSubject(cluster, peer),
+            resendSubject(cluster, peer),
             `${peerInboxPrefix(cluster, peer)}.>`,
           ],
         },
@@ -87,6 +89,7 @@ export function natsPermissions(principal: NatsPrincipal): NatsPermissions {
         publish: {
           allow: [
             commandSubject('*', '*'),
+            resendSubject('*', '*'),
             '$JS.API.INFO',
             `$JS.API.STREAM.*.${EVENTS_STREAM}`,
             `$JS.API.CONSUMER.*.${EVENTS_STREAM}`,

@@ -4,11 +4,10 @@ import { ApiClient, CliError } from './api-client';
 import { bashCompletion } from './completion';
 import { exportStream } from './export-stream';
 import { commandsList } from './commands-list';
-import { configCheck } from './config-check';
+import { addOfflineCommands } from './offline-commands';
 import { history } from './history';
 import { exportRemote, replayRemote } from './remote-reads';
 import { continuePeer, issue } from './issue';
-import { migrateStore } from './migrate-store';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
@@ -25,6 +24,15 @@ interface GlobalOptions {
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 const DEFAULT_DB = 'data/coordinator/events.sqlite';
 const DEFAULT_TOKENS_FILE = 'data/run/tokens.json';
+
+interface ReplayOptions {
+  verify?: boolean;
+  fromStart?: boolean;
+  archive?: string;
+  stateAt?: string;
+  stream?: string;
+  db?: string;
+}
 
 /** The operator CLI. Exit status: 0 done, 1 refused or failed, 2 wrong usage. */
 export function hacoProgram(run: (code: Promise<number>) => void): Command {
@@ -90,14 +98,16 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
   program
     .command('replay')
     .description('re-decide every recorded decision through the core (through the coordinator, or --db)')
-    .option('--verify', 'verify every stream (or --stream)')
+    .option('--verify', 'verify every stream (or --stream), from its newest replay snapshot')
+    .option('--from-start', 'with --verify: from the first event (archived ones too), checking each snapshot')
+    .option('--archive <dir>', "retention's archive folder (a local log: archive/ beside it by default)")
     .option('--state-at <time>', "a stream's view at a past time (a local event log)", isoTime)
     .option('--stream <stream>', 'CLUSTER/PEER')
     .option('--db <file>', `a local event log instead of the coordinator (HACO_DB, else ${DEFAULT_DB})`)
-    .action((options: { verify?: boolean; stateAt?: string; stream?: string; db?: string }) => {
+    .action((options: ReplayOptions) => {
       const local = localLog(options.db, program);
       if (local === null && options.verify === true && options.stateAt === undefined) {
-        return run(replayRemote(api(), options.stream));
+        return run(replayRemote(api(), options.stream, options.fromStart === true));
       }
       run(
         import('../replay/replay').then(({ replay }) =>
@@ -105,6 +115,8 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
             ...(options.verify ? ['--verify'] : []),
             ...(options.stateAt ? ['--state-at', options.stateAt] : []),
             ...(options.stream ? ['--stream', options.stream] : []),
+            ...(options.fromStart ? ['--from-start'] : []),
+            ...(options.archive ? ['--archive', options.archive] : []),
             '--db',
             existingLog(local ?? process.env.HACO_DB ?? DEFAULT_DB),
           ]),
@@ -116,18 +128,15 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .description("a stream's events as JSON lines (through the coordinator, or --db)")
     .argument('<stream>', 'CLUSTER/PEER, or _coordinator/commands')
     .option('--db <file>', `a local event log instead of the coordinator (HACO_DB, else ${DEFAULT_DB})`)
-    .action((stream: string, options: { db?: string }) => {
+    .option('--archive <dir>', "retention's archive folder (a local log: archive/ beside it by default)")
+    .action((stream: string, options: { db?: string; archive?: string }) => {
       const local = localLog(options.db, program);
-      run(local === null ? exportRemote(api(), stream) : exportStream(stream, existingLog(local)));
+      run(
+        local === null
+          ? exportRemote(api(), stream)
+          : exportStream(stream, existingLog(local), options.archive),
+      );
     });
-  program
-    .command('migrate-store')
-    .description(
-      'copy an event log into another store (e.g. SQLite into PostgreSQL), verified by replay; resumable',
-    )
-    .requiredOption('--from <store>', 'the log to copy: a SQLite file or a postgres:// URL')
-    .requiredOption('--to <store>', 'where to: a postgres:// URL or a SQLite file (empty, or a copy begun)')
-    .action((options: { from: string; to: string }) => run(migrateStore(options.from, options.to)));
   program
     .command('token')
     .description('named API tokens (kept hashed in the coordinator\u2019s tokens file)')
@@ -159,13 +168,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .option('--store-dir <dir>', 'its JetStream store', '/data')
     .option('--http-port <port>', 'its monitoring port (health checks)', positiveNumber)
     .action((options: NatsConfigOptions) => run(natsConfig(options)));
-  program
-    .command('config')
-    .description('configuration files, offline')
-    .command('check')
-    .description('validate files as their processes do at boot (like kea-dhcp4 -t); exit 2 on an error')
-    .argument('<files...>', 'peer files, Kea Dhcp4 configurations with the HA hook, or kea-watch files')
-    .action((files: string[]) => run(Promise.resolve(configCheck(files))));
+  addOfflineCommands(program, run);
   program
     .command('completion')
     .description('a bash completion script: source <(haco completion)')

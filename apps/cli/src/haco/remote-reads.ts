@@ -23,8 +23,15 @@ export async function exportRemote(api: ApiClient, stream: string): Promise<numb
 type StreamReport = Parameters<typeof describeReport>[1] & { stream: string; verified: boolean };
 
 /** `replay --verify` through the coordinator's API, printed as the local one prints it. */
-export async function replayRemote(api: ApiClient, stream: string | undefined): Promise<number> {
-  const query = stream === undefined ? '' : `?stream=${encodeURIComponent(stream)}`;
+export async function replayRemote(
+  api: ApiClient,
+  stream: string | undefined,
+  fromStart = false,
+): Promise<number> {
+  const params = new URLSearchParams();
+  if (stream !== undefined) params.set('stream', stream);
+  if (fromStart) params.set('fromStart', 'true');
+  const query = params.size === 0 ? '' : `?${params.toString()}`;
   const report = await api.get<{ verified: boolean; streams: StreamReport[] }>(`/replay/verify${query}`);
   for (const s of report.streams) write(describeReport(s.stream, s));
   const verified = report.streams.filter((s) => s.verified).length;

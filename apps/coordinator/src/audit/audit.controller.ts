@@ -2,8 +2,11 @@ import { Controller, Get, HttpException, Inject, Param, Query, Res } from '@nest
 import type { Response } from 'express';
 import { streamId } from '@haco/contracts';
 import { HistoryQuery, PeerHistoryQuery } from './dto/history.query';
+import { VerifyQuery } from './dto/verify.query';
+import type { CoordinatorSettings } from '../config/coordinator-config';
+import { SETTINGS } from '../config/settings.token';
 import type { EventStore } from '@haco/event-store';
-import { exportLines, verifyStoredStream } from '@haco/event-store';
+import { exportLines, verifyFromSnapshot } from '@haco/event-store';
 import type { Projections } from '@haco/event-store';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
@@ -15,6 +18,7 @@ export class AuditController {
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SETTINGS) private readonly settings: CoordinatorSettings,
   ) {}
 
   @ApiOkResponse({ standardSchema: HistoryResponse })
@@ -82,7 +86,7 @@ export class AuditController {
       throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
     response.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     try {
-      await exportLines(this.store, stream, response);
+      await exportLines(this.store, stream, response, this.settings.retention.archiveDir);
       response.end();
     } catch (error) {
       // Headers are gone: only an aborted connection tells the reader the export is incomplete.
@@ -92,12 +96,22 @@ export class AuditController {
 
   @ApiOkResponse({ standardSchema: ReplayResponse })
   @Get('replay/verify')
-  async verify(@Query('stream') stream?: string) {
-    const streams = stream !== undefined ? [stream] : await this.projections.peerStreams();
+  async verify(@Query({ schema: VerifyQuery }) query: VerifyQuery) {
+    const streams = query.stream !== undefined ? [query.stream] : await this.projections.peerStreams();
+    const { archiveDir } = this.settings.retention;
     const reports = [];
     for (const name of streams) {
-      const { state, ...report } = await verifyStoredStream(this.store, name);
-      reports.push({ stream: name, verified: report.divergence === null, ...report });
+      const checked = await verifyFromSnapshot(this.store, name, { fromStart: query.fromStart, archiveDir });
+      const { state, ...report } = checked.report;
+      void state;
+      const verified = report.divergence === null && checked.snapshotMismatch === null;
+      reports.push({
+        stream: name,
+        verified,
+        fromSnapshotSeq: checked.fromSeq,
+        snapshotMismatch: checked.snapshotMismatch,
+        ...report,
+      });
     }
     return { verified: reports.every((r) => r.verified), streams: reports };
   }

@@ -30,6 +30,8 @@ export class ConfigModule {
             database: config.getOrThrow('database'),
             http: config.getOrThrow('http'),
             auth: config.getOrThrow('auth'),
+            retention: config.getOrThrow('retention'),
+            logLevel: config.get('logLevel'),
           }),
           inject: [ConfigService],
         },

@@ -1,3 +1,7 @@
+import { dirname, join } from 'node:path';
+import { durationMs } from '@haco/event-store';
+import type { RetentionSettings } from './retention-settings';
+import { RETENTION_SCHEMA } from './retention-settings';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { NatsSettings } from '@haco/nats';
@@ -28,6 +32,7 @@ export interface CoordinatorSettings {
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
   };
   readonly auth: AuthSettings;
+  readonly retention: RetentionSettings;
   /** debug, info, warn or error; HACO_LOG_LEVEL wins over the file. Taken again on SIGHUP. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -112,6 +117,7 @@ const SETTINGS_SCHEMA = z
       .strict()
       .prefault({}),
     auth: AUTH_SCHEMA.prefault({}),
+    retention: RETENTION_SCHEMA.prefault({}),
     logLevel: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
       .optional(),
@@ -158,6 +164,10 @@ const ENVIRONMENT: readonly [string, string, string, (value: string) => unknown]
   ['HACO_JWT_AUDIENCE', 'auth', 'jwt.audience', (v) => v],
   ['HACO_JWT_NAME_CLAIM', 'auth', 'jwt.nameClaim', (v) => v],
   ['HACO_JWT_ROLE_CLAIM', 'auth', 'jwt.roleClaim', (v) => v],
+  ['HACO_RETENTION_HEARTBEATS', 'retention', 'heartbeats', (v) => v],
+  ['HACO_ARCHIVE_DIR', 'retention', 'archiveDir', (v) => v],
+  ['HACO_SNAPSHOT_EVERY', 'retention', 'snapshotEvery', (v) => number(v)],
+  ['HACO_RETENTION_INTERVAL_MS', 'retention', 'intervalMs', (v) => number(v)],
   ['HACO_PROTECT_READS', 'auth', 'protectReads', (v) => (v === 'true' ? true : v === 'false' ? false : v)],
 ];
 
@@ -166,6 +176,24 @@ const asMap = (value: unknown): Record<string, unknown> =>
 
 const number = (value: string): unknown =>
   value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+
+/**
+ * The archive folder defaults to `archive/` beside a SQLite file; a PostgreSQL log shared by several
+ * coordinators has no such place, so archiving to it must name one.
+ */
+function retentionSettings(
+  retention: z.infer<typeof RETENTION_SCHEMA>,
+  database: DatabaseSettings,
+): RetentionSettings {
+  const heartbeatsMs = retention.heartbeats === undefined ? null : durationMs(retention.heartbeats);
+  let archiveDir = retention.archiveDir ?? null;
+  if (archiveDir === null && database.type === 'sqlite') archiveDir = join(dirname(database.path), 'archive');
+  if (heartbeatsMs !== null && archiveDir === null) {
+    throw new Error('retention.archiveDir: must be a folder when retention.heartbeats is set on PostgreSQL');
+  }
+  const { snapshotEvery, intervalMs, batch } = retention;
+  return { heartbeatsMs, archiveDir, snapshotEvery, intervalMs, batch };
+}
 
 /**
  * Reads `--config FILE` (JSON with any of nats, database, http, auth) and the environment, which wins over
@@ -202,5 +230,6 @@ export function readCoordinatorSettings(
   }
   const parsed = SETTINGS_SCHEMA.safeParse(merged);
   if (!parsed.success) throw new Error(settingsError(parsed.error));
-  return parsed.data;
+  const { retention, ...rest } = parsed.data;
+  return { ...rest, retention: retentionSettings(retention, rest.database) };
 }

@@ -13,7 +13,7 @@ export function coordinatorChanges(
   running: CoordinatorSettings,
   read: CoordinatorSettings,
 ): CoordinatorChanges {
-  const sections = ['nats', 'database', 'http', 'auth'] as const;
+  const sections = ['nats', 'database', 'http', 'auth', 'retention'] as const;
   return {
     notReloaded: sections.filter((section) => !isDeepStrictEqual(running[section], read[section])),
     logLevel: running.logLevel === read.logLevel ? null : (read.logLevel ?? 'info'),

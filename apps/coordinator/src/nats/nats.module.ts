@@ -10,6 +10,7 @@ import { keaClientOptions } from '@haco/nats';
 import { NATS_CONNECTION, PEER_COMMANDS } from '../common/tokens';
 import { SETTINGS } from '../config/settings.token';
 import { PresenceTracker } from './presence-tracker';
+import { CatchUp } from './catch-up';
 
 /**
  * The coordinator's NATS: a ClientProxy that sends Kea commands to peers in Kea's plain JSON, and its
@@ -40,6 +41,7 @@ export class NatsModule {
           inject: [PEER_COMMANDS],
         },
         PresenceTracker,
+        CatchUp,
       ],
       exports: [ClientsModule, NATS_CONNECTION, PresenceTracker],
     };

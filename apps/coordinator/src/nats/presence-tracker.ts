@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ALL_PRESENCE_SUBJECTS, parsePresenceSubject, PRESENCE_INTERVAL_MS, streamId } from '@haco/contracts';
 import { NATS_CONNECTION } from '../common/tokens';
+import { CatchUp } from './catch-up';
 
 /** A peer unheard of for this long is unreachable: three presence signals missed. */
 export const PRESENCE_TIMEOUT_MS = 3 * PRESENCE_INTERVAL_MS;
@@ -25,7 +26,10 @@ export class PresenceTracker implements OnApplicationBootstrap, OnApplicationShu
   /** Since when this coordinator has been listening without a break; null while it cannot. */
   private listeningSince: number | null = null;
 
-  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(CatchUp) private readonly catchUp: CatchUp,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.listeningSince = Date.now();
@@ -40,7 +44,9 @@ export class PresenceTracker implements OnApplicationBootstrap, OnApplicationShu
         } catch {
           // A presence is its subject; a body that does not read still says the peer is there.
         }
-        this.heard.set(streamId(source.cluster, source.peer), { atMs: Date.now(), instance });
+        const stream = streamId(source.cluster, source.peer);
+        if (this.heard.get(stream)?.instance !== instance) void this.catchUp.ask(source.cluster, source.peer);
+        this.heard.set(stream, { atMs: Date.now(), instance });
       },
     });
     void this.followConnection();

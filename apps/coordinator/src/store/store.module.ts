@@ -13,6 +13,7 @@ import { SETTINGS } from '../config/settings.token';
 import { CommitListener } from './commit-listener';
 import { FleetView } from './fleet-view';
 import { LogTail } from './log-tail';
+import { RetentionService } from './retention.service';
 
 /** Closes the database last, once ingest and every request are done with it. */
 @Injectable()
@@ -71,7 +72,8 @@ class StoreShutdown implements OnApplicationShutdown {
     LogTail,
     CommitListener,
     FleetView,
+    RetentionService,
   ],
-  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail, FleetView],
+  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail, FleetView, RetentionService],
 })
 export class StoreModule {}
