@@ -215,3 +215,24 @@ export async function benchStartup(trials: number): Promise<StartupResult> {
     ratio: round(builtTimes.heartbeatMs / keaTimes.heartbeatMs, 2),
   };
 }
+
+/** The bench table's rows: each time beside kea-dhcp4's, measured in the same run. */
+export function startupRows(r: StartupResult): [string, string, string, string][] {
+  const row = (what: string, t: StartupTimes): [string, string, string, string] => [
+    what,
+    `service ${t.serviceMs} ms, first heartbeat answered ${t.heartbeatMs} ms`,
+    '',
+    '',
+  ];
+  const within = (ours: number, kea: number) => (ours <= 5 * kea ? 'met' : 'NOT MET');
+  return [
+    row(`start-up: kea-dhcp4 2.2 (median of ${r.trials})`, r.kea),
+    [
+      '  a haco peer, built',
+      `service ${r.peerBuilt.serviceMs} ms (${Math.round((r.peerBuilt.serviceMs / r.kea.serviceMs) * 10) / 10}x), first heartbeat ${r.peerBuilt.heartbeatMs} ms (${r.ratio}x)`,
+      '<= 5x kea-dhcp4',
+      `service ${within(r.peerBuilt.serviceMs, r.kea.serviceMs)}, heartbeat ${within(r.peerBuilt.heartbeatMs, r.kea.heartbeatMs)}`,
+    ],
+    row('  a haco peer, from source (tsx)', r.peerSource),
+  ];
+}

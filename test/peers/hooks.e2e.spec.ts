@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
@@ -14,7 +12,6 @@ jest.setTimeout(90_000);
 
 const RECORD = join(PROJECT_ROOT, 'examples', 'hooks', 'record-event.sh');
 const HANG = join(__dirname, 'fixtures', 'hang.sh');
-const FAIL_ONCE = join(__dirname, 'fixtures', 'fail-then-succeed.sh');
 
 interface HookRun {
   hook: string;
@@ -163,7 +160,7 @@ describe('hooks on a real pair', () => {
         server1: {
           hooks: {
             'queue-limit': 1,
-            list: [{ name: 'hang', on: ['state-entered'], run: [HANG, pidFile], 'timeout-ms': 800 }],
+            list: [{ name: 'hang', on: ['state-entered'], run: [HANG, pidFile], 'timeout-ms': 4_000 }],
           },
         },
       },
@@ -178,92 +175,21 @@ describe('hooks on a real pair', () => {
     const runs = runsOf(events, 'hang');
     const timedOut = runs.find((run) => run.outcome === 'timed-out')!;
     expect(timedOut.status).toBeNull();
-    expect(timedOut.durationMs).toBeGreaterThanOrEqual(800);
-    expect(timedOut.durationMs).toBeLessThan(5_000);
+    expect(timedOut.durationMs).toBeGreaterThanOrEqual(4_000);
+    expect(timedOut.durationMs).toBeLessThan(8_000);
     expect(timedOut.output).toContain('hanging with child');
     // The child it started was killed with it (its whole process group).
     const child = Number(readFileSync(pidFile, 'utf8'));
     await waitFor('the hook’s child to be gone', async () => (alive(child) ? undefined : true));
     // Entries that came while one run hung and one waited found the queue full: recorded, never run.
     expect(runs.some((run) => run.outcome === 'dropped' && run.durationMs === 0)).toBe(true);
-    // The transition to load-balancing was recorded before the hooks it queued had ended.
+    // The first run (on the entry to waiting) still hung, 4 s long, when the machine moved on through
+    // syncing and ready to load-balancing: that transition is recorded before the run's end.
     const toLoadBalancing = events.find(
       (e) => e.type === 'StateTransitioned' && e.data.to === 'load-balancing',
     )!;
     const firstTimeout = events.find((e) => e.type === 'HookCompleted' && e.data.outcome === 'timed-out')!;
+    expect(firstTimeout.data.onSeq as number).toBeLessThan(toLoadBalancing.seq);
     expect(toLoadBalancing.seq).toBeLessThan(firstTimeout.seq);
-  });
-
-  it('records a failing executable and a failing URL, then retries each until they succeed', async () => {
-    const marker = join(dir, 'first-run-done');
-    const bodies: Record<string, unknown>[] = [];
-    let posts = 0;
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        bodies.push(JSON.parse(body) as Record<string, unknown>);
-        posts += 1;
-        response.statusCode = posts === 1 ? 503 : 200;
-        response.end(posts === 1 ? 'proxy not ready' : 'reconfigured');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ha`;
-    try {
-      pair = new PeerPair(nats, {
-        extra: {
-          server1: {
-            hooks: {
-              list: [
-                {
-                  name: 'router',
-                  on: ['state-entered'],
-                  states: ['load-balancing'],
-                  run: [FAIL_ONCE, marker],
-                  retries: 2,
-                  'retry-delay-ms': 200,
-                },
-                {
-                  name: 'proxy',
-                  on: ['state-entered'],
-                  states: ['load-balancing'],
-                  post: url,
-                  retries: 1,
-                  'retry-delay-ms': 200,
-                },
-              ],
-            },
-          },
-        },
-      });
-      pair.startBoth();
-      await pair.waitForState('server1', 'load-balancing');
-      const events = await waitFor('both hooks to succeed on a retry', async () => {
-        const all = await pair!.storedEvents('server1');
-        const done = ['router', 'proxy'].every((hook) =>
-          runsOf(all, hook).some((run) => run.outcome === 'ok'),
-        );
-        return done ? all : undefined;
-      });
-      expect(runsOf(events, 'router')).toMatchObject([
-        { trigger: 'state-entered', state: 'load-balancing', attempt: 1, outcome: 'failed', status: 3 },
-        { attempt: 2, outcome: 'ok', status: 0, output: 'second run: ok' },
-      ]);
-      expect(runsOf(events, 'router')[0].output).toContain('cannot reach the router');
-      expect(runsOf(events, 'proxy')).toMatchObject([
-        { attempt: 1, outcome: 'failed', status: 503, output: 'proxy not ready' },
-        { attempt: 2, outcome: 'ok', status: 200, output: 'reconfigured' },
-      ]);
-      // The hooks run one at a time in order: the router's retries end before the proxy is first called.
-      const order = events
-        .filter((e) => e.type === 'HookCompleted')
-        .map((e) => `${String(e.data.hook)}:${String(e.data.attempt)}`);
-      expect(order).toEqual(['router:1', 'router:2', 'proxy:1', 'proxy:2']);
-      expect(bodies[0]).toMatchObject({ hook: 'proxy', trigger: 'state-entered', state: 'load-balancing' });
-      expect(existsSync(marker)).toBe(true);
-    } finally {
-      server.close();
-    }
   });
 });

@@ -61,7 +61,7 @@ describe('peer start-up, from source and from the build', () => {
       timeout: 20_000,
     });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('usage: npm run peer -- --config FILE');
+    expect(result.stderr).toContain('usage: npm run peer -- [--check] --config FILE');
   });
 
   it('runs from the build, answering on its command subject', async () => {
