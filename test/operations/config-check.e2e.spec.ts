@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { keaConfig } from '../../tools/harness/kea-server';
 import { nodeArgsFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
+import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -79,16 +80,7 @@ describe('haco config check', () => {
       /not-json\.json: cannot read .*JSON/,
     );
     const remoteHook = file('remote-hook.json', {
-      'high-availability': [
-        {
-          'this-server-name': 'server1',
-          mode: 'load-balancing',
-          peers: [
-            { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
-            { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
-          ],
-        },
-      ],
+      'high-availability': [LOAD_BALANCING_RELATIONSHIP],
       hooks: { list: [{ name: 'leak', on: ['state-entered'], post: 'http://203.0.113.9/ha' }] },
     });
     const remote = check(remoteHook);

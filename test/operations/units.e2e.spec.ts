@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { freePort, OwnedProcess, own, waitFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
+import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -117,16 +118,7 @@ describe('installable: units, licence, readiness', () => {
           cluster: 'ready',
           'data-dir': join(dir, 'peer-data'),
           nats: { servers: [nats.url] },
-          'high-availability': [
-            {
-              'this-server-name': 'server1',
-              mode: 'load-balancing',
-              peers: [
-                { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
-                { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
-              ],
-            },
-          ],
+          'high-availability': [LOAD_BALANCING_RELATIONSHIP],
         }),
       );
       const env = { ...process.env, NOTIFY_SOCKET: socket };

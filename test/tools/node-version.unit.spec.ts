@@ -30,7 +30,9 @@ describe('haco runs on Node 24 LTS', () => {
     const build = (
       JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }
     ).scripts.build;
-    expect(build).toContain('--target=node24');
-    expect(build).not.toContain('--target=node20');
+    expect(build).toBe('tsx scripts/build.ts');
+    const script = readFileSync(join(PROJECT_ROOT, 'scripts', 'build.ts'), 'utf8');
+    expect(script).toContain("target: 'node24'");
+    expect(script).not.toContain('node20');
   });
 });

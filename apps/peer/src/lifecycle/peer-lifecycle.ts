@@ -41,8 +41,8 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.runner.listen(this);
-    await this.eventsStream.ensure();
+    // The HA service starts at once, as Kea's does: its events wait in the outbox while the events stream
+    // is checked (JetStream round trips that used to come first), and are published from then on.
     const restart = restartKind(this.outbox.previousLastType);
     await this.runner.turn(() =>
       this.runner.submit({
@@ -52,6 +52,8 @@ export class PeerLifecycle implements OnApplicationBootstrap, BeforeApplicationS
         ...(restart === undefined ? {} : { restart }),
       }),
     );
+    await this.eventsStream.ensure();
+    this.runner.listen(this);
     this.publisher.kick();
     const machine = this.runner.state;
     this.log.info('peer started', { state: machine?.state, paused: machine?.paused });
