@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { EventStore, openDataSource } from '@haco/event-store';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { PeerPair } from '../../tools/harness/peer-cluster';
+import { PostgresServer } from '../../tools/harness/postgres-server';
 import { own, waitFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
 import { generateStream } from '../../tools/harness/stream-generator';
@@ -145,5 +146,63 @@ describe('store backup and restore under load', () => {
       expect.objectContaining({ stream: streams[1], verified: true }),
     ]);
     expect(coordinator.output()).toContain('a peer publishes again what the log lacks');
+  });
+
+  it('on PostgreSQL: pg_dump while ingest runs, pg_restore, and haco store verify gives the source’s fingerprint at that point', async () => {
+    // The SQLite test's coordinator and pair are done: one coordinator consumes the events at a time.
+    await coordinator?.stop('SIGKILL');
+    await pair?.destroy();
+    const postgres = await PostgresServer.start({ fsync: false });
+    try {
+      const source = await postgres.createDatabase('haco_source');
+      coordinator = await CoordinatorProcess.start(nats.url, source);
+      pair = new PeerPair(nats);
+      pair.startBoth();
+      await pair.waitForState('server1', 'load-balancing');
+      const streams = [`${pair.cluster}/server1`, `${pair.cluster}/server2`];
+      const dump = join(dir, 'haco.dump');
+      // The documented way: one consistent snapshot, taken while the peers' heartbeats are being ingested.
+      const dumped = spawnSync(postgres.program('pg_dump'), ['-Fc', '-f', dump, '-d', source], {
+        encoding: 'utf8',
+      });
+      expect(dumped.stderr).toBe('');
+      expect(dumped.status).toBe(0);
+      const target = await postgres.createDatabase('haco_restored');
+      const restored = spawnSync(postgres.program('pg_restore'), ['--no-owner', '-d', target, dump], {
+        encoding: 'utf8',
+      });
+      expect(restored.stderr).toBe('');
+      expect(restored.status).toBe(0);
+      const ofRestored = await haco(['store', 'verify', '--db', target]);
+      expect(ofRestored.status).toBe(0);
+      const line = /(\d+) events up to position (\d+); history sha256 [0-9a-f]{64}/.exec(ofRestored.stdout)!;
+      expect(line).not.toBeNull();
+      // The source has gone on since: at the restored copy's position its fingerprint is the copy's.
+      const ofSource = await haco(['store', 'verify', '--db', source, '--up-to', line[2]]);
+      expect(ofSource.status).toBe(0);
+      expect(ofSource.stdout).toContain(line[0]);
+
+      // A coordinator on the restored copy catches up from the peers, as on SQLite.
+      await coordinator.stop('SIGTERM');
+      coordinator = await CoordinatorProcess.start(nats.url, target);
+      await waitFor(
+        'the restored copy to catch up',
+        async () => {
+          const outboxes = ['server1', 'server2'].map((name) => pair!.outboxState(name).lastSeq);
+          const verify = await coordinator!.get<{ streams: { stream: string; events: number }[] }>(
+            '/replay/verify',
+          );
+          const events = streams.map(
+            (stream) => verify.streams.find((s) => s.stream === stream)?.events ?? 0,
+          );
+          return events.every((n, i) => n >= outboxes[i]) ? true : undefined;
+        },
+        60_000,
+      );
+    } finally {
+      await coordinator?.stop('SIGKILL');
+      coordinator = null;
+      await postgres.destroy();
+    }
   });
 });

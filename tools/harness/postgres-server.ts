@@ -68,6 +68,11 @@ export class PostgresServer {
     return this.process.pid;
   }
 
+  /** One of the server's programs (pg_dump, pg_restore...), of the same version as the server. */
+  program(name: string): string {
+    return join(this.bin, name);
+  }
+
   /** A URL for a database of this cluster (created by `createDatabase`). */
   url(database: string): string {
     return `postgres://haco@127.0.0.1:${this.port}/${database}`;

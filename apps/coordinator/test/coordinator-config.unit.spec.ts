@@ -24,7 +24,31 @@ describe('coordinator settings, validated as a whole at boot', () => {
       database: { type: 'sqlite', path: 'data/coordinator/events.sqlite', synchronous: 'FULL' },
       http: { host: '127.0.0.1', port: 8080, sseKeepAliveMs: 15_000, sseStallMs: 30_000 },
       auth: { token: null, tokenName: 'admin', protectReads: false, twoPersonStates: [] },
+      retention: {
+        heartbeatsMs: null,
+        archiveDir: 'data/coordinator/archive',
+        snapshotEvery: 10_000,
+        intervalMs: 60_000,
+        batch: 500,
+      },
     });
+  });
+
+  it('reads retention: a duration, the archive beside SQLite, and one that must be named on PostgreSQL', () => {
+    expect(readCoordinatorSettings([], { HACO_RETENTION_HEARTBEATS: '7d' }).retention).toMatchObject({
+      heartbeatsMs: 7 * 86_400_000,
+      archiveDir: 'data/coordinator/archive',
+    });
+    expect(() => readCoordinatorSettings([], { HACO_RETENTION_HEARTBEATS: 'a week' })).toThrow(
+      /^retention\.heartbeats must be a duration such as "7d"/,
+    );
+    expect(() =>
+      readCoordinatorSettings([], {
+        HACO_DB_TYPE: 'postgres',
+        HACO_DB_URL: 'postgres://haco@db/haco',
+        HACO_RETENTION_HEARTBEATS: '7d',
+      }),
+    ).toThrow('retention.archiveDir: must be a folder when retention.heartbeats is set on PostgreSQL');
   });
 
   it('reads TLS, the nkey file and the ways in from the environment, field by field', () => {

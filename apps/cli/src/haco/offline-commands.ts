@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configCheck } from './config-check';
 import { migrateStore } from './migrate-store';
+import { positiveNumber } from './peer-name';
 import { storeBackup, storeRestore, storeVerify } from './store-backup';
 
 /** The main job's own log, when no other is named. */
@@ -38,9 +39,10 @@ export function addOfflineCommands(program: Command, run: (code: Promise<number>
     store
       .command('verify')
       .description('replay-verify a log (SQLite, or PostgreSQL after pg_restore) and print its fingerprint')
-      .option('--archive <dir>', "retention's archive folder (archive/ beside a SQLite log by default)"),
-  ).action((options: { db?: string; archive?: string }) =>
-    run(storeVerify(logOf(options.db), options.archive)),
+      .option('--archive <dir>', "retention's archive folder (archive/ beside a SQLite log by default)")
+      .option('--up-to <position>', 'the fingerprint as the log stood at this position', positiveNumber),
+  ).action((options: { db?: string; archive?: string; upTo?: number }) =>
+    run(storeVerify(logOf(options.db), options.archive, options.upTo)),
   );
   program
     .command('config')

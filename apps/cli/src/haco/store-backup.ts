@@ -113,8 +113,15 @@ export async function storeRestore(file: string, db: string): Promise<number> {
   return 0;
 }
 
-/** `haco store verify --db LOG`: any log (a PostgreSQL one after pg_restore, too) verified and fingerprinted. */
-export async function storeVerify(db: string, archive: string | undefined): Promise<number> {
+/**
+ * `haco store verify --db LOG [--up-to POSITION]`: any log (a PostgreSQL one after pg_restore, too)
+ * verified and fingerprinted; `--up-to` fingerprints the source as it stood at a restored copy's position.
+ */
+export async function storeVerify(
+  db: string,
+  archive: string | undefined,
+  upTo: number | undefined,
+): Promise<number> {
   const { EventStore, isPeerStream, openDataSource, storeFingerprint, verifyFromSnapshot } =
     await import('@haco/event-store');
   const postgres = /^postgres(ql)?:\/\//.test(db);
@@ -135,7 +142,7 @@ export async function storeVerify(db: string, archive: string | undefined): Prom
         return 1;
       }
     }
-    write(shownFingerprint(await storeFingerprint(store)));
+    write(shownFingerprint(await storeFingerprint(store, upTo)));
     return 0;
   } finally {
     await dataSource.destroy();
