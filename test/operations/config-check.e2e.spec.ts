@@ -45,6 +45,9 @@ describe('haco config check', () => {
       'examples/server1.json: peer configuration OK',
       'examples/server2.json: peer configuration OK',
       `${kea}: peer configuration OK`,
+      // The main job's own pair: server1 pauses once in ready (on purpose), which the review names.
+      'WARN PAUSE-HOLDS-PARTNER examples/server1.json high-availability[0].state-machine.states[0]: paused (once) in ready: server2 waits for this server and is held too',
+      "WARN STATE-MACHINE-DIFFERS examples/server1.json high-availability[0].state-machine: the state-machine pauses differ from server2's: ready once here, no pause there",
     ]);
   });
 
@@ -117,5 +120,68 @@ describe('haco config check', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("'poll-interval' must be at least 100 ms");
     expect(bad.stderr).toMatch(/bad-coordinator\.json: .*http\.port/);
+  });
+
+  it('reviews a pair’s pauses: lines with a code, the file and the path, or JSON; warnings do not fail', () => {
+    const server = (name: string, states: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+      cluster: 'review',
+      'high-availability': [
+        {
+          ...LOAD_BALANCING_RELATIONSHIP,
+          'this-server-name': name,
+          'heartbeat-delay': 10_000,
+          'max-response-delay': 60_000,
+          ...extra,
+          'state-machine': { states: Object.entries(states).map(([state, pause]) => ({ state, pause })) },
+        },
+      ],
+    });
+    const one = file('review-1.json', server('server1', { waiting: 'always', 'partner-down': 'once' }));
+    const two = file('review-2.json', server('server2', { waiting: 'always' }));
+    const result = check(one, two, '--failover-target', '30000');
+    expect(result.status).toBe(0);
+    const warnings = result.stdout.split('\n').filter((line) => line.startsWith('WARN '));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        `WARN PAUSE-PARTNER-DOWN ${one} high-availability[0].state-machine.states[1]: paused (once) in partner-down: the partner's clients stay unserved until an operator releases it`,
+        expect.stringMatching(
+          new RegExp(
+            `^WARN PAUSE-WAITING-BOTH ${one} high-availability\\[0\\]\\.state-machine\\.states\\[0\\]: both servers pause always in waiting`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^WARN PAUSE-HOLDS-PARTNER ${two} high-availability\\[0\\]\\.state-machine\\.states\\[0\\]: paused \\(always\\) in waiting: server1 waits`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(`^WARN STATE-MACHINE-DIFFERS ${one} high-availability\\[0\\]\\.state-machine: `),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^WARN FAILOVER-SLOWER-THAN-TARGET ${two} high-availability\\[0\\]\\.heartbeat-delay: partner-down may take up to 80000 ms`,
+          ),
+        ),
+      ]),
+    );
+    // A finding about the pair is told once.
+    expect(warnings.filter((line) => line.includes('PAUSE-WAITING-BOTH'))).toHaveLength(1);
+    const json = JSON.parse(check(one, two, '--json').stdout) as {
+      files: { file: string; ok: boolean }[];
+      warnings: { code: string; file: string; path: string; server: string }[];
+    };
+    expect(json.files).toEqual([
+      { file: one, kind: 'peer', ok: true, error: null },
+      { file: two, kind: 'peer', ok: true, error: null },
+    ]);
+    expect(json.warnings).toContainEqual({
+      code: 'PAUSE-PARTNER-DOWN',
+      file: one,
+      path: 'high-availability[0].state-machine.states[1]',
+      server: 'server1',
+      text: "paused (once) in partner-down: the partner's clients stay unserved until an operator releases it",
+    });
+    // One file alone has no partner to hold or differ from.
+    expect(check(two).stdout).not.toContain('WARN');
   });
 });

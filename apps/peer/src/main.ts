@@ -167,7 +167,14 @@ async function main(argv: string[]): Promise<number> {
   }
   // --check: validated as at boot, nothing started (as kea-dhcp4 -t does).
   if (argv.includes('--check')) {
-    for (const file of files) process.stdout.write(`${file}: configuration OK\n`);
+    // --check --json: what `haco config check` reviews, the HA relationship as the peer read it.
+    const json = argv.includes('--json');
+    all.forEach(({ settings }, index) => {
+      const line = json
+        ? JSON.stringify({ file: files[index], ha: settings.ha, haPath: settings.haPath })
+        : `${files[index]}: configuration OK`;
+      process.stdout.write(`${line}\n`);
+    });
     return 0;
   }
   // Before anything reads a data directory: a second copy of a peer exits here, at once.

@@ -16,7 +16,7 @@ export type { CommandRequest, HaEvent, HaEventType, RestartKind } from './machin
 export type { HaMachineState } from './machine/machine-state';
 export type { PartnerCall, PartnerCallOutcome } from './machine/partner-calls';
 export { decide } from './decide';
-export { evolve, foldEvents } from './machine/evolve';
+export { evolve } from './machine/evolve';
 export { effectsOf } from './machine/effects';
 export type { Effect } from './machine/effects';
 export { HaService } from './ha-service';
@@ -28,6 +28,7 @@ export { HA_COMMANDS, isHaCommand, isReadOnly } from './commands/dispatch';
 export { haServersReport, readOnlyAnswer } from './commands/status';
 export { keaLogLines } from './views/kea-log';
 export { transitionExplained } from './shadow/transition-check';
+export { reviewPauses } from './views/pause-review';
 // What the peer observes and routes
 export { interpretHeartbeatAnswer } from './observe/heartbeat-answer';
 export { CommunicationTracker } from './observe/communication-tracker';

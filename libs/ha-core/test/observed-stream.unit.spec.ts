@@ -1,5 +1,6 @@
 import type { HaEvent, RecordedEvent } from '../src';
-import { causeText, foldEvents } from '../src';
+import { causeText } from '../src';
+import { foldEvents } from '../src/probe';
 import { verifyStream } from '../src/probe';
 import { haConfig } from './support';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { HaEvent, HaInput, HaMachineState, HaState, PartnerCallOutcome } from '../src';
 import type { RecordedEvent } from '../src';
-import { decide, foldEvents, HA_STATES, HaService, StreamVerifier } from '../src';
+import { decide, HA_STATES, HaService, StreamVerifier } from '../src';
+import { foldEvents } from '../src/probe';
 import { verifyStream } from '../src/probe';
 import { haConfig } from './support';
 

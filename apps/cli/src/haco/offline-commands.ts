@@ -53,7 +53,11 @@ export function addOfflineCommands(program: Command, run: (code: Promise<number>
       '<files...>',
       'peer, coordinator or kea-watch files, or Kea Dhcp4 configurations with the HA hook',
     )
-    .action((files: string[]) => run(Promise.resolve(configCheck(files))));
+    .option('--failover-target <ms>', 'name a partner-down that may take longer than this', positiveNumber)
+    .option('--json', 'the verdicts and warnings as JSON')
+    .action((files: string[], options: { failoverTarget?: number; json?: boolean }) =>
+      run(Promise.resolve(configCheck(files, options))),
+    );
 }
 
 const logOf = (db: string | undefined) => db ?? process.env.HACO_DB ?? DEFAULT_DB;

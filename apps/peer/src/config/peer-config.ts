@@ -31,6 +31,8 @@ export interface PeerSettings {
   readonly cluster: string;
   readonly nats: NatsSettings;
   readonly ha: HaConfig;
+  /** Where the HA relationship is in the file (`high-availability`, or inside the HA hook's parameters). */
+  readonly haPath: string;
   readonly leases: LeaseStoreSettings;
   /** Where the peer keeps its outbox of events (and, with sqlite, nothing else). */
   readonly dataDir: string;
@@ -140,6 +142,7 @@ export function readPeerSettings(raw: unknown): PeerSettings {
     logLevel: file['log-level'] ?? null,
     nats: natsSettings(file.nats),
     ha,
+    haPath,
     leases: readLeases(file.leases, leaseDefaults(file.Dhcp4)),
     dataDir: file['data-dir'] ?? `data/${file.cluster}/${ha.thisServerName}`,
   };

@@ -22,8 +22,9 @@ export interface SettingsChanges {
 
 /** What differs between the running settings and the file read again, split by what SIGHUP can take. */
 export function settingsChanges(running: PeerSettings, read: PeerSettings): SettingsChanges {
+  // haPath is where `ha` was found: a change to it is the relationship's, named once as such.
   const changed = (Object.keys(read) as (keyof PeerSettings)[]).filter(
-    (key) => !isDeepStrictEqual(running[key], read[key]),
+    (key) => key !== 'haPath' && !isDeepStrictEqual(running[key], read[key]),
   );
   const name = (key: keyof PeerSettings) => FILE_NAMES[key] ?? key;
   const reloadable = (key: keyof PeerSettings) => (RELOADABLE as readonly string[]).includes(key);

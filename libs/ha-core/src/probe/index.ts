@@ -8,6 +8,7 @@ export { runFrom, stepOnce } from './runs';
 export type { RunResult } from './runs';
 export { DeciderSpecification } from './decider-specification';
 export { verifyStream } from '../replay/replay';
+export { foldEvents } from '../machine/evolve';
 export type { EventsCheck } from './decider-specification';
 export { settledMachine } from '../machine/settled-machine';
 export { scopesOnEntry } from '../machine/entry-actions';
