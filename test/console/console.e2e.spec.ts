@@ -66,6 +66,21 @@ describe('the operator console in a real browser', () => {
     await page.locator('.history tbody tr').first().waitFor();
     expect(await page.locator('.history').textContent()).toContain('paused:once');
     expect(await page.locator('.history').textContent()).toContain('rule:heartbeat-complete');
+    // The review of its pauses with its partner's, as `haco config check` gives it for both files.
+    const review = page.locator('.review');
+    await review.locator('.finding[data-code="PAUSE-HOLDS-PARTNER"]').waitFor();
+    expect(await review.locator('h3').textContent()).toBe('configuration review (with server2)');
+    expect(await review.locator('.finding[data-code="PAUSE-HOLDS-PARTNER"]').textContent()).toContain(
+      'paused (once) in ready: server2 waits for this server and is held too',
+    );
+    expect(await review.locator('.finding[data-code="STATE-MACHINE-DIFFERS"]').count()).toBe(1);
+    const api = await cluster.coordinator.get<{ findings: { code: string }[] }>(
+      `/peers/${pair.cluster}/server1/review?failoverTarget=100`,
+    );
+    expect(api.findings.map((f) => f.code)).toContain('FAILOVER-SLOWER-THAN-TARGET');
+    const bad = await cluster.coordinator.text(`/peers/${pair.cluster}/server1/review?failoverTarget=soon`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('failoverTarget');
     await page.screenshot({ path: join(SCREENSHOTS, 'timeline.png'), fullPage: true });
     // The peer's page has its own URL: a reload stays on it, with its configured partner's lane below.
     expect(new URL(page.url()).hash).toBe(`#/peers/${pair.cluster}/server1`);

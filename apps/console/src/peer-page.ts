@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from './api';
+import { Review } from './review';
 import { drawTimeline } from './timeline';
 import type { CommandRow, HistoryRow, KeaAnswer, PeerView } from './views';
 import { colourOf } from './views';
@@ -118,6 +119,7 @@ export function PeerPage({
     <button class="back" onClick=${onBack}>← fleet</button>
     <h2>${name} <span class="state" style=${`background:${colourOf(peer.state)}`}>${peer.state}</span></h2>
     <${Actions} peer=${peer} onDone=${onBack} />
+    <${Review} name=${name} refreshed=${refreshed} />
     <div class="timeline" ref=${chart}></div>
     <div class="at">
       <label

@@ -138,6 +138,21 @@ export const ReplayResponse = z.object({
   verified: z.boolean(),
   streams: z.array(z.object({ stream: z.string(), verified: z.boolean() }).loose()),
 });
+export const ReviewResponse = z
+  .object({
+    server: z.string(),
+    partner: z.string().nullable(),
+    findings: z.array(
+      z.object({
+        code: z.string(),
+        server: z.string(),
+        state: z.string().nullable(),
+        setting: z.string().nullable(),
+        text: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'ConfigurationReview' });
 export const LiveResponse = z.object({ status: z.literal('ok') });
 export const FleetResponse = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
 import { streamId } from '@haco/contracts';
-import { DeadLettersQuery, PeerViewQuery } from './dto/peer.query';
-import { EVENT_STORE } from '../common/tokens';
+import { failoverPartner, reviewPauses } from '@haco/ha-core';
+import { DeadLettersQuery, PeerViewQuery, ReviewQuery } from './dto/peer.query';
+import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
 import { FleetView } from '../store/fleet-view';
-import type { EventStore } from '@haco/event-store';
+import type { EventStore, Projections } from '@haco/event-store';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import {
   ClustersResponse,
@@ -12,6 +13,7 @@ import {
   GapsResponse,
   PeerViewSchema,
   PeersResponse,
+  ReviewResponse,
 } from '../common/responses';
 
 @Controller()
@@ -19,6 +21,7 @@ export class PeersController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(FleetView) private readonly fleet: FleetView,
+    @Inject(PROJECTIONS) private readonly projections: Projections,
   ) {}
 
   @ApiOkResponse({ standardSchema: ClustersResponse })
@@ -53,6 +56,28 @@ export class PeersController {
     if (view === null)
       throw new HttpException({ error: `no events of ${cluster}/${peer}${at ? ` up to ${at}` : ''}` }, 404);
     return view;
+  }
+
+  /**
+   * The review of the peer's pause configuration (as its run started with it), with its partner's when the
+   * log has it: the same findings as `haco config check` on both files (docs/operations.md).
+   */
+  @ApiOkResponse({ standardSchema: ReviewResponse })
+  @ApiBadRequestResponse({ standardSchema: ErrorBody })
+  @ApiNotFoundResponse({ standardSchema: ErrorBody })
+  @Get('peers/:cluster/:peer/review')
+  async review(
+    @Param('cluster') cluster: string,
+    @Param('peer') peer: string,
+    @Query({ schema: ReviewQuery }) { failoverTarget }: ReviewQuery,
+  ) {
+    const config = await this.projections.configOf(streamId(cluster, peer));
+    if (config === null) throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
+    const partnerName = failoverPartner(config)?.name ?? null;
+    const partner =
+      partnerName === null ? null : await this.projections.configOf(streamId(cluster, partnerName));
+    const findings = reviewPauses(config, partner, { failoverTargetMs: failoverTarget });
+    return { server: peer, partner: partner === null ? null : partnerName, findings };
   }
 
   /** Streams with events held back behind a gap: never papered over, always shown. */

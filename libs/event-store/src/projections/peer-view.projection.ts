@@ -49,6 +49,11 @@ export class PeerFold {
 
   constructor(private readonly stream: string) {}
 
+  /** The HA configuration of the stream's current run, as its start recorded it (null before one). */
+  get config(): HaMachineState['config'] | null {
+    return this.machine?.config ?? null;
+  }
+
   /** The fold as saved text, to be restored by `restore` (of the same FOLD_VERSION). */
   snapshot(): string {
     return JSON.stringify({

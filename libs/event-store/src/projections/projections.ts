@@ -53,6 +53,12 @@ export class Projections {
     return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
   }
 
+  /** A peer's HA configuration as its current run started with it (its fold brought up to date first). */
+  async configOf(stream: string): Promise<PeerFold['config']> {
+    await this.peer(stream);
+    return (await this.foldOf(stream)).fold.config;
+  }
+
   async peer(stream: string, until?: string): Promise<PeerView | null> {
     if (until !== undefined) return peerViewAt(this.store, stream, Date.parse(until));
     const kept = await this.foldOf(stream);
