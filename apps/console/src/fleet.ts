@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import type { PeerView } from './views';
-import { ago, colourOf } from './views';
+import { ago, colourOf, takeoverText } from './views';
 
 const ALARMING = new Set(['partner-down', 'terminated']);
 
@@ -52,6 +52,12 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
     }
     ${peer.status !== 'up' && html`<span class="badge down">${peer.status.toUpperCase()} · ${ago(peer.statusSince)}</span>`}
     <span class="heartbeat">heartbeat ${ago(peer.lastHeartbeatAt)}</span>
+    ${
+      takeoverText(peer.failoverForecast) !== null &&
+      html`<span class="forecast" title=${peer.failoverForecast?.why ?? ''}
+        >${takeoverText(peer.failoverForecast)}</span
+      >`
+    }
   </button>`;
 }
 

@@ -22,6 +22,15 @@ export interface PeerView {
   observedBy?: string | null;
   /** Its observed transitions that Kea 2.2's rules would not make (the shadow check). */
   unexplainedTransitions?: number;
+  /** How long until it would take over its partner's scopes, were the partner gone now. */
+  failoverForecast?: { takeoverInMs: number | null; why: string } | null;
+}
+
+/** The forecast as a card says it: "takes over ≤ 4.5 s", "serves its partner", or nothing. */
+export function takeoverText(forecast: PeerView['failoverForecast']): string | null {
+  if (forecast == null || forecast.takeoverInMs === null) return null;
+  if (forecast.takeoverInMs === 0) return 'serves its partner';
+  return `takes over ≤ ${Math.round(forecast.takeoverInMs / 100) / 10} s`;
 }
 
 export interface HistoryRow {

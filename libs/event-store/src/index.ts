@@ -21,3 +21,4 @@ export * from './retention/replay-snapshots';
 export * from './retention/compaction';
 export * from './retention/stream-hash';
 export * from './store-fingerprint';
+export * from './projections/failover-forecast';

@@ -12,11 +12,18 @@ export interface StatusOptions {
 
 const DEFAULT_WATCH_SECONDS = 2;
 
+/** The failover forecast: an upper bound in seconds, "now" in partner-down, "-" when none can be told. */
+function takeover(p: PeerView): string {
+  const ms = p.failoverForecast?.takeoverInMs;
+  if (ms === undefined || ms === null) return '-';
+  return ms === 0 ? 'now' : `<= ${(ms / 1000).toFixed(1)}s`;
+}
+
 function render(peers: readonly PeerView[], json: boolean): string {
   if (json) return JSON.stringify({ peers });
   const now = Date.now();
   return table(
-    ['PEER', 'STATE', 'PAUSED', 'IN STATE', 'PARTNER', 'SCOPES', 'HEARTBEAT'],
+    ['PEER', 'STATE', 'PAUSED', 'IN STATE', 'PARTNER', 'SCOPES', 'HEARTBEAT', 'TAKEOVER'],
     peers.map((p) => [
       `${p.cluster}/${p.peer}`,
       // A disputed stream's state is not a fact; a peer that is not up keeps its last reported state,
@@ -35,6 +42,7 @@ function render(peers: readonly PeerView[], json: boolean): string {
       p.partner.state,
       p.scopes.join(',') || '-',
       ago(p.lastHeartbeatAt, now),
+      takeover(p),
     ]),
   );
 }

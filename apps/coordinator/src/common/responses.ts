@@ -63,6 +63,15 @@ export const PeerViewSchema = z
       })
       .nullable(),
     lastHeartbeatSucceededAt: z.string().nullable(),
+    failoverForecast: z
+      .object({
+        takeoverInMs: z
+          .int()
+          .nullable()
+          .describe('an upper bound; 0 when it serves its partner already; null when no time can be told'),
+        why: z.string(),
+      })
+      .nullable(),
     pauses: z.array(z.object({ state: z.string(), pause: z.string(), ahead: z.boolean() })),
     refusedEvents: z.int(),
     lastRefusedEvent: z.object({ seq: z.int(), type: z.string(), reason: z.string() }).nullable(),

@@ -82,6 +82,11 @@ export const PEER_GAUGES: readonly PeerGauge[] = [
     value: (p) => p.failover?.unackedClientsLeft ?? null,
   },
   {
+    name: 'haco_peer_failover_forecast_seconds',
+    help: "How long, at most, until the peer would take over its partner's scopes were the partner gone now (heartbeat-delay, max-response-delay); 0 once it serves them; no sample when no time can be told (max-unacked-clients above 0, paused, stopped).",
+    value: (p) => (p.failoverForecast?.takeoverInMs == null ? null : p.failoverForecast.takeoverInMs / 1000),
+  },
+  {
     name: 'haco_peer_analyzed_packets',
     help: 'Kea\u2019s analyzed-packets: client packets analysed since communication was interrupted.',
     value: (p) => p.failover?.analyzedPackets ?? null,

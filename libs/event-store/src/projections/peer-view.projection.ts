@@ -9,6 +9,7 @@ import type { TransitionRecord } from '../transitions';
 import { splitStream, transitionRow } from '../transitions';
 import { livenessAt } from './peer-liveness';
 import { failoverOf } from './failover-progress';
+import { failoverForecast } from './failover-forecast';
 import type { LastHook, PeerView, RefusedEvent } from './peer-view';
 
 export type { PeerView, RefusedEvent } from './peer-view';
@@ -17,7 +18,7 @@ export type { PeerView, RefusedEvent } from './peer-view';
 export type HistoryRecord = TransitionRecord & { readonly who: string | null; readonly why: string | null };
 
 /** Raised whenever what a fold keeps changes, so that checkpoints of an older fold are not restored. */
-const FOLD_VERSION = 7;
+const FOLD_VERSION = 8;
 
 const asEvent = (stored: StoredEvent): HaEvent => ({ type: stored.type, ...stored.data }) as HaEvent;
 
@@ -43,6 +44,8 @@ export class PeerFold {
   private lastObservationGap: { from: string; to: string } | null = null;
   private observedBy: string | null = null;
   private failedHooks = 0;
+  /** When the partner last answered anything (a heartbeat, lease updates, a call): failure detection's clock. */
+  private lastPartnerAnswerAt: string | null = null;
   private lastHook: LastHook | null = null;
   lastRefusedEvent: RefusedEvent | null = null;
   lastSeq = 0;
@@ -76,6 +79,7 @@ export class PeerFold {
       unexplainedTransitions: this.unexplainedTransitions,
       failedHooks: this.failedHooks,
       lastHook: this.lastHook,
+      lastPartnerAnswerAt: this.lastPartnerAnswerAt,
       lastSeq: this.lastSeq,
     });
   }
@@ -136,6 +140,10 @@ export class PeerFold {
       case 'HeartbeatSucceeded':
         this.lastHeartbeatAt = at;
         this.lastHeartbeatSucceededAt = at;
+        this.lastPartnerAnswerAt = at;
+        return;
+      case 'LeaseUpdatesCompleted':
+        if (!event.partnerFailed) this.lastPartnerAnswerAt = at;
         return;
       case 'HeartbeatFailed':
         this.lastHeartbeatAt = at;
@@ -168,7 +176,6 @@ export class PeerFold {
       case 'HeartbeatStopped':
       case 'LeaseBacklogCleared':
       case 'LeaseUpdateQueued':
-      case 'LeaseUpdatesCompleted':
       case 'LeaseUpdateSkipped':
       case 'Noted':
       case 'PartnerCallCompleted':
@@ -194,6 +201,11 @@ export class PeerFold {
       stoppedAt: this.stoppedAt,
       lastHeartbeatAt: this.lastHeartbeatAt,
     };
+    const liveness = livenessAt(machine, trace, nowMs);
+    // Failure detection's clock starts with the run, and starts over at each answer of the partner.
+    const lastAnswer = [this.lastPartnerAnswerAt, this.startedAt]
+      .filter((at): at is string => at !== null)
+      .reduce<string | null>((later, at) => (later === null || at > later ? at : later), null);
     return {
       cluster,
       peer,
@@ -213,11 +225,16 @@ export class PeerFold {
       stateSince: this.enteredAt,
       lastSeq: this.lastSeq,
       transitions: this.transitions,
-      ...livenessAt(machine, trace, nowMs),
+      ...liveness,
       startedAt: this.startedAt,
       restart: this.restart,
       restarts: this.restarts,
       failover: failoverOf(machine),
+      // Told only of a running peer: a stopped or unreachable one takes over nothing.
+      failoverForecast:
+        liveness.status === 'up' && lastAnswer !== null
+          ? failoverForecast(machine, Date.parse(lastAnswer), nowMs)
+          : null,
       lastHeartbeatSucceededAt: this.lastHeartbeatSucceededAt,
       pauses: Object.entries(machine.config.pausing).map(([state, pause]) => ({
         state,

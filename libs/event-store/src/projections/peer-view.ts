@@ -1,3 +1,4 @@
+import type { FailoverForecast } from './failover-forecast';
 import type { RestartKind } from '@haco/ha-core';
 import type { FailoverProgress } from './failover-progress';
 import type { PeerStatus } from './peer-liveness';
@@ -54,6 +55,8 @@ export interface PeerView {
   readonly lastObservationGap: { readonly from: string; readonly to: string } | null;
   /** Observed transitions the shadow check could not explain by Kea 2.2's rules or a command. */
   readonly unexplainedTransitions: number;
+  /** How long until it would take over its partner's scopes, were the partner gone now (docs/monitoring.md). */
+  readonly failoverForecast: FailoverForecast | null;
   /** Runs of the peer's hooks that failed, timed out or were dropped (docs/operations.md, callbacks). */
   readonly failedHooks: number;
   /** The last run of one of its hooks. */
