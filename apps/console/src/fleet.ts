@@ -41,6 +41,14 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
         >WAITS on ${peer.waitingOn.peer} (paused in ${peer.waitingOn.pausedIn})</span
       >`
     }
+    ${
+      peer.splitBrain != null &&
+      html`<span
+        class="badge down split-brain"
+        title="since ${peer.splitBrain.since ?? '?'}; see /split-brains"
+        >SPLIT BRAIN · ${peer.splitBrain.scopes.join(',')} also served by ${peer.splitBrain.partner}</span
+      >`
+    }
     ${peer.observedBy != null && html`<span class="badge kea" title="watched by ${peer.observedBy}">KEA</span>`}
     ${
       (peer.unexplainedTransitions ?? 0) > 0 &&

@@ -22,6 +22,8 @@ export interface PeerView {
   observedBy?: string | null;
   /** Its observed transitions that Kea 2.2's rules would not make (the shadow check). */
   unexplainedTransitions?: number;
+  /** Set while it and its partner, both up, serve the same scopes (a partition between them). */
+  splitBrain?: { partner: string; scopes: string[]; since: string | null } | null;
   /** How long until it would take over its partner's scopes, were the partner gone now. */
   failoverForecast?: { takeoverInMs: number | null; why: string } | null;
 }

@@ -10,6 +10,8 @@ export const COORDINATOR_EVENT_TYPES = [
   'DisputesResolved',
   'ContinueProposed',
   'ContinueApproved',
+  'SplitBrainRaised',
+  'SplitBrainCleared',
 ] as const;
 export type CoordinatorEventType = (typeof COORDINATOR_EVENT_TYPES)[number];
 
@@ -18,6 +20,32 @@ export const COMMANDS_STREAM = '_coordinator/commands';
 
 /** The coordinator's stream of two-person approvals: each proposal to continue, and who approved it. */
 export const APPROVALS_STREAM = '_coordinator/approvals';
+
+/** The coordinator's stream of split brains it saw: both servers of a pair serving the same scopes at once. */
+export const SPLIT_BRAIN_STREAM = '_coordinator/split-brain';
+
+/**
+ * Both servers of a relationship, each alive to the coordinator, serve the same scopes at once: a
+ * partition between them, not a dead partner. `since` is when the coordinator first saw it.
+ */
+export interface SplitBrainRaised {
+  readonly cluster: string;
+  readonly peers: readonly [string, string];
+  readonly scopes: readonly string[];
+  /** Each server's state when it was seen. */
+  readonly states: Readonly<Record<string, string>>;
+  readonly since: string;
+}
+
+/** The split brain ended: the scopes are served once again (or a server is gone). */
+export interface SplitBrainCleared {
+  readonly cluster: string;
+  readonly peers: readonly [string, string];
+  readonly scopes: readonly string[];
+  readonly since: string;
+  readonly until: string;
+  readonly durationMs: number;
+}
 
 /** The coordinator's stream of store operations (disputes settled): who did what to the log's records. */
 export const STORE_OPERATIONS_STREAM = '_coordinator/store';

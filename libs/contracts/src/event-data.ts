@@ -56,6 +56,8 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   DisputesResolved: [string('stream'), string('who')],
   ContinueProposed: [string('proposalId'), string('peer'), state('state'), string('who')],
   ContinueApproved: [string('proposalId'), string('who')],
+  SplitBrainRaised: [string('cluster'), object('peers'), object('scopes'), string('since')],
+  SplitBrainCleared: [string('cluster'), object('peers'), string('since'), string('until')],
 };
 
 /** Why an event's data does not fit its type, or null when it does. */

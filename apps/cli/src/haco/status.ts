@@ -30,9 +30,11 @@ function render(peers: readonly PeerView[], json: boolean): string {
       // marked as what it is now.
       p.disputed != null
         ? `DISPUTED (${p.disputed.count} conflicting event${p.disputed.count === 1 ? '' : 's'} from #${p.disputed.firstSeq}; was ${p.state})`
-        : p.status === 'up'
-          ? p.state
-          : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
+        : p.splitBrain
+          ? `${p.state} (SPLIT BRAIN: ${p.splitBrain.scopes.join(',')} also served by ${p.splitBrain.partner})`
+          : p.status === 'up'
+            ? p.state
+            : `${p.state} (${p.status} ${ago(p.statusSince, now).replace(' ago', '')})`,
       p.paused
         ? `yes, ${ago(p.pausedSince, now)}`
         : p.waitingOn

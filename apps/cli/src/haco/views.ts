@@ -10,6 +10,8 @@ export type PeerView = FoldedPeerView & {
   readonly disputed?: { readonly count: number; readonly firstSeq: number } | null;
   /** Running, but held by its partner's pause. */
   readonly waitingOn?: { readonly peer: string; readonly pausedIn: string } | null;
+  /** Both up and serving the same scopes as its partner. */
+  readonly splitBrain?: { readonly partner: string; readonly scopes: readonly string[] } | null;
 };
 
 export function write(text: string): void {

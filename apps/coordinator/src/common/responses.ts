@@ -38,6 +38,10 @@ export const PeerViewSchema = z
     partner: z.object({ name: z.string().nullable(), state: z.string(), scopes: z.array(z.string()) }),
     /** Running, but held by its partner's pause (Kea's pausing holds the partner too). */
     waitingOn: z.object({ peer: z.string(), pausedIn: z.string() }).nullable().optional(),
+    splitBrain: z
+      .object({ partner: z.string(), scopes: z.array(z.string()), since: z.string().nullable() })
+      .nullable()
+      .optional(),
     scopes: z.array(z.string()),
     lastHeartbeatAt: z.string().nullable(),
     stateSince: z.string().nullable(),
@@ -147,21 +151,6 @@ export const ReplayResponse = z.object({
   verified: z.boolean(),
   streams: z.array(z.object({ stream: z.string(), verified: z.boolean() }).loose()),
 });
-export const ReviewResponse = z
-  .object({
-    server: z.string(),
-    partner: z.string().nullable(),
-    findings: z.array(
-      z.object({
-        code: z.string(),
-        server: z.string(),
-        state: z.string().nullable(),
-        setting: z.string().nullable(),
-        text: z.string(),
-      }),
-    ),
-  })
-  .meta({ id: 'ConfigurationReview' });
 export const LiveResponse = z.object({ status: z.literal('ok') });
 export const FleetResponse = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -173,6 +162,14 @@ export const FleetResponse = z.object({
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),
   disputed: z.array(z.object({ cluster: z.string(), peer: z.string(), count: z.int(), firstSeq: z.int() })),
+  splitBrains: z.array(
+    z.object({
+      cluster: z.string(),
+      peers: z.array(z.string()),
+      scopes: z.array(z.string()),
+      since: z.string(),
+    }),
+  ),
   unknown: z.array(
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),

@@ -7,6 +7,7 @@ import { FleetView } from '../store/fleet-view';
 import { Access } from '../auth/access.decorator';
 import { ReportException } from '../common/report.exception';
 import { EVENT_STORE, NATS_CONNECTION } from '../common/tokens';
+import { splitBrains } from '../store/split-brain-watch';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { FleetResponse, LiveResponse, ReadyResponse } from '../common/responses';
 
@@ -68,12 +69,21 @@ export class HealthController {
     const disputed = peers.flatMap((p) =>
       p.disputed === null ? [] : [{ cluster: p.cluster, peer: p.peer, ...p.disputed }],
     );
+    // Both servers of a pair serving the same scopes, both alive: raised at once, whatever else holds.
+    const split = [...splitBrains(peers).values()].map(({ cluster, peers: pair, scopes, since }) => ({
+      cluster,
+      peers: [...pair],
+      scopes: [...scopes],
+      since,
+    }));
+    const problems = unreachable.length + stopped.length + disputed.length + split.length;
     return {
-      status: unreachable.length + stopped.length + disputed.length === 0 ? 'ok' : 'degraded',
+      status: problems === 0 ? 'ok' : 'degraded',
       peers: peers.length,
       unreachable,
       stopped,
       disputed,
+      splitBrains: split,
       unknown,
     };
   }

@@ -32,6 +32,11 @@ export const PEER_GAUGES: readonly PeerGauge[] = [
     value: (p) => flag(p.waitingOn !== null),
   },
   {
+    name: 'haco_peer_split_brain',
+    help: 'Whether the peer and its partner, both up, serve the same scopes at once (a partition between them): 1 while it lasts.',
+    value: (p) => flag(p.splitBrain !== null),
+  },
+  {
     name: 'haco_peer_disputed',
     help: 'Whether another event claims a place in the peer\u2019s stream (a forgery or a second instance): 1 until settled.',
     value: (p) => flag(p.disputed !== null),

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpException, Inject, Param, Query } from '@nestjs/common';
-import { streamId } from '@haco/contracts';
+import { SPLIT_BRAIN_STREAM, streamId } from '@haco/contracts';
 import { failoverPartner, reviewPauses } from '@haco/ha-core';
 import { DeadLettersQuery, PeerViewQuery, ReviewQuery } from './dto/peer.query';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
@@ -13,8 +13,9 @@ import {
   GapsResponse,
   PeerViewSchema,
   PeersResponse,
-  ReviewResponse,
 } from '../common/responses';
+import { ReviewResponse, SplitBrainsResponse } from '../common/review-responses';
+import { splitBrains as splitBrainsOf } from '../store/split-brain-watch';
 
 @Controller()
 export class PeersController {
@@ -78,6 +79,39 @@ export class PeersController {
       partnerName === null ? null : await this.projections.configOf(streamId(cluster, partnerName));
     const findings = reviewPauses(config, partner, { failoverTargetMs: failoverTarget });
     return { server: peer, partner: partner === null ? null : partnerName, findings };
+  }
+
+  /**
+   * Split brains: those the fleet shows now, and every one the coordinator recorded (raised, and cleared
+   * with how long it lasted), from its own stream.
+   */
+  @ApiOkResponse({ standardSchema: SplitBrainsResponse })
+  @Get('split-brains')
+  async splitBrains() {
+    const current = [...splitBrainsOf(await this.fleet.peers()).values()].map(
+      ({ cluster, peers, scopes, since }) => ({ cluster, peers: [...peers], scopes: [...scopes], since }),
+    );
+    const recorded: {
+      cluster: string;
+      peers: string[];
+      scopes: string[];
+      since: string;
+      until: string | null;
+      durationMs: number | null;
+    }[] = [];
+    for (const event of await this.store.readStream(SPLIT_BRAIN_STREAM)) {
+      const data = event.data as { cluster: string; peers: string[]; scopes: string[]; since: string };
+      if (event.type === 'SplitBrainRaised') {
+        recorded.push({ ...data, until: null, durationMs: null });
+      } else if (event.type === 'SplitBrainCleared') {
+        const open = recorded.find(
+          (r) => r.until === null && r.cluster === data.cluster && r.peers.join() === data.peers.join(),
+        );
+        const cleared = event.data as { until: string; durationMs: number };
+        if (open !== undefined) Object.assign(open, { until: cleared.until, durationMs: cleared.durationMs });
+      }
+    }
+    return { current, recorded };
   }
 
   /** Streams with events held back behind a gap: never papered over, always shown. */

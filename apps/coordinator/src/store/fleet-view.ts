@@ -21,7 +21,18 @@ export type FleetPeer = Omit<PeerView, 'status'> & {
    * that partner is paused.
    */
   readonly waitingOn: { readonly peer: string; readonly pausedIn: string } | null;
+  /**
+   * Set while this peer and its partner, both alive to the coordinator, serve the same scopes at once: a
+   * partition between them, not a dead partner. `since`: when the later of the two entered its state.
+   */
+  readonly splitBrain: SplitBrainMark | null;
 };
+
+export interface SplitBrainMark {
+  readonly partner: string;
+  readonly scopes: readonly string[];
+  readonly since: string | null;
+}
 
 /** States in which a peer waits for its partner to move before it can move on itself. */
 const HELD_BY_PARTNER = new Set(['waiting', 'syncing', 'ready']);
@@ -41,17 +52,15 @@ export class FleetView {
   async peers(): Promise<FleetPeer[]> {
     const [views, disputed] = await Promise.all([this.projections.peers(), this.store.disputedStreams()]);
     const now = Date.now();
-    const byStream = new Map(views.map((view) => [streamId(view.cluster, view.peer), view]));
-    return views.map((view) => {
+    const judged = views.map((view) => {
       const stream = streamId(view.cluster, view.peer);
+      return { ...view, ...this.liveness(view, stream, now), disputed: disputed.get(stream) ?? null };
+    });
+    const byStream = new Map(judged.map((view) => [streamId(view.cluster, view.peer), view]));
+    return judged.map((view) => {
       const partner =
         view.partner.name === null ? undefined : byStream.get(streamId(view.cluster, view.partner.name));
-      return {
-        ...view,
-        ...this.liveness(view, stream, now),
-        disputed: disputed.get(stream) ?? null,
-        waitingOn: waitingOn(view, partner),
-      };
+      return { ...view, waitingOn: waitingOn(view, partner), splitBrain: splitBrain(view, partner) };
     });
   }
 
@@ -64,11 +73,16 @@ export class FleetView {
       view.partner.name === null
         ? null
         : await this.projections.peer(streamId(view.cluster, view.partner.name), at);
+    if (at === undefined) {
+      // Now: the same marks as the fleet's, the partner judged alive or not as in /peers.
+      return (await this.peers()).find((p) => streamId(p.cluster, p.peer) === stream) ?? null;
+    }
     return {
       ...view,
       ...live,
       disputed: (await this.store.disputedStreams()).get(stream) ?? null,
       waitingOn: waitingOn(view, partner ?? undefined),
+      splitBrain: null,
     };
   }
 
@@ -83,8 +97,27 @@ export class FleetView {
   }
 }
 
-function waitingOn(view: PeerView, partner: PeerView | undefined): FleetPeer['waitingOn'] {
-  if (partner === undefined || view.paused || !partner.paused || !HELD_BY_PARTNER.has(view.state))
-    return null;
+type Judged = Omit<PeerView, 'status'> & {
+  readonly status: LiveStatus;
+  readonly disputed: DisputeMark | null;
+};
+
+/** Both up, neither disputed, and scopes served by both: a split brain, whatever their states. */
+function splitBrain(view: Judged, partner: Judged | undefined): SplitBrainMark | null {
+  if (partner === undefined || view.status !== 'up' || partner.status !== 'up') return null;
+  if (view.disputed !== null || partner.disputed !== null) return null;
+  const scopes = view.scopes.filter((scope) => partner.scopes.includes(scope));
+  if (scopes.length === 0) return null;
+  const since = [view.stateSince, partner.stateSince]
+    .filter((at): at is string => at !== null)
+    .reduce<string | null>((later, at) => (later === null || at > later ? at : later), null);
+  return { partner: partner.peer, scopes, since };
+}
+
+function waitingOn(
+  view: Pick<PeerView, 'paused' | 'state'>,
+  partner: Pick<PeerView, 'paused' | 'peer' | 'state'> | null | undefined,
+): FleetPeer['waitingOn'] {
+  if (partner == null || view.paused || !partner.paused || !HELD_BY_PARTNER.has(view.state)) return null;
   return { peer: partner.peer, pausedIn: partner.state };
 }

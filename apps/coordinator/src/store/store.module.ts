@@ -14,6 +14,7 @@ import { CommitListener } from './commit-listener';
 import { FleetView } from './fleet-view';
 import { LogTail } from './log-tail';
 import { RetentionService } from './retention.service';
+import { SplitBrainWatch } from './split-brain-watch';
 
 /** Closes the database last, once ingest and every request are done with it. */
 @Injectable()
@@ -73,7 +74,8 @@ class StoreShutdown implements OnApplicationShutdown {
     CommitListener,
     FleetView,
     RetentionService,
+    SplitBrainWatch,
   ],
-  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail, FleetView, RetentionService],
+  exports: [DATA_SOURCE, EVENT_STORE, PROJECTIONS, LogTail, FleetView, RetentionService, SplitBrainWatch],
 })
 export class StoreModule {}
