@@ -111,4 +111,18 @@ describe('the operator console in a real browser', () => {
     expect(rows.some((row) => /ha-continueadminchecked the leasescompleted/.test(row))).toBe(true);
     expect(problems).toEqual([]);
   });
+
+  it('opens the cluster’s incident report of the last hour in a tab of its own', async () => {
+    await page.locator('button.back').click();
+    const [report] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.locator(`[data-cluster="${pair.cluster}"] button.report`).click(),
+    ]);
+    await report.locator('h1').waitFor();
+    expect(await report.locator('h1').textContent()).toBe(`Incident report: ${pair.cluster}`);
+    expect(await report.locator('section.peer[data-peer="server1"] table.pauses').textContent()).toContain(
+      'checked the leases',
+    );
+    await report.close();
+  });
 });

@@ -50,6 +50,7 @@ describe('the API document against a running cluster', () => {
         'GET /peers/{cluster}/{peer}/disputes',
         'GET /peers/{cluster}/{peer}/history',
         'GET /peers/{cluster}/{peer}/review',
+        'GET /report',
         'GET /split-brains',
         'GET /replay/verify',
         'GET /streams/{cluster}/{peer}/export',

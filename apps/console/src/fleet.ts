@@ -1,4 +1,5 @@
 import { html } from 'htm/preact';
+import { token } from './api';
 import type { PeerView } from './views';
 import { ago, colourOf, takeoverText } from './views';
 
@@ -69,6 +70,20 @@ function PeerCard({ peer, onOpen }: { peer: PeerView; onOpen: (peer: PeerView) =
   </button>`;
 }
 
+/**
+ * The cluster's incident report of the last hour, as one HTML file (fetched with the token, since reads
+ * may be protected), opened in a tab of its own.
+ */
+async function openReport(cluster: string): Promise<void> {
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  const query = new URLSearchParams({ cluster, since, format: 'html' });
+  const response = await fetch(`/report?${query.toString()}`, {
+    headers: token.get() ? { authorization: `Bearer ${token.get()}` } : {},
+  });
+  const url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/html' }));
+  window.open(url, '_blank');
+}
+
 /** Every cluster and its peers, as the coordinator's log tells them. */
 export function Fleet({ peers, onOpen }: { peers: readonly PeerView[]; onOpen: (peer: PeerView) => void }) {
   const clusters = [...new Set(peers.map((p) => p.cluster))].sort();
@@ -77,7 +92,12 @@ export function Fleet({ peers, onOpen }: { peers: readonly PeerView[]; onOpen: (
     ${clusters.map(
       (cluster) =>
         html`<section class="cluster" data-cluster=${cluster}>
-          <h2>${cluster}</h2>
+          <h2>
+            ${cluster}
+            <button class="report" onClick=${() => void openReport(cluster)}>
+              incident report, last hour
+            </button>
+          </h2>
           <div class="peers">
             ${peers
               .filter((p) => p.cluster === cluster)

@@ -488,6 +488,20 @@ export class EventStore {
     ]);
   }
 
+  /** A stream's events of one type recorded in [since, until] (ISO times), by the (type, at) index. */
+  async eventsOfTypeBetween(
+    stream: string,
+    type: string,
+    since: string,
+    until: string,
+  ): Promise<StoredEvent[]> {
+    const rows = await this.query<EventRow[]>(
+      'SELECT * FROM events WHERE type = ? AND at >= ? AND at <= ? AND stream = ? ORDER BY at, seq',
+      [type, since, until, stream],
+    );
+    return rows.map(toStored);
+  }
+
   /** A stream's replay snapshots of `version`, newest first. */
   async snapshots(stream: string, version: number): Promise<ReplaySnapshot[]> {
     const rows = await this.query<{ seq: number; point: string; hash: string; saved_at: string }[]>(

@@ -6,11 +6,13 @@ import { exportStream } from './export-stream';
 import { commandsList } from './commands-list';
 import { addOfflineCommands } from './offline-commands';
 import { history } from './history';
+import type { ReplayOptions } from './remote-reads';
 import { exportRemote, replayRemote } from './remote-reads';
 import { continuePeer, issue } from './issue';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
+import { addReportCommand } from './report';
 import { tokenAdd } from './token-add';
 import type { NatsConfigOptions } from './nats-config';
 import { natsConfig } from './nats-config';
@@ -24,15 +26,6 @@ interface GlobalOptions {
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 const DEFAULT_DB = 'data/coordinator/events.sqlite';
 const DEFAULT_TOKENS_FILE = 'data/run/tokens.json';
-
-interface ReplayOptions {
-  verify?: boolean;
-  fromStart?: boolean;
-  archive?: string;
-  stateAt?: string;
-  stream?: string;
-  db?: string;
-}
 
 /** The operator CLI. Exit status: 0 done, 1 refused or failed, 2 wrong usage. */
 export function hacoProgram(run: (code: Promise<number>) => void): Command {
@@ -69,6 +62,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .option('--cause <text>', 'causes that contain this text')
     .option('--json', 'JSON lines instead of a table')
     .action((peer: PeerName | undefined, options) => run(history(api(), peer, options)));
+  addReportCommand(program, run, api);
   operator(
     program
       .command('continue')

@@ -38,3 +38,13 @@ export async function replayRemote(
   write(`${verified} of ${report.streams.length} streams verified`);
   return report.verified ? 0 : 1;
 }
+
+/** `haco replay`'s options, through the coordinator or on a local log. */
+export interface ReplayOptions {
+  verify?: boolean;
+  fromStart?: boolean;
+  archive?: string;
+  stateAt?: string;
+  stream?: string;
+  db?: string;
+}
