@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../../tools/harness/chromium';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
 import type { PeerPair } from '../../tools/harness/peer-cluster';
+import { waitFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
 import { PausedCluster } from '../support/paused-cluster';
 
@@ -97,8 +98,16 @@ describe('the operator console in a real browser', () => {
     await page.locator('.token input').fill(CoordinatorProcess.TOKEN);
     await page.locator('.token input').press('Enter');
     await page.locator('.token input').blur();
-    page.once('dialog', (dialog) => void dialog.accept('checked the leases'));
+    // The dialog that asks why shows the release's preview first (a dry run: nothing sent or recorded).
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept('checked the leases');
+    });
     await page.locator('button.continue').click();
+    await waitFor('the dialog', async () => (asked !== '' ? true : undefined));
+    expect(asked).toContain('If released now: server1 ready → load-balancing');
+    expect(asked).toMatch(/Why release .*\/server1, paused in ready\?$/);
     const server1 = page.locator(`[data-peer="${pair.cluster}/server1"]`);
     await server1.waitFor();
     await server1.locator('.badge.paused').waitFor({ state: 'detached', timeout: 30_000 });

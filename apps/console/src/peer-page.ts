@@ -1,6 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from './api';
+import { describePreview } from './preview';
+import type { ReleasePreview } from './preview';
 import { Review } from './review';
 import { drawTimeline } from './timeline';
 import type { CommandRow, HistoryRow, KeaAnswer, PeerView } from './views';
@@ -24,7 +26,16 @@ const query = (peer: string, f: Filters) => {
 function Actions({ peer, onDone }: { peer: PeerView; onDone: () => void }) {
   const [answer, setAnswer] = useState<string>('');
   const release = async () => {
-    const reason = window.prompt(`Why release ${peer.cluster}/${peer.peer}, paused in ${peer.state}?`);
+    // The preview first (nothing sent or recorded), shown in the dialog that asks why.
+    const dry = await post<KeaAnswer & { arguments?: ReleasePreview }>(
+      `/peers/${peer.cluster}/${peer.peer}/commands`,
+      { command: 'ha-continue', dryRun: true },
+    );
+    const preview =
+      dry.status < 400 && dry.body.arguments ? `${describePreview(dry.body.arguments)}\n\n` : '';
+    const reason = window.prompt(
+      `${preview}Why release ${peer.cluster}/${peer.peer}, paused in ${peer.state}?`,
+    );
     if (reason === null) return;
     const { status, body } = await post<KeaAnswer>(`/peers/${peer.cluster}/${peer.peer}/commands`, {
       // Who is the token's name, recorded by the coordinator; the console only says why.

@@ -8,7 +8,8 @@ import { addOfflineCommands } from './offline-commands';
 import { history } from './history';
 import type { ReplayOptions } from './remote-reads';
 import { exportRemote, replayRemote } from './remote-reads';
-import { continuePeer, issue } from './issue';
+import { issue } from './issue';
+import { continueOrPreview } from './dry-run';
 import type { PeerName } from './peer-name';
 import { isoTime, peerName, positiveNumber } from './peer-name';
 import { status } from './status';
@@ -69,8 +70,11 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
       .description('release a paused state machine (ha-continue)')
       .argument('<peer>', 'CLUSTER/PEER', peerName)
       .option('--wait', 'return once the peer has left the paused state')
-      .option('--timeout <seconds>', 'with --wait: fail after SECONDS', positiveNumber, 30),
-  ).action((peer: PeerName, options) => run(continuePeer(api(), peer, options, options)));
+      .option('--timeout <seconds>', 'with --wait: fail after SECONDS', positiveNumber, 30)
+      .option('--dry-run', 'show what the release would do; send and record nothing')
+      .option('--json', 'with --dry-run: the preview as JSON'),
+  ).action((peer: PeerName, options) => run(continueOrPreview(api(), peer, options)));
+
   operator(
     program
       .command('command')

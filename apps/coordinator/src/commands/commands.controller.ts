@@ -1,3 +1,4 @@
+import { ContinuePreviewer } from './continue-previewer';
 import { Body, Controller, Get, HttpException, Inject, Param, Post, Query } from '@nestjs/common';
 import { SpeaksKea } from '../common/error-body.filter';
 import { Access } from '../auth/access.decorator';
@@ -25,7 +26,10 @@ import {
 
 @Controller()
 export class CommandsController {
-  constructor(@Inject(CommandService) private readonly commands: CommandService) {}
+  constructor(
+    @Inject(CommandService) private readonly commands: CommandService,
+    @Inject(ContinuePreviewer) private readonly previewer: ContinuePreviewer,
+  ) {}
 
   /** The peer's Kea answer comes back once the outcome is in the log. */
   @ApiBearerAuth()
@@ -42,6 +46,11 @@ export class CommandsController {
     @Body({ schema: CommandBody }) body: CommandBody,
     @Caller() caller: Principal | null,
   ) {
+    if (body.dryRun === true) {
+      const preview = await this.previewer.preview(cluster, peer, body.command);
+      if (preview.status !== 200) throw new HttpException(preview.answer, preview.status);
+      return preview.answer;
+    }
     const outcome = await this.commands.handle({ cluster, peer, ...body }, caller);
     if ('error' in outcome)
       throw new HttpException(

@@ -1,3 +1,4 @@
+import { ContinuePreviewer } from './continue-previewer';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { notSupported } from './not-supported';
 import { SpeaksKea } from '../common/error-body.filter';
@@ -17,7 +18,7 @@ import { KeaAnswer, KeaAnswers, KeaRequest } from '../common/responses';
 const OVERVIEW_TIMEOUT_MS = 2_000;
 
 /** Routing keys haco adds to Kea's arguments: they name the peer and the operator, and are not forwarded. */
-const ROUTING_KEYS = ['cluster', 'peer', 'who', 'onBehalfOf', 'why', 'guard'];
+const ROUTING_KEYS = ['cluster', 'peer', 'who', 'onBehalfOf', 'why', 'guard', 'dryRun'];
 
 /**
  * Kea's control channel on the coordinator: `{"command", "service"?, "arguments"?}`. HA commands go to the
@@ -29,6 +30,7 @@ export class KeaController {
   constructor(
     @Inject(CommandService) private readonly commands: CommandService,
     @Inject(FleetView) private readonly fleet: FleetView,
+    @Inject(ContinuePreviewer) private readonly previewer: ContinuePreviewer,
   ) {}
 
   @ApiBearerAuth()
@@ -58,6 +60,8 @@ export class KeaController {
           : notSupported(name),
       );
     }
+    // A dry run is answered here, never forwarded: the peer would take the release as a real one.
+    if (args['dryRun'] === true) return wrap((await this.previewer.preview(cluster, peer, name)).answer);
     const forwarded = Object.fromEntries(Object.entries(args).filter(([key]) => !ROUTING_KEYS.includes(key)));
     const input = {
       cluster,

@@ -57,6 +57,11 @@ export class PeerFold {
     return this.machine?.config ?? null;
   }
 
+  /** The machine as the stream folds to (a dry run starts from it). */
+  get machineState(): HaMachineState | null {
+    return this.machine;
+  }
+
   /** The fold as saved text, to be restored by `restore` (of the same FOLD_VERSION). */
   snapshot(): string {
     // Every field of the fold but its stream's name, which a restore is given.

@@ -53,6 +53,12 @@ export class Projections {
     return (await this.store.streams()).map((h) => h.stream).filter(isPeerStream);
   }
 
+  /** A peer's machine as its stream folds to now (its fold brought up to date first). */
+  async machineOf(stream: string): Promise<PeerFold['machineState']> {
+    await this.peer(stream);
+    return (await this.foldOf(stream)).fold.machineState;
+  }
+
   /** A peer's HA configuration as its current run started with it (its fold brought up to date first). */
   async configOf(stream: string): Promise<PeerFold['config']> {
     await this.peer(stream);

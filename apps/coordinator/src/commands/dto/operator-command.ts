@@ -24,6 +24,8 @@ export const CommandBody = z.object({
   why: z.string({ error: "'why' must be a string" }).default(''),
   /** ha-continue only: the paused state the operator means to release. */
   guard: z.string({ error: "'guard' must name the paused state to release" }).nullable().optional(),
+  /** ha-continue only: answer what the release would do, sending and recording nothing. */
+  dryRun: z.boolean({ error: "'dryRun' must be true or false" }).optional(),
 });
 export type CommandBody = z.output<typeof CommandBody>;
 
