@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SplitBrainEntry } from './review-responses';
 
 /**
  * What the API answers, as schemas: @nestjs/swagger documents each route with them (served at
@@ -162,14 +163,7 @@ export const FleetResponse = z.object({
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),
   disputed: z.array(z.object({ cluster: z.string(), peer: z.string(), count: z.int(), firstSeq: z.int() })),
-  splitBrains: z.array(
-    z.object({
-      cluster: z.string(),
-      peers: z.array(z.string()),
-      scopes: z.array(z.string()),
-      since: z.string(),
-    }),
-  ),
+  splitBrains: z.array(SplitBrainEntry),
   unknown: z.array(
     z.object({ cluster: z.string(), peer: z.string(), state: z.string(), since: z.string().nullable() }),
   ),

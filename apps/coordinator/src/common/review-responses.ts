@@ -16,25 +16,18 @@ export const ReviewResponse = z
     ),
   })
   .meta({ id: 'ConfigurationReview' });
+/** A split brain: the pair, the scopes both serve, and since when. */
+export const SplitBrainEntry = z.object({
+  cluster: z.string(),
+  peers: z.array(z.string()),
+  scopes: z.array(z.string()),
+  since: z.string(),
+});
 export const SplitBrainsResponse = z
   .object({
-    current: z.array(
-      z.object({
-        cluster: z.string(),
-        peers: z.array(z.string()),
-        scopes: z.array(z.string()),
-        since: z.string(),
-      }),
-    ),
+    current: z.array(SplitBrainEntry),
     recorded: z.array(
-      z.object({
-        cluster: z.string(),
-        peers: z.array(z.string()),
-        scopes: z.array(z.string()),
-        since: z.string(),
-        until: z.string().nullable(),
-        durationMs: z.int().nullable(),
-      }),
+      SplitBrainEntry.extend({ until: z.string().nullable(), durationMs: z.int().nullable() }),
     ),
   })
   .meta({ id: 'SplitBrains' });
