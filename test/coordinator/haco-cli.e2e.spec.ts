@@ -35,7 +35,7 @@ describe('the haco CLI against a running cluster', () => {
     const result = haco(['status']);
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')[0]).toMatch(
-      /^PEER\s+STATE\s+PAUSED\s+IN STATE\s+PARTNER\s+SCOPES\s+HEARTBEAT$/,
+      /^PEER\s+STATE\s+PAUSED\s+IN STATE\s+PARTNER\s+SCOPES\s+HEARTBEAT\s+TAKEOVER$/,
     );
     expect(result.stdout).toMatch(new RegExp(`${pair.cluster}/server1\\s+ready\\s+yes, \\d+s ago`));
     // Kea's pausing holds the partner too: server2 says whose pause it waits on.
