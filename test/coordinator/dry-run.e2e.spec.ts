@@ -139,6 +139,40 @@ describe('ha-continue with dryRun', () => {
     );
     for (const t of preview.transitions)
       expect(cli.stdout).toMatch(new RegExp(`${t.server} +${t.from} +${t.to}`));
+    // Kept on record only when asked: who asked, why, and what the preview said.
+    const kept = await coordinator.post<{ result: number }>(path, {
+      command: 'ha-continue',
+      dryRun: true,
+      record: true,
+      why: 'before the release',
+    });
+    expect(kept.body.result).toBe(0);
+    const previews = await (
+      await fetch(`${coordinator.url}/streams/_coordinator/previews/export`, {
+        headers: { authorization: `Bearer ${CoordinatorProcess.TOKEN}` },
+      })
+    ).text();
+    const mine = previews
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            data: { cluster: string; who: string; why: string; preview: Preview };
+          },
+      )
+      .filter((e) => e.data.cluster === pair!.cluster);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        type: 'ContinuePreviewed',
+        data: expect.objectContaining({
+          who: 'admin',
+          why: 'before the release',
+          preview: expect.objectContaining({ transitions: preview.transitions }),
+        }),
+      }),
+    ]);
     // Nothing was sent: the peer is still paused, and no command was recorded.
     expect((await pair.status('server1')).paused).toBe(true);
     const commands = await coordinator.get<{ total: number }>(`/commands?peer=${pair.cluster}/server1`);

@@ -12,6 +12,7 @@ export const COORDINATOR_EVENT_TYPES = [
   'ContinueApproved',
   'SplitBrainRaised',
   'SplitBrainCleared',
+  'ContinuePreviewed',
 ] as const;
 export type CoordinatorEventType = (typeof COORDINATOR_EVENT_TYPES)[number];
 
@@ -20,6 +21,18 @@ export const COMMANDS_STREAM = '_coordinator/commands';
 
 /** The coordinator's stream of two-person approvals: each proposal to continue, and who approved it. */
 export const APPROVALS_STREAM = '_coordinator/approvals';
+
+/** The coordinator's stream of the release previews an operator asked to keep (`dryRun` with `record`). */
+export const PREVIEWS_STREAM = '_coordinator/previews';
+
+/** A release previewed and kept on record: who asked, about which peer, and what the preview said. */
+export interface ContinuePreviewed {
+  readonly cluster: string;
+  readonly peer: string;
+  readonly who: string;
+  readonly why: string;
+  readonly preview: unknown;
+}
 
 /** The coordinator's stream of split brains it saw: both servers of a pair serving the same scopes at once. */
 export const SPLIT_BRAIN_STREAM = '_coordinator/split-brain';

@@ -58,6 +58,7 @@ const REQUIRED: { readonly [T in EventType]: readonly Check[] } = {
   ContinueApproved: [string('proposalId'), string('who')],
   SplitBrainRaised: [string('cluster'), object('peers'), object('scopes'), string('since')],
   SplitBrainCleared: [string('cluster'), object('peers'), string('since'), string('until')],
+  ContinuePreviewed: [string('cluster'), string('peer'), string('who'), object('preview')],
 };
 
 /** Why an event's data does not fit its type, or null when it does. */

@@ -49,6 +49,9 @@ export class CommandsController {
     if (body.dryRun === true) {
       const preview = await this.previewer.preview(cluster, peer, body.command);
       if (preview.status !== 200) throw new HttpException(preview.answer, preview.status);
+      if (body.record === true && preview.answer.result === 0) {
+        await this.previewer.record(cluster, peer, caller?.name ?? 'anonymous', body.why, preview.answer);
+      }
       return preview.answer;
     }
     const outcome = await this.commands.handle({ cluster, peer, ...body }, caller);

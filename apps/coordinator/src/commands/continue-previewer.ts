@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { streamId } from '@haco/contracts';
-import type { Projections } from '@haco/event-store';
+import { randomUUID } from 'node:crypto';
+import type { ContinuePreviewed } from '@haco/contracts';
+import { PREVIEWS_STREAM, streamId } from '@haco/contracts';
+import type { EventStore, Projections } from '@haco/event-store';
 import type { KeaResponse } from '@haco/ha-core';
 import { failoverPartner } from '@haco/ha-core';
-import { PROJECTIONS } from '../common/tokens';
+import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
 import { FleetView } from '../store/fleet-view';
 import { previewContinue } from './continue-simulation';
 
@@ -16,7 +18,18 @@ export class ContinuePreviewer {
   constructor(
     @Inject(PROJECTIONS) private readonly projections: Projections,
     @Inject(FleetView) private readonly fleet: FleetView,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  /** Keeps a preview on record, in the coordinator's stream of previews: asked for, never implied. */
+  async record(cluster: string, peer: string, who: string, why: string, answer: KeaResponse): Promise<void> {
+    const data: ContinuePreviewed = { cluster, peer, who, why, preview: answer.arguments };
+    await this.store.appendNext(
+      PREVIEWS_STREAM,
+      { type: 'ContinuePreviewed', data: data as unknown as Record<string, unknown> },
+      { id: randomUUID(), at: new Date().toISOString() },
+    );
+  }
 
   async preview(
     cluster: string,

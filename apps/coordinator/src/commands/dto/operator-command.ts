@@ -26,6 +26,8 @@ export const CommandBody = z.object({
   guard: z.string({ error: "'guard' must name the paused state to release" }).nullable().optional(),
   /** ha-continue only: answer what the release would do, sending and recording nothing. */
   dryRun: z.boolean({ error: "'dryRun' must be true or false" }).optional(),
+  /** With dryRun: keep the preview on record (who asked, and what it said); nothing else is recorded. */
+  record: z.boolean({ error: "'record' must be true or false" }).optional(),
 });
 export type CommandBody = z.output<typeof CommandBody>;
 
