@@ -52,11 +52,6 @@ export class PeerFold {
 
   constructor(private readonly stream: string) {}
 
-  /** The HA configuration of the stream's current run, as its start recorded it (null before one). */
-  get config(): HaMachineState['config'] | null {
-    return this.machine?.config ?? null;
-  }
-
   /** The machine as the stream folds to (a dry run starts from it). */
   get machineState(): HaMachineState | null {
     return this.machine;

@@ -1,3 +1,4 @@
+import type { HaMachineState } from '@haco/ha-core';
 import type { EventStore } from '../event-store';
 import type { HistoryFilter } from '../transitions';
 import type { HistoryRecord, PeerView, RefusedEvent } from './peer-view.projection';
@@ -60,9 +61,8 @@ export class Projections {
   }
 
   /** A peer's HA configuration as its current run started with it (its fold brought up to date first). */
-  async configOf(stream: string): Promise<PeerFold['config']> {
-    await this.peer(stream);
-    return (await this.foldOf(stream)).fold.config;
+  async configOf(stream: string): Promise<HaMachineState['config'] | null> {
+    return (await this.machineOf(stream))?.config ?? null;
   }
 
   async peer(stream: string, until?: string): Promise<PeerView | null> {
