@@ -100,10 +100,13 @@ describe('hooks on a real pair', () => {
     await pair.processes.get('server2')!.stop('SIGKILL');
     await pair.waitForState('server1', 'partner-down');
 
-    const events = await waitFor('the hook run on partner-down to be recorded', async () => {
+    // Partner-down's entry, then the change of served scopes it makes: the last runs the failover calls for.
+    const events = await waitFor('the hook runs on partner-down to be recorded', async () => {
       const all = await exported(coordinator!, pair!.cluster, 'server1');
-      const runs = runsOf(all, 'record');
-      return runs.some((run) => run.trigger === 'state-entered' && run.state === 'partner-down')
+      const onPartnerDown = runsOf(all, 'record').filter((run) => run.state === 'partner-down');
+      return ['state-entered', 'scopes-changed'].every((trigger) =>
+        onPartnerDown.some((run) => run.trigger === trigger),
+      )
         ? all
         : undefined;
     });
