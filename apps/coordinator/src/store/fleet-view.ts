@@ -68,22 +68,29 @@ export class FleetView {
   async peer(stream: string, at?: string): Promise<FleetPeer | null> {
     const view = await this.projections.peer(stream, at);
     if (view === null) return null;
-    const live = at === undefined ? this.liveness(view, stream, Date.now()) : {};
-    const partner =
-      view.partner.name === null
-        ? null
-        : await this.projections.peer(streamId(view.cluster, view.partner.name), at);
-    if (at === undefined) {
-      // Now: the same marks as the fleet's, the partner judged alive or not as in /peers.
-      return (await this.peers()).find((p) => streamId(p.cluster, p.peer) === stream) ?? null;
+    const partnerStream = view.partner.name === null ? null : streamId(view.cluster, view.partner.name);
+    const partner = partnerStream === null ? null : await this.projections.peer(partnerStream, at);
+    const disputed = await this.store.disputedStreams();
+    if (at !== undefined) {
+      return {
+        ...view,
+        disputed: disputed.get(stream) ?? null,
+        waitingOn: waitingOn(view, partner),
+        splitBrain: null,
+      };
     }
-    return {
-      ...view,
-      ...live,
-      disputed: (await this.store.disputedStreams()).get(stream) ?? null,
-      waitingOn: waitingOn(view, partner ?? undefined),
-      splitBrain: null,
-    };
+    // Now: the peer and its partner judged as /peers judges them, so that both show the same marks.
+    const now = Date.now();
+    const judged = { ...view, ...this.liveness(view, stream, now), disputed: disputed.get(stream) ?? null };
+    const judgedPartner =
+      partner === null || partnerStream === null
+        ? undefined
+        : {
+            ...partner,
+            ...this.liveness(partner, partnerStream, now),
+            disputed: disputed.get(partnerStream) ?? null,
+          };
+    return { ...judged, waitingOn: waitingOn(view, partner), splitBrain: splitBrain(judged, judgedPartner) };
   }
 
   private liveness(view: PeerView, stream: string, nowMs: number) {
