@@ -1,7 +1,8 @@
 import type { HaInput, PartnerCallOutcome } from '@haco/ha-core';
 import { HA_STATES, HaService, parseHaConfig } from '@haco/ha-core';
 import type { EventEnvelope } from '@haco/contracts';
-import { toEnvelope } from '@haco/contracts';
+import type { UnchainedEnvelope } from '@haco/contracts';
+import { chainEnvelopes, GENESIS_HASH, toEnvelope } from '@haco/contracts';
 
 /** A small deterministic generator (LCG), so that long streams are the same on every run. */
 function random(seed: number): () => number {
@@ -37,13 +38,14 @@ const OUTCOMES: PartnerCallOutcome[] = [
 
 /**
  * A peer's event stream of at least `minEvents` events, produced by the real state machine from
- * pseudo-random heartbeats, commands and lease traffic, as envelopes ready to store.
+ * pseudo-random heartbeats, commands and lease traffic, as envelopes ready to store (hash-chained as a
+ * peer's outbox chains them).
  */
 export function generateStream(stream: string, minEvents: number, seed = 7): EventEnvelope[] {
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const service = new HaService();
-  const envelopes: EventEnvelope[] = [];
+  const envelopes: UnchainedEnvelope[] = [];
   let at = Date.parse('2026-11-01T00:00:00Z');
   let inputs = 0;
   const feed = (input: HaInput) => {
@@ -102,5 +104,5 @@ export function generateStream(stream: string, minEvents: number, seed = 7): Eve
       feed({ type: 'lease-updates-completed', at, partnerFailed: next() < 0.3, communication });
     }
   }
-  return envelopes;
+  return chainEnvelopes(GENESIS_HASH, envelopes).envelopes;
 }

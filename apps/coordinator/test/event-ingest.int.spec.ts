@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
-import { EVENTS_STREAM, eventSubject } from '@haco/contracts';
+import { EVENTS_STREAM, eventHash, eventSubject, GENESIS_HASH } from '@haco/contracts';
 import { silentLogger } from '@haco/common';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { ensureEventsStream } from '@haco/nats';
@@ -25,6 +25,7 @@ jest.setTimeout(60_000);
 
 const quiet = silentLogger;
 const at = '2026-11-25T03:00:00.000Z';
+// Each envelope links to the one its stream's peer would have published before it (default content).
 const envelope = (stream: string, seq: number, extra: Partial<EventEnvelope> = {}): EventEnvelope => ({
   schema: 1,
   id: `${stream}#${seq}`,
@@ -35,6 +36,7 @@ const envelope = (stream: string, seq: number, extra: Partial<EventEnvelope> = {
   at,
   causationId: null,
   correlationId: null,
+  prevHash: seq === 1 ? GENESIS_HASH : eventHash(envelope(stream, seq - 1)),
   ...extra,
 });
 

@@ -1,5 +1,6 @@
 import type { HaEvent, HaEventType } from '@haco/ha-core';
 import { HA_EVENT_TYPES, isHaEventType } from '@haco/ha-core';
+import { isEventHash } from './event-chain';
 
 export const ENVELOPE_SCHEMA_VERSION = 1;
 
@@ -19,6 +20,12 @@ export interface EventEnvelope<E extends HaEvent = HaEvent> {
   /** The envelope (or command id) that caused this one: a heartbeat's events share the first one's id. */
   readonly causationId: string | null;
   readonly correlationId: string | null;
+  /**
+   * The hash of the event before it in its stream (GENESIS_HASH for the first): the stream is a hash chain,
+   * so an edited, removed or inserted event breaks it (event-chain.ts, docs/audit.md). Absent only on events
+   * stored before the chain began; every envelope on the wire carries it.
+   */
+  readonly prevHash?: string;
 }
 
 export function toEnvelope(
@@ -31,7 +38,7 @@ export function toEnvelope(
     causationId: string | null;
     correlationId?: string | null;
   },
-): EventEnvelope {
+): Omit<EventEnvelope, 'prevHash'> {
   const { type, ...data } = event;
   return {
     schema: ENVELOPE_SCHEMA_VERSION,
@@ -70,6 +77,7 @@ export function readEnvelope(raw: unknown): EventEnvelope | string {
   if (typeof e['data'] !== 'object' || e['data'] === null || Array.isArray(e['data']))
     return 'data must be an object';
   if (typeof e['at'] !== 'string' || !ISO_INSTANT.test(e['at'])) return 'at must be an ISO 8601 UTC instant';
+  if (!isEventHash(e['prevHash'])) return "prevHash must be the 64 hex digits of the previous event's hash";
   for (const link of ['causationId', 'correlationId']) {
     if (e[link] !== null && e[link] !== undefined && typeof e[link] !== 'string')
       return `${link} must be a string or null`;
@@ -84,6 +92,7 @@ export function readEnvelope(raw: unknown): EventEnvelope | string {
     at: e['at'],
     causationId: (e['causationId'] as string | null | undefined) ?? null,
     correlationId: (e['correlationId'] as string | null | undefined) ?? null,
+    prevHash: e['prevHash'],
   };
 }
 

@@ -1,6 +1,8 @@
 import type { HaEvent } from '@haco/ha-core';
 import {
+  chainEnvelopes,
   commandSubject,
+  GENESIS_HASH,
   eventSubject,
   fromEnvelope,
   parseEventSubject,
@@ -32,13 +34,15 @@ describe('event envelopes', () => {
     partnerState: 'waiting',
     cause: { kind: 'rule', trigger: 'heartbeat-complete', rule: 'primary-goes-first' },
   };
-  const envelope = toEnvelope(event, {
-    id: 'e-1',
-    stream: 'lab/server1',
-    seq: 1,
-    at: '2026-11-25T02:00:00.000Z',
-    causationId: null,
-  });
+  const [envelope] = chainEnvelopes(GENESIS_HASH, [
+    toEnvelope(event, {
+      id: 'e-1',
+      stream: 'lab/server1',
+      seq: 1,
+      at: '2026-11-25T02:00:00.000Z',
+      causationId: null,
+    }),
+  ]).envelopes;
 
   it('round-trips an event through JSON', () => {
     const read = readEnvelope(JSON.parse(JSON.stringify(envelope)));
@@ -56,6 +60,8 @@ describe('event envelopes', () => {
     ['data as a list', { data: [] }, 'data must be an object'],
     ['a local time', { at: '2026-11-25 02:00' }, 'at must be'],
     ['a numeric causation', { causationId: 5 }, 'causationId must be'],
+    ['no link to the event before', { prevHash: undefined }, 'prevHash must be'],
+    ['a link that is no hash', { prevHash: 'F'.repeat(64) }, 'prevHash must be'],
   ])('refuses %s', (_label, change, reason) => {
     expect(readEnvelope({ ...envelope, ...change })).toContain(reason);
   });

@@ -65,6 +65,7 @@ interface EventRow {
   recorded_at: string;
   causation_id: string | null;
   correlation_id: string | null;
+  prev_hash: string | null;
 }
 
 interface DeadLetterSqlRow {
@@ -105,6 +106,8 @@ const toStored = (row: EventRow): StoredEvent => ({
   recordedAt: row.recorded_at,
   causationId: row.causation_id,
   correlationId: row.correlation_id,
+  // Events stored before the chain began have no link (the envelope's hash is then of one without it).
+  ...(row.prev_hash === null || row.prev_hash === undefined ? {} : { prevHash: row.prev_hash }),
 });
 
 /*
@@ -374,11 +377,14 @@ export class EventStore {
   }
 
   async streams(): Promise<StreamHead[]> {
-    const rows = (await this.query('SELECT stream, last_seq FROM stream_heads ORDER BY stream')) as {
+    const rows = (await this.query(
+      'SELECT stream, last_seq, last_hash FROM stream_heads ORDER BY stream',
+    )) as {
       stream: string;
       last_seq: number;
+      last_hash: string | null;
     }[];
-    return rows.map((r) => ({ stream: r.stream, lastSeq: r.last_seq }));
+    return rows.map((r) => ({ stream: r.stream, lastSeq: r.last_seq, lastHash: r.last_hash }));
   }
 
   /** Streams with events waiting behind a gap: what is missing is `expectedSeq` up to the first held one. */

@@ -22,3 +22,6 @@ export * from './retention/compaction';
 export * from './retention/stream-hash';
 export * from './store-fingerprint';
 export * from './projections/failover-forecast';
+export * from './chain/chain-verifier';
+export * from './chain/verify-chain';
+export * from './chain/verify-export';

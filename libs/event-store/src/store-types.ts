@@ -11,6 +11,8 @@ export interface StoredEvent extends Omit<EventEnvelope, 'type' | 'data'> {
 export interface StreamHead {
   readonly stream: string;
   readonly lastSeq: number;
+  /** The hash of its last event, which the next one must name (null: a log written before the chain). */
+  readonly lastHash?: string | null;
 }
 
 export interface HeldBack {

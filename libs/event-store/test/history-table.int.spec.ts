@@ -1,5 +1,7 @@
 import { EventStore, openDataSource, recordedEvents } from '@haco/event-store';
 import { MIGRATIONS } from '../src/migrations';
+import type { EventEnvelope } from '@haco/contracts';
+import { chainEnvelopes, eventHash } from '@haco/contracts';
 import { generateStream } from '../../../tools/harness/stream-generator';
 import { query } from '../src/sql/dialect';
 import { projectPeer } from './support/project-peer';
@@ -105,11 +107,18 @@ describe.each(STORE_KINDS)('the transition history table on %s', (kind: StoreKin
       transitions.filter((t) => t.peer === 'server2').length,
     );
     // Appending after the migration carries the duration on from where the backfill left it.
-    const more = generateStream('lab/server1', 2_400, 11).slice(streams[0].length);
-    await store.ingest(
+    // The peer's outbox predates the chain too: it links its next event to the hash of its last line as
+    // written then (no prevHash), which is the hash the migration gave the stream's head.
+    const unlinked = ({ prevHash: _link, ...event }: EventEnvelope) => event;
+    const more = chainEnvelopes(
+      eventHash(unlinked(streams[0][streams[0].length - 1])),
+      generateStream('lab/server1', 2_400, 11).slice(streams[0].length).map(unlinked),
+    ).envelopes;
+    const results = await store.ingest(
       more.map((envelope) => ({ subject: 's', envelope })),
       NOW,
     );
+    expect(results.every((r) => r.outcome === 'appended')).toBe(true);
     const after = await store.history({ streams: ['lab/server1'], limit: -1, offset: 0 });
     const folded = projectPeer(
       'lab/server1',

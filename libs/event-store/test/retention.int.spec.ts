@@ -6,6 +6,7 @@ import type { EventEnvelope } from '@haco/contracts';
 import type { StoredEvent } from '../src';
 import {
   compactStream,
+  verifyStreamChain,
   EventStore,
   fullStreamPages,
   nextStreamHash,
@@ -107,6 +108,16 @@ describe.each(STORE_KINDS)('replay snapshots and retention on %s', (kind: StoreK
       expect(fromStart.report.divergence).toBeNull();
       expect(fromStart.snapshotMismatch).toBeNull();
       expect(fromStart.report.events).toBe(envelopes.length);
+      // The hash chain runs through the archive: whole with it, and without it the archived ranges are
+      // named as taken on trust while the rest still links.
+      const chain = await verifyStreamChain(store, STREAM, archiveDir);
+      expect(chain).toMatchObject({ broken: null, events: envelopes.length, skipped: [] });
+      const trusting = await verifyStreamChain(store, STREAM, null);
+      expect(trusting.broken).toBeNull();
+      expect(trusting.skipped.length).toBeGreaterThan(0);
+      expect(trusting.events + trusting.skipped.reduce((n, segment) => n + segment.events, 0)).toBe(
+        envelopes.length,
+      );
       // Without the archive the start is missing: it does not verify.
       const withoutArchive = await verifyFromSnapshot(store, STREAM, { fromStart: true, archiveDir: null });
       expect(withoutArchive.report.divergence).not.toBeNull();
@@ -122,6 +133,10 @@ describe.each(STORE_KINDS)('replay snapshots and retention on %s', (kind: StoreK
       await expect(verifyFromSnapshot(store, STREAM, { fromStart: true, archiveDir })).rejects.toThrow(
         `archive segment ${segment.file} is not the file recorded`,
       );
+      expect((await verifyStreamChain(store, STREAM, archiveDir)).broken).toMatchObject({
+        problem: 'archive',
+        seq: segment.firstSeq,
+      });
       writeFileSync(path, original);
       await dataSource.query(
         dataSource.options.type === 'postgres'

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { EventStore, openDataSource } from '../src';
+import { EventStore, openDataSource, verifyStreamChain } from '../src';
 import { own } from '../../../tools/harness/processes';
 import type { StoreKind } from './support/test-stores';
 import { STORE_KINDS, testStores } from './support/test-stores';
@@ -61,10 +61,13 @@ describe.each(STORE_KINDS)('two processes writing one event log on %s', (kind: S
       expect(errors).toEqual([]);
       expect(seen).toEqual(Array.from({ length: 2 * COUNT }, (_, i) => i + 1));
       const heads = await store.streams();
-      expect(heads).toEqual([
+      expect(heads.map(({ stream, lastSeq }) => ({ stream, lastSeq }))).toEqual([
         { stream: 'lab/mine', lastSeq: COUNT },
         { stream: 'lab/other', lastSeq: COUNT },
       ]);
+      // Each writer linked its events to the head the other left: both chains hold.
+      for (const stream of ['lab/mine', 'lab/other'])
+        expect(await verifyStreamChain(store, stream, null)).toMatchObject({ broken: null, events: COUNT });
       for (const stream of ['lab/mine', 'lab/other']) {
         expect((await store.readStream(stream)).map((e) => e.seq)).toEqual(
           Array.from({ length: COUNT }, (_, i) => i + 1),

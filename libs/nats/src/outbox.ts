@@ -8,7 +8,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { EventEnvelope } from '@haco/contracts';
+import type { EventEnvelope, UnchainedEnvelope } from '@haco/contracts';
+import { chainEnvelopes, eventHash, GENESIS_HASH } from '@haco/contracts';
 
 /** How much a peer keeps of what JetStream acknowledged, for a restore to ask again: 2 x 16 MiB. */
 export const DEFAULT_RETAIN_BYTES = 16 * 1024 * 1024;
@@ -31,8 +32,10 @@ export class Outbox {
   private lastSeq = 0;
   private publishedSeq = 0;
   private pending: OutboxEntry[] = [];
-  /** The newest line written: all that compaction keeps, since it carries the sequence on. */
+  /** The newest line written: all that compaction keeps, since it carries the sequence and the chain on. */
   private lastLine: string | null = null;
+  /** The hash of the newest event: the next one links to it. */
+  private lastHash = GENESIS_HASH;
 
   private readonly archiveFile: string | null;
   /** Acknowledged envelopes kept for a coordinator that asks for them again (retained.jsonl, then .1). */
@@ -51,8 +54,9 @@ export class Outbox {
     this.retainedFile = join(directory, 'retained.jsonl');
     this.retainBytes = options.retainBytes ?? DEFAULT_RETAIN_BYTES;
     this.recover();
-    this.previousLastType =
-      this.lastLine === null ? null : (JSON.parse(this.lastLine) as { type: string }).type;
+    const last = this.lastLine === null ? null : (JSON.parse(this.lastLine) as EventEnvelope);
+    this.previousLastType = last?.type ?? null;
+    if (last !== null) this.lastHash = eventHash(last);
   }
 
   /** The type of the last event recorded before this run, or null for a peer that never ran. */
@@ -63,12 +67,15 @@ export class Outbox {
     return this.lastSeq + 1;
   }
 
-  append(envelopes: readonly EventEnvelope[]): void {
-    if (envelopes.length === 0) return;
+  /** Links the envelopes onto the stream's hash chain, then appends them. */
+  append(unchained: readonly UnchainedEnvelope[]): void {
+    if (unchained.length === 0) return;
+    const { envelopes, head } = chainEnvelopes(this.lastHash, unchained);
     const entries = envelopes.map((envelope) => ({ envelope, line: JSON.stringify(envelope) }));
     appendFileSync(this.eventsFile, entries.map((e) => `${e.line}\n`).join(''));
     this.lastSeq = envelopes[envelopes.length - 1].seq;
     this.lastLine = entries[entries.length - 1].line;
+    this.lastHash = head;
     this.pending.push(...entries);
   }
 

@@ -7,6 +7,7 @@ import { HistoryCounts1764500000000 } from './1764500000000-history-counts';
 import { TransitionsFromTo1764600000000 } from './1764600000000-transitions-from-to';
 import { Disputes1764700000000 } from './1764700000000-disputes';
 import { SnapshotsAndArchive1764800000000 } from './1764800000000-snapshots-and-archive';
+import { HashChain1764900000000 } from './1764900000000-hash-chain';
 
 /** Every migration, oldest first: the only way the event store's schema changes. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TransitionsFromTo1764600000000,
   Disputes1764700000000,
   SnapshotsAndArchive1764800000000,
+  HashChain1764900000000,
 ];

@@ -36,17 +36,33 @@ export function writeSegment(archiveDir: string, file: string, events: readonly 
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** An archive file that is missing, unreadable or not the one its manifest row recorded. */
+export class ArchiveSegmentError extends Error {
+  constructor(
+    message: string,
+    readonly segment: ArchiveSegment,
+  ) {
+    super(message);
+  }
+}
+
 /** A segment's events, after checking its file is the one recorded (a changed or missing file throws). */
 export function readSegment(archiveDir: string, segment: ArchiveSegment): StoredEvent[] {
   let bytes: Buffer;
   try {
     bytes = readFileSync(join(archiveDir, segment.file));
   } catch (error) {
-    throw new Error(`archive segment ${segment.file} cannot be read: ${(error as Error).message}`);
+    throw new ArchiveSegmentError(
+      `archive segment ${segment.file} cannot be read: ${(error as Error).message}`,
+      segment,
+    );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== segment.sha256) {
-    throw new Error(`archive segment ${segment.file} is not the file recorded (its sha256 differs)`);
+    throw new ArchiveSegmentError(
+      `archive segment ${segment.file} is not the file recorded (its sha256 differs)`,
+      segment,
+    );
   }
   return gunzipSync(bytes)
     .toString('utf8')

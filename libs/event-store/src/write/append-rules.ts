@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@haco/contracts';
+import { eventHash, eventSubject, GENESIS_HASH } from '@haco/contracts';
 import { startsState, transitionRow } from '../transitions';
 import type {
   AppendResult,
@@ -16,11 +17,16 @@ export const DEFAULT_MAX_AHEAD = 100_000;
 /** A stream's head as one write transaction sees it; written back once, when the transaction ends. */
 interface StreamCursor {
   lastSeq: number;
+  lastHash: string;
   stateSince: string | null;
   historyRows: number;
   changed: boolean;
 }
 
+/*
+ * Longer than 250 lines because the append rules are one set of rules over one transaction's cursors
+ * (sequence, hash chain, holds, conflicts): split apart, each part would reach into the others' state.
+ */
 /**
  * The event log's append rules for one write transaction, the same on every database: appends are
  * idempotent (an id stored once), checked against each stream's expected sequence, and never paper over a
@@ -42,18 +48,11 @@ export class AppendTransaction {
   append(envelope: EventEnvelope, recordedAt: string): AppendResult {
     const expectedSeq = this.cursor(envelope.stream).lastSeq + 1;
     if (envelope.seq === expectedSeq) {
+      const broken = this.brokenLink(envelope);
+      if (broken !== null) return this.knownId(envelope) ?? broken;
       const position = this.insert(envelope, recordedAt);
       if (position === null) return this.knownId(envelope) ?? this.takenSeq(envelope);
-      let released = 0;
-      // The missing event arrived: append whatever was held right behind it, in order.
-      for (let seq = envelope.seq + 1; ; seq += 1) {
-        const held = this.session.heldAt(envelope.stream, seq);
-        if (held === undefined) break;
-        this.insert(JSON.parse(held.envelope) as EventEnvelope, recordedAt);
-        this.session.release(envelope.stream, seq);
-        released += 1;
-      }
-      return { outcome: 'appended', position, released };
+      return { outcome: 'appended', position, released: this.releaseHeld(envelope.stream, recordedAt) };
     }
     const known = this.knownId(envelope);
     if (known !== null) return known;
@@ -120,7 +119,8 @@ export class AppendTransaction {
 
   /** The next event of a stream the coordinators write themselves, numbered inside this transaction. */
   appendNext(stream: string, event: NextEvent, meta: NextEventMeta): number {
-    const seq = this.cursor(stream).lastSeq + 1;
+    const cursor = this.cursor(stream);
+    const seq = cursor.lastSeq + 1;
     this.insert(
       {
         schema: 1,
@@ -132,6 +132,7 @@ export class AppendTransaction {
         at: meta.at,
         causationId: meta.causationId ?? null,
         correlationId: meta.correlationId ?? null,
+        prevHash: cursor.lastHash,
       },
       meta.at,
     );
@@ -155,6 +156,7 @@ export class AppendTransaction {
       const head = this.session.head(stream);
       cursor = {
         lastSeq: head?.lastSeq ?? 0,
+        lastHash: head?.lastHash ?? GENESIS_HASH,
         stateSince: head?.stateSince ?? null,
         historyRows: head?.historyRows ?? 0,
         changed: false,
@@ -162,6 +164,51 @@ export class AppendTransaction {
       this.cursors.set(stream, cursor);
     }
     return cursor;
+  }
+
+  /**
+   * The missing event arrived: appends whatever was held right behind it, in order, up to the first that
+   * does not link to the one before it (refused, as a forgery or another instance's event would be).
+   */
+  private releaseHeld(stream: string, recordedAt: string): number {
+    let released = 0;
+    for (let seq = this.cursor(stream).lastSeq + 1; ; seq += 1) {
+      const held = this.session.heldAt(stream, seq);
+      if (held === undefined) break;
+      const envelope = JSON.parse(held.envelope) as EventEnvelope;
+      this.session.release(stream, seq);
+      const broken = this.brokenLink(envelope);
+      if (broken !== null) {
+        this.session.deadLetter({
+          receivedAt: recordedAt,
+          subject: heldSubject(stream),
+          reason: broken.reason,
+          payload: held.envelope,
+          stream,
+          disputedSeq: seq,
+          source: null,
+        });
+        break;
+      }
+      this.insert(envelope, recordedAt);
+      released += 1;
+    }
+    return released;
+  }
+
+  /**
+   * A conflict when the event does not name the hash of the stream's last event as its predecessor: it
+   * was not made after that event (a forgery, an edited copy, or another history of the stream). An event
+   * without a link comes only from a copy of events stored before the chain began.
+   */
+  private brokenLink(envelope: EventEnvelope): (AppendResult & { outcome: 'conflict' }) | null {
+    const expected = this.cursor(envelope.stream).lastHash;
+    if (envelope.prevHash === undefined || envelope.prevHash === expected) return null;
+    return {
+      outcome: 'conflict',
+      reason: `${envelope.stream}#${envelope.seq} does not follow #${envelope.seq - 1} in the hash chain (its prevHash ${envelope.prevHash.slice(0, 12)}…, the stored event's hash ${expected.slice(0, 12)}…)`,
+      disputed: { seq: envelope.seq },
+    };
   }
 
   /**
@@ -175,7 +222,8 @@ export class AppendTransaction {
       const same =
         known.type === envelope.type &&
         known.at === envelope.at &&
-        known.data === JSON.stringify(envelope.data);
+        known.data === JSON.stringify(envelope.data) &&
+        (known.prev_hash ?? undefined) === envelope.prevHash;
       return same
         ? { outcome: 'duplicate' }
         : {
@@ -206,6 +254,7 @@ export class AppendTransaction {
     if (position === null) return null;
     const cursor = this.cursor(envelope.stream);
     cursor.lastSeq = envelope.seq;
+    cursor.lastHash = eventHash(envelope);
     cursor.changed = true;
     const row = transitionRow(envelope, position, cursor.stateSince);
     if (row !== null) {
@@ -215,4 +264,10 @@ export class AppendTransaction {
     if (startsState(envelope)) cursor.stateSince = envelope.at;
     return position;
   }
+}
+
+/** The subject a held event came on (its stream's own): held events keep only their envelope. */
+function heldSubject(stream: string): string {
+  const [cluster, peer] = stream.split('/');
+  return eventSubject(cluster, peer);
 }

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@haco/contracts';
+import { GENESIS_HASH } from '@haco/contracts';
 import type { StoredTransition } from '../transitions';
 import type { DeadLetterRow, StoredIdentity, StreamHeadRow, WriteSession } from './write-session';
 import { deadLetterValues, transitionValues } from './write-session';
@@ -35,13 +36,13 @@ export class PgSession implements WriteSession {
   private readonly held = new Map<string, { id: string; envelope: string }>();
   private nextPosition = 0;
 
-  private readonly events: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+  private readonly events: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
   private readonly transitions: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
   private readonly causes = new Set<string>();
   private readonly holds = new Map<string, [string, string, number, string, string]>();
   private readonly releases: [string[], number[]] = [[], []];
   private readonly deadLetters: unknown[][] = [[], [], [], [], [], [], []];
-  private readonly newHeads: unknown[][] = [[], [], [], [], []];
+  private readonly newHeads: unknown[][] = [[], [], [], [], [], []];
 
   private constructor(private readonly knownCauses: Set<string>) {}
 
@@ -59,19 +60,20 @@ export class PgSession implements WriteSession {
     const session = new PgSession(knownCauses);
     const [found] = (await runner.query(
       `SELECT
-         (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since, history_rows)), '[]')
+         (SELECT COALESCE(json_agg(json_build_array(stream, last_seq, state_since, history_rows, last_hash)),
+            '[]')
             FROM stream_heads WHERE stream = ANY($1)) AS heads,
          (SELECT COALESCE(json_agg(json_build_array(id, stream, seq, envelope)), '[]')
             FROM held_events WHERE stream = ANY($1)) AS held,
          (SELECT COALESCE(MAX(position), 0) FROM events) AS last`,
       [[...new Set(reach.streams)]],
     )) as {
-      heads: [string, number, string | null, number][];
+      heads: [string, number, string | null, number, string | null][];
       held: [string, string, number, string][];
       last: number;
     }[];
-    for (const [stream, lastSeq, stateSince, historyRows] of found.heads)
-      session.heads.set(stream, { lastSeq, stateSince, historyRows });
+    for (const [stream, lastSeq, stateSince, historyRows, lastHash] of found.heads)
+      session.heads.set(stream, { lastSeq, lastHash: lastHash ?? GENESIS_HASH, stateSince, historyRows });
     for (const [id, stream, seq, envelope] of found.held)
       session.held.set(key(stream, seq), { id, envelope });
     session.nextPosition = found.last + 1;
@@ -80,9 +82,9 @@ export class PgSession implements WriteSession {
     if (ids.length === 0 && below.length === 0) return session;
     const known = (await runner.query(
       // A lookup by the (stream, seq) index for each place: as a join, the planner may scan the table.
-      `SELECT id, stream, seq, type, data, at FROM events WHERE id = ANY($1)
+      `SELECT id, stream, seq, type, data, at, prev_hash FROM events WHERE id = ANY($1)
        UNION
-       SELECT e.id, e.stream, e.seq, e.type, e.data, e.at FROM unnest($2::text[], $3::int[]) AS k(stream, seq)
+       SELECT e.id, e.stream, e.seq, e.type, e.data, e.at, e.prev_hash FROM unnest($2::text[], $3::int[]) AS k(stream, seq)
          CROSS JOIN LATERAL (SELECT * FROM events WHERE stream = k.stream AND seq = k.seq) e`,
       [ids, below.map((p) => p.stream), below.map((p) => p.seq)],
     )) as (StoredIdentity & { id: string })[];
@@ -114,7 +116,14 @@ export class PgSession implements WriteSession {
     if (this.byId.has(e.id)) return null;
     const position = this.nextPosition;
     this.nextPosition += 1;
-    this.byId.set(e.id, { stream: e.stream, seq: e.seq, type: e.type, data, at: e.at });
+    this.byId.set(e.id, {
+      stream: e.stream,
+      seq: e.seq,
+      type: e.type,
+      data,
+      at: e.at,
+      prev_hash: e.prevHash ?? null,
+    });
     this.idsAt.set(key(e.stream, e.seq), e.id);
     const row = [
       position,
@@ -127,6 +136,7 @@ export class PgSession implements WriteSession {
       recordedAt,
       e.causationId,
       e.correlationId,
+      e.prevHash ?? null,
     ];
     row.forEach((value, i) => this.events[i].push(value));
     return position;
@@ -155,7 +165,7 @@ export class PgSession implements WriteSession {
   }
 
   setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
-    const row = [stream, head.lastSeq, updatedAt, head.stateSince, head.historyRows];
+    const row = [stream, head.lastSeq, updatedAt, head.stateSince, head.historyRows, head.lastHash];
     row.forEach((value, i) => this.newHeads[i].push(value));
   }
 
@@ -177,9 +187,9 @@ export class PgSession implements WriteSession {
     };
     add(
       (v) => `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id,
-        correlation_id) SELECT * FROM unnest(${v})`,
+        correlation_id, prev_hash) SELECT * FROM unnest(${v})`,
       this.events,
-      ['bigint', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'text'],
+      ['bigint', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text'],
     );
     add(
       (v) => `INSERT INTO transitions (position, stream, seq, at, at_ms, from_state, to_state, partner_state,
@@ -212,12 +222,13 @@ export class PgSession implements WriteSession {
       ['text', 'text', 'text', 'text', 'text', 'bigint', 'text'],
     );
     add(
-      (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows)
+      (v) => `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows, last_hash)
         SELECT * FROM unnest(${v})
         ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
-          state_since = excluded.state_since, history_rows = excluded.history_rows`,
+          state_since = excluded.state_since, history_rows = excluded.history_rows,
+          last_hash = excluded.last_hash`,
       this.newHeads,
-      ['text', 'int', 'text', 'text', 'int'],
+      ['text', 'int', 'text', 'text', 'int', 'text'],
     );
     if (parts.length === 0) return;
     // NOTIFY is delivered at commit, and only then: listeners never hear of a batch that rolled back.

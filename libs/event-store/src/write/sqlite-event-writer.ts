@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventEnvelope } from '@haco/contracts';
+import { GENESIS_HASH } from '@haco/contracts';
 import type { ArchiveSegment, ReplaySnapshot } from '../store-types';
 import type { StoredTransition } from '../transitions';
 import { AppendTransaction } from './append-rules';
@@ -21,21 +22,25 @@ type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: Database.Database) {
   return {
-    byId: db.prepare('SELECT stream, seq, type, data, at FROM events WHERE id = ?'),
+    byId: db.prepare('SELECT stream, seq, type, data, at, prev_hash FROM events WHERE id = ?'),
     bySeq: db.prepare('SELECT id FROM events WHERE stream = ? AND seq = ?'),
-    head: db.prepare('SELECT last_seq, state_since, history_rows FROM stream_heads WHERE stream = ?'),
+    head: db.prepare(
+      'SELECT last_seq, last_hash, state_since, history_rows FROM stream_heads WHERE stream = ?',
+    ),
     heldAt: db.prepare('SELECT id, envelope FROM held_events WHERE stream = ? AND seq = ?'),
     hold: db.prepare('INSERT INTO held_events (id, stream, seq, envelope, held_at) VALUES (?, ?, ?, ?, ?)'),
     release: db.prepare('DELETE FROM held_events WHERE stream = ? AND seq = ?'),
     // A reused id is not an error here: it comes back as no change, and is then told apart.
     insert: db.prepare(
-      `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id,
+         prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     setHead: db.prepare(
-      `INSERT INTO stream_heads (stream, last_seq, updated_at, state_since, history_rows) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at,
-         state_since = excluded.state_since, history_rows = excluded.history_rows`,
+      `INSERT INTO stream_heads (stream, last_seq, last_hash, updated_at, state_since, history_rows)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash,
+         updated_at = excluded.updated_at, state_since = excluded.state_since,
+         history_rows = excluded.history_rows`,
     ),
     cause: db.prepare('INSERT OR IGNORE INTO transition_causes (cause) VALUES (?)'),
     transition: db.prepare(
@@ -63,9 +68,15 @@ class SqliteSession implements WriteSession {
 
   head(stream: string) {
     const row = this.sql.head.get(stream) as
-      { last_seq: number; state_since: string | null; history_rows: number } | undefined;
+      | { last_seq: number; last_hash: string | null; state_since: string | null; history_rows: number }
+      | undefined;
     if (row === undefined) return undefined;
-    return { lastSeq: row.last_seq, stateSince: row.state_since, historyRows: row.history_rows };
+    return {
+      lastSeq: row.last_seq,
+      lastHash: row.last_hash ?? GENESIS_HASH,
+      stateSince: row.state_since,
+      historyRows: row.history_rows,
+    };
   }
 
   eventById(id: string) {
@@ -91,6 +102,7 @@ class SqliteSession implements WriteSession {
       recordedAt,
       e.causationId,
       e.correlationId,
+      e.prevHash ?? null,
     );
     return inserted.changes === 0 ? null : Number(inserted.lastInsertRowid);
   }
@@ -116,7 +128,7 @@ class SqliteSession implements WriteSession {
   }
 
   setHead(stream: string, head: StreamHeadRow, updatedAt: string): void {
-    this.sql.setHead.run(stream, head.lastSeq, updatedAt, head.stateSince, head.historyRows);
+    this.sql.setHead.run(stream, head.lastSeq, head.lastHash, updatedAt, head.stateSince, head.historyRows);
   }
 }
 

@@ -46,6 +46,7 @@ export interface StoredIdentity {
   readonly type: string;
   readonly data: string;
   readonly at: string;
+  readonly prev_hash: string | null;
 }
 
 /** A dead letter's values in column order (received_at … source). */
@@ -80,9 +81,13 @@ export function transitionValues(row: StoredTransition): unknown[] {
   ];
 }
 
-/** A stream's head: its last seq, where its current state began, and how many history rows it has. */
+/**
+ * A stream's head: its last seq and that event's hash (the next one links to it), where its current state
+ * began, and how many history rows it has.
+ */
 export interface StreamHeadRow {
   readonly lastSeq: number;
+  readonly lastHash: string;
   readonly stateSince: string | null;
   readonly historyRows: number;
 }
