@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { EventEnvelope } from '@haco/contracts';
-import { eventSubject } from '@haco/contracts';
+import type { UnchainedEnvelope } from '@haco/contracts';
+import { chainEnvelopes, eventSubject, GENESIS_HASH } from '@haco/contracts';
 import { ensureEventsStream } from '@haco/nats';
 import { EventStore, openDataSource } from '@haco/event-store';
 import { PROJECT_ROOT } from '../support/conformance-cli';
@@ -65,11 +65,13 @@ describe('the coordinator as a real process', () => {
     const coordinator = await CoordinatorProcess.start(nats.url, dbPath);
     const streams = ['burst/a', 'burst/b', 'burst/c'];
     const perStream = 600;
+    // Each stream linked as its peer's outbox links it.
+    const heads = new Map(streams.map((stream) => [stream, GENESIS_HASH]));
     const publishing = (async () => {
       for (let seq = 1; seq <= perStream; seq += 1) {
         for (const stream of streams) {
           const [cluster, peer] = stream.split('/');
-          const envelope: EventEnvelope = {
+          const unlinked: UnchainedEnvelope = {
             schema: 1,
             id: `${stream}#${seq}`,
             stream,
@@ -80,6 +82,9 @@ describe('the coordinator as a real process', () => {
             causationId: null,
             correlationId: null,
           };
+          const linked = chainEnvelopes(heads.get(stream)!, [unlinked]);
+          heads.set(stream, linked.head);
+          const [envelope] = linked.envelopes;
           await jetstream(nc).publish(eventSubject(cluster, peer), JSON.stringify(envelope), {
             msgID: envelope.id,
           });

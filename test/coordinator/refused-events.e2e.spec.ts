@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { eventSubject, streamId, toEnvelope } from '@haco/contracts';
+import { chainEnvelopes, eventSubject, GENESIS_HASH, streamId, toEnvelope } from '@haco/contracts';
 import { parseHaConfig } from '@haco/ha-core';
 import { ensureEventsStream } from '@haco/nats';
 import { CoordinatorProcess } from '../../tools/harness/coordinator-process';
@@ -45,10 +45,10 @@ describe('events the state machine refuses to fold', () => {
     const at = new Date().toISOString();
     const meta = (seq: number) => ({ id: `refused-${seq}`, stream, seq, at, causationId: null });
     const config = parseHaConfig([LOAD_BALANCING_RELATIONSHIP]);
-    const batch = [
+    const batch = chainEnvelopes(GENESIS_HASH, [
       toEnvelope({ type: 'HeartbeatFailed', reason: 'before any start' }, meta(1)),
       toEnvelope({ type: 'ServiceStarted', config }, meta(2)),
-    ];
+    ]).envelopes;
     await jetstream(nc).publish(eventSubject(cluster, 'server1'), JSON.stringify(batch), {
       msgID: 'refused',
     });

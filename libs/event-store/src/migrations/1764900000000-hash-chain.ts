@@ -30,16 +30,19 @@ export class HashChain1764900000000 implements MigrationInterface {
          FROM events e JOIN stream_heads h ON h.stream = e.stream AND h.last_seq = e.seq`,
     )) as LastEventRow[];
     for (const last of lasts) {
-      const hash = eventHash({
-        id: last.id,
-        stream: last.stream,
-        seq: Number(last.seq),
-        type: last.type as never,
-        data: JSON.parse(last.data) as never,
-        at: last.at,
-        causationId: last.causation_id,
-        correlationId: last.correlation_id,
-      });
+      const hash = eventHash(
+        {
+          id: last.id,
+          stream: last.stream,
+          seq: Number(last.seq),
+          type: last.type,
+          data: {},
+          at: last.at,
+          causationId: last.causation_id,
+          correlationId: last.correlation_id,
+        },
+        last.data,
+      );
       await q.query(dialectOf(q).statement('UPDATE stream_heads SET last_hash = ? WHERE stream = ?'), [
         hash,
         last.stream,

@@ -250,11 +250,12 @@ export class AppendTransaction {
 
   /** Inserts the next event of its stream (and its history row); null when its id is already taken. */
   private insert(envelope: EventEnvelope, recordedAt: string): number | null {
-    const position = this.session.insertEvent(envelope, JSON.stringify(envelope.data), recordedAt);
+    const data = JSON.stringify(envelope.data);
+    const position = this.session.insertEvent(envelope, data, recordedAt);
     if (position === null) return null;
     const cursor = this.cursor(envelope.stream);
     cursor.lastSeq = envelope.seq;
-    cursor.lastHash = eventHash(envelope);
+    cursor.lastHash = eventHash(envelope, data);
     cursor.changed = true;
     const row = transitionRow(envelope, position, cursor.stateSince);
     if (row !== null) {
