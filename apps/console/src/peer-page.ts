@@ -61,9 +61,28 @@ function Actions({ peer, onDone }: { peer: PeerView; onDone: () => void }) {
         : `replay verified ${s?.events ?? 0} events`,
     );
   };
+  const chain = async () => {
+    const { status, body } = await get<{
+      streams: {
+        events: number;
+        lastSeq: number;
+        lastHash: string;
+        broken: { previous: number | null; seq: number; detail: string } | null;
+      }[];
+    }>(`/audit/verify?stream=${peer.cluster}/${peer.peer}`);
+    const s = body.streams?.[0];
+    setAnswer(
+      s === undefined
+        ? `chain not checked (${status})`
+        : s.broken !== null
+          ? `hash chain broken at #${s.broken.seq}: ${s.broken.detail}`
+          : `hash chain verified: ${s.events} events, head #${s.lastSeq} ${s.lastHash.slice(0, 16)}…`,
+    );
+  };
   return html`<div class="actions">
     ${peer.paused && html`<button class="continue" onClick=${release}>Continue (paused in ${peer.state})</button>`}
     <button class="replay" onClick=${replay}>Verify replay</button>
+    <button class="chain" onClick=${chain}>Verify hash chain</button>
     <output class="answer">${answer}</output>
   </div>`;
 }

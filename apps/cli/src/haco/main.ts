@@ -4,6 +4,7 @@ import { ApiClient, CliError } from './api-client';
 import { bashCompletion } from './completion';
 import { exportStream } from './export-stream';
 import { commandsList } from './commands-list';
+import { addAuditCommand } from './audit-verify';
 import { addOfflineCommands } from './offline-commands';
 import { history } from './history';
 import type { ReplayOptions } from './remote-reads';
@@ -64,6 +65,7 @@ export function hacoProgram(run: (code: Promise<number>) => void): Command {
     .option('--json', 'JSON lines instead of a table')
     .action((peer: PeerName | undefined, options) => run(history(api(), peer, options)));
   addReportCommand(program, run, api);
+  addAuditCommand(program, run, api, (db) => localLog(db, program));
   operator(
     program
       .command('continue')

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { StoreFingerprint } from '@haco/event-store';
 import { CliError } from './api-client';
 import { write } from './views';
+import { describeChain } from './audit-verify';
 
 const shownFingerprint = (f: StoreFingerprint) =>
   `${f.events} events up to position ${f.position}; history sha256 ${f.historyHash}`;
@@ -122,8 +123,14 @@ export async function storeVerify(
   archive: string | undefined,
   upTo: number | undefined,
 ): Promise<number> {
-  const { EventStore, isPeerStream, openDataSource, storeFingerprint, verifyFromSnapshot } =
-    await import('@haco/event-store');
+  const {
+    EventStore,
+    isPeerStream,
+    openDataSource,
+    storeFingerprint,
+    verifyFromSnapshot,
+    verifyStoreChains,
+  } = await import('@haco/event-store');
   const postgres = /^postgres(ql)?:\/\//.test(db);
   const dataSource = await openDataSource(
     postgres ? { type: 'postgres', url: db, readOnly: true } : { path: db, readOnly: true },
@@ -139,6 +146,16 @@ export async function storeVerify(
         write(
           `DIVERGED  ${stream} at seq ${checked.report.divergence.seq}: ${checked.report.divergence.reason}`,
         );
+        return 1;
+      }
+    }
+    // And its hash chains, every stream's (the coordinator's own too): an edited copy fails here.
+    for await (const chain of verifyStoreChains(
+      store,
+      archiveDir !== null && existsSync(archiveDir) ? archiveDir : null,
+    )) {
+      if (chain.broken !== null) {
+        write(describeChain(chain));
         return 1;
       }
     }

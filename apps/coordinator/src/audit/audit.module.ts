@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
+import { ChainController } from './chain.controller';
 import { LiveController } from './live.controller';
 import { ReportController } from './report.controller';
 
-/** The audit side: filtered history, exports, replay verification, incident reports and the live stream. */
-@Module({ controllers: [AuditController, LiveController, ReportController] })
+/**
+ * The audit side: filtered history, exports, replay and hash-chain verification, incident reports and the
+ * live stream.
+ */
+@Module({ controllers: [AuditController, ChainController, LiveController, ReportController] })
 export class AuditModule {}

@@ -21,6 +21,12 @@ export const StoredEventSchema = z
     at: z.string(),
     causationId: z.string().nullable(),
     correlationId: z.string().nullable(),
+    prevHash: z
+      .string()
+      .optional()
+      .meta({
+        description: 'the hash of the event before it in its stream (absent: stored before the chain)',
+      }),
     position: z.int(),
     recordedAt: z.string(),
   })
@@ -151,6 +157,29 @@ export const CommandRecordResponse = z.object({
 export const ReplayResponse = z.object({
   verified: z.boolean(),
   streams: z.array(z.object({ stream: z.string(), verified: z.boolean() }).loose()),
+});
+const BrokenLinkSchema = z.object({
+  problem: z.enum(['link', 'missing', 'order', 'unlinked', 'head', 'archive']),
+  previous: z.int().nullable(),
+  seq: z.int(),
+  detail: z.string(),
+});
+export const ChainResponse = z.object({
+  verified: z.boolean(),
+  /** The first broken link of all the streams checked, or null. */
+  firstBroken: BrokenLinkSchema.extend({ stream: z.string() }).nullable(),
+  streams: z.array(
+    z.object({
+      stream: z.string(),
+      firstSeq: z.int(),
+      events: z.int(),
+      unlinkedBefore: z.int(),
+      lastSeq: z.int(),
+      lastHash: z.string(),
+      skipped: z.array(z.object({ firstSeq: z.int(), lastSeq: z.int(), events: z.int() })),
+      broken: BrokenLinkSchema.nullable(),
+    }),
+  ),
 });
 export const LiveResponse = z.object({ status: z.literal('ok') });
 export const FleetResponse = z.object({
