@@ -49,8 +49,8 @@ export function sqliteBenchStores(dir: string): BenchStores {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
         const insert = db.prepare(
-          `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO events (id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id,
+             prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         const batch = db.transaction((chunk: readonly EventEnvelope[]) => {
           for (const e of chunk)
@@ -64,6 +64,7 @@ export function sqliteBenchStores(dir: string): BenchStores {
               e.at,
               e.causationId,
               e.correlationId,
+              e.prevHash ?? null,
             );
         });
         const start = process.hrtime.bigint();
@@ -101,7 +102,7 @@ export async function postgresBenchStores(): Promise<BenchStores> {
         const start = process.hrtime.bigint();
         for (let i = 0; i < rows.length; i += size) {
           const chunk = rows.slice(i, i + size);
-          const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], []];
+          const columns: unknown[][] = [[], [], [], [], [], [], [], [], [], [], []];
           chunk.forEach((e, j) =>
             [
               i + j + 1,
@@ -114,13 +115,15 @@ export async function postgresBenchStores(): Promise<BenchStores> {
               e.at,
               e.causationId,
               e.correlationId,
+              e.prevHash ?? null,
             ].forEach((value, c) => columns[c].push(value)),
           );
           await client.query('BEGIN');
           await client.query(
-            `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id)
+            `INSERT INTO events (position, id, stream, seq, type, data, at, recorded_at, causation_id, correlation_id,
+               prev_hash)
              SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
-               $7::text[], $8::text[], $9::text[], $10::text[])`,
+               $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
             columns,
           );
           await client.query('COMMIT');

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@haco/contracts';
-import { toEnvelope } from '@haco/contracts';
+import type { UnchainedEnvelope } from '@haco/contracts';
+import { chainEnvelopes, GENESIS_HASH, toEnvelope } from '@haco/contracts';
 import type { HaInput } from '@haco/ha-core';
 import { HaService, parseHaConfig } from '@haco/ha-core';
 import { compactStream, EventStore, openDataSource, verifyFromSnapshot } from '@haco/event-store';
@@ -23,7 +24,7 @@ const CONFIG = parseHaConfig([
 /** One peer's hour at a 1 s heartbeat, made by the real state machine: its partner answers every time. */
 function peerHour(stream: string, startMs: number, seconds: number): EventEnvelope[] {
   const service = new HaService();
-  const envelopes: EventEnvelope[] = [];
+  const envelopes: UnchainedEnvelope[] = [];
   const feed = (input: HaInput, cause: string) => {
     for (const event of service.handle(input)) {
       const seq = envelopes.length + 1;
@@ -54,7 +55,7 @@ function peerHour(stream: string, startMs: number, seconds: number): EventEnvelo
       `${stream}/hb-${second}`,
     );
   }
-  return envelopes;
+  return chainEnvelopes(GENESIS_HASH, envelopes).envelopes;
 }
 
 /** What SQLite holds in use (the file less its free pages): deleted rows leave free pages until a VACUUM. */

@@ -229,5 +229,19 @@ export async function checkAll(
       .map((s) => `${s.stream}: ${s.verified ? 'ok' : 'DIVERGED'} (${s.events})`)
       .join(', '),
   });
+  // Every stream's hash chain, the coordinator's own included: kill -9s of peers and the coordinator
+  // left no link that does not hold.
+  const chains = await coordinator.get<{
+    verified: boolean;
+    firstBroken: { stream: string; seq: number; detail: string } | null;
+    streams: { stream: string; events: number }[];
+  }>('/audit/verify');
+  checks.push({
+    name: 'every hash chain holds',
+    passed: chains.verified && chains.streams.length >= pairs.length * 2,
+    detail:
+      chains.firstBroken?.detail ??
+      `${chains.streams.length} streams, ${chains.streams.reduce((n, s) => n + s.events, 0)} events`,
+  });
   return checks;
 }

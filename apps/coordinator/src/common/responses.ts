@@ -21,12 +21,9 @@ export const StoredEventSchema = z
     at: z.string(),
     causationId: z.string().nullable(),
     correlationId: z.string().nullable(),
-    prevHash: z
-      .string()
-      .optional()
-      .meta({
-        description: 'the hash of the event before it in its stream (absent: stored before the chain)',
-      }),
+    prevHash: z.string().optional().meta({
+      description: 'the hash of the event before it in its stream (absent: stored before the chain)',
+    }),
     position: z.int(),
     recordedAt: z.string(),
   })
