@@ -33,6 +33,7 @@ describe('the API document against a running cluster', () => {
     // Every route the coordinator has, with the methods it answers.
     expect(routesOf(doc)).toEqual(
       [
+        'GET /audit/verify',
         'GET /clusters',
         'GET /commands',
         'GET /commands/{id}',
@@ -111,6 +112,7 @@ describe('the API document against a running cluster', () => {
         expect([`${method} ${path}`, names(method, path, 'path')]).toEqual([`${method} ${path}`, inPath]);
       }
     }
+    expect(names('get', '/audit/verify', 'query')).toEqual(['stream']);
     expect(names('get', '/history', 'query')).toEqual(
       ['cause', 'command', 'limit', 'offset', 'peer', 'since', 'state', 'until'].sort(),
     );

@@ -80,6 +80,17 @@ describe('the hash chain of a live pair', () => {
       const report = answer.streams.find((s) => s.stream === stream(name))!;
       expect(report).toMatchObject({ broken: null, lastSeq: last.seq, lastHash: eventHash(last) });
     }
+    // A stream that does not read is 400 with its field; one the log never saw is 404.
+    const ask = async (query: string) => {
+      const response = await fetch(`${coordinator.url}/audit/verify?${query}`, {
+        headers: { authorization: `Bearer ${CoordinatorProcess.TOKEN}` },
+      });
+      return { status: response.status, body: (await response.json()) as { error?: string } };
+    };
+    const bad = await ask('stream=server1');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain("'stream' must be CLUSTER/PEER");
+    expect((await ask('stream=nowhere/nobody')).status).toBe(404);
     const cli = haco(['audit', 'verify']);
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(
