@@ -4,6 +4,7 @@ import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
 import { buildConsole } from './build-console';
 import { BUNDLES, EXTERNAL_PACKAGES, INLINED } from './bundles';
+import { lazyNestFormatter } from './lazy-nest-formatter';
 
 /**
  * `npm run build`: every process haco runs, bundled by esbuild into dist/, and the operator's console.
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   await Promise.all([
     bundle(
       inlined.map(([out, source]) => [`${out}.app`, source]),
-      { external: [...EXTERNAL_PACKAGES] },
+      { external: [...EXTERNAL_PACKAGES], plugins: [lazyNestFormatter] },
     ),
     bundle(
       entries.filter(([out]) => !INLINED.has(out)),
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 
 function bundle(
   entries: readonly (readonly [string, string])[],
-  packages: Pick<BuildOptions, 'external' | 'packages'>,
+  packages: Pick<BuildOptions, 'external' | 'packages' | 'plugins'>,
 ): Promise<unknown> {
   return build({
     entryPoints: entries.map(([out, source]) => ({ out, in: resolve(ROOT, source) })),
