@@ -291,10 +291,42 @@ describe.each([
     expect(status.status).toBe(0);
     expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server1 +ready +yes`));
     expect(status.stdout).toMatch(new RegExp(`${CLUSTER}/server2 .*waits on server1 \\(paused in ready\\)`));
+    // First the dry run, from the states haco observed of the real servers: nothing is sent to Kea.
+    const dry = await coordinator.post<{
+      result: number;
+      arguments: {
+        transitions: { server: string; from: string; to: string }[];
+        servers: { server: string; state: string; paused: boolean }[];
+      };
+    }>(`/peers/${CLUSTER}/server1/commands`, { command: 'ha-continue', dryRun: true, why: 'preview' });
+    expect(dry.body.result).toBe(0);
+    expect(await keas.server1.haState()).toBe('ready');
+    const since = new Date().toISOString();
     const commandId = mode === 'load-balancing' ? releaseWithCli(haco) : await releaseInConsole();
     const sent = { body: { commandId } };
     await waitForView(`server1 in ${mode}`, 'server1', (v) => v.state === mode && !v.paused);
     await waitForView(`server2 in ${mode}`, 'server2', (v) => v.state === mode);
+    // What the real Kea servers then did, as observed from their logs, is what the preview said.
+    const previewed = (server: string) =>
+      dry.body.arguments.transitions.filter((t) => t.server === server).map((t) => `${t.from} -> ${t.to}`);
+    expect(previewed('server1')).toContain(`ready -> ${mode}`);
+    for (const server of ['server1', 'server2']) {
+      const observed = await waitFor(`${server}'s transitions since the release`, async () => {
+        const rows = (
+          await coordinator.get<{ transitions: HistoryRow[] }>(
+            `/peers/${CLUSTER}/${server}/history?since=${since}&limit=1000`,
+          )
+        ).transitions
+          .filter((row) => row.from !== null && row.from !== row.to)
+          .map((row) => `${row.from} -> ${row.to}`);
+        return rows.length >= previewed(server).length ? rows : undefined;
+      });
+      expect([server, observed]).toEqual([server, previewed(server)]);
+    }
+    expect(dry.body.arguments.servers.map((s) => [s.server, s.state, s.paused]).sort()).toEqual([
+      ['server1', mode, false],
+      ['server2', mode, false],
+    ]);
     const record = await waitFor('the continue and Kea\u2019s continue line', async () => {
       const r = await coordinator.get<{
         issued: { data: Record<string, unknown> };
