@@ -300,12 +300,19 @@ describe('the main job, secure by default', () => {
       async () => ((await peer('server1'))?.disputed ? true : undefined),
       30_000,
     );
-    const { disputes } = await get<{
-      disputes: {
-        refused: { disputedSeq: number; reason: string; payload: string };
-        stored: { id: string } | null;
-      }[];
-    }>('/peers/local/server1/disputes');
+    // Refused when the gap before it closed, the forgery disputes its place before the real event that
+    // takes it has arrived: wait for that one.
+    const disputes = await waitFor('the real event stored at the disputed place', async () => {
+      const answer = await get<{
+        disputes: {
+          refused: { disputedSeq: number; reason: string; payload: string };
+          stored: { id: string } | null;
+        }[];
+      }>('/peers/local/server1/disputes');
+      return answer.disputes.length > 0 && answer.disputes.every((d) => d.stored !== null)
+        ? answer.disputes
+        : undefined;
+    });
     expect(disputes).toHaveLength(1);
     expect(disputes[0].refused.disputedSeq).toBe(place);
     // The forgery could not name the hash of the event before its place (it was not made yet when the
