@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ChainReport } from '@haco/event-store';
 import type { ApiClient } from './api-client';
 import { CliError } from './api-client';
+import { storeNamed } from './migrate-store';
 import { write } from './views';
 
 export interface AuditVerifyOptions {
@@ -77,12 +78,8 @@ async function ofFile(file: string, stream: string | undefined): Promise<ChainAn
 async function ofLog(db: string, options: AuditVerifyOptions): Promise<ChainAnswer> {
   // The store (TypeORM and its drivers) loads only for the offline commands.
   const { EventStore, openDataSource, verifyStoreChains } = await import('@haco/event-store');
-  const postgres = /^postgres(ql)?:\/\//.test(db);
-  if (!postgres && !existsSync(db))
-    throw new CliError(`no event log at ${db} (--db, HACO_DB, or --url for the coordinator's)`);
-  const dataSource = await openDataSource(
-    postgres ? { type: 'postgres', url: db, readOnly: true } : { path: db, readOnly: true },
-  ).catch((error: Error) => {
+  const named = storeNamed(db, true);
+  const dataSource = await openDataSource(named).catch((error: Error) => {
     throw new CliError(`cannot open ${db}: ${error.message}`, 2);
   });
   try {
@@ -90,7 +87,7 @@ async function ofLog(db: string, options: AuditVerifyOptions): Promise<ChainAnsw
     if (options.stream !== undefined && (await store.readStream(options.stream, 1, 1)).length === 0)
       throw new CliError(`no events in stream ${options.stream}`);
     // Retention's archive sits beside a SQLite file unless told otherwise.
-    const beside = postgres ? null : join(dirname(db), 'archive');
+    const beside = named.type === 'postgres' ? null : join(dirname(db), 'archive');
     const archiveDir = options.archive ?? (beside !== null && existsSync(beside) ? beside : null);
     const streams: ChainReport[] = [];
     for await (const report of verifyStoreChains(store, archiveDir, options.stream)) streams.push(report);

@@ -5,6 +5,7 @@ import type { StoreFingerprint } from '@haco/event-store';
 import { CliError } from './api-client';
 import { write } from './views';
 import { describeChain } from './audit-verify';
+import { storeNamed } from './migrate-store';
 
 const shownFingerprint = (f: StoreFingerprint) =>
   `${f.events} events up to position ${f.position}; history sha256 ${f.historyHash}`;
@@ -131,17 +132,14 @@ export async function storeVerify(
     verifyFromSnapshot,
     verifyStoreChains,
   } = await import('@haco/event-store');
-  const postgres = /^postgres(ql)?:\/\//.test(db);
-  const dataSource = await openDataSource(
-    postgres ? { type: 'postgres', url: db, readOnly: true } : { path: db, readOnly: true },
-  );
+  const named = storeNamed(db, true);
+  const dataSource = await openDataSource(named);
   try {
     const store = new EventStore(dataSource);
-    const archiveDir = archive ?? (postgres ? null : archiveBeside(db));
+    const given = archive ?? (named.type === 'postgres' ? null : archiveBeside(db));
+    const archiveDir = given !== null && existsSync(given) ? given : null;
     for (const { stream } of (await store.streams()).filter((head) => isPeerStream(head.stream))) {
-      const checked = await verifyFromSnapshot(store, stream, {
-        archiveDir: archiveDir !== null && existsSync(archiveDir) ? archiveDir : null,
-      });
+      const checked = await verifyFromSnapshot(store, stream, { archiveDir });
       if (checked.report.divergence !== null) {
         write(
           `DIVERGED  ${stream} at seq ${checked.report.divergence.seq}: ${checked.report.divergence.reason}`,
@@ -150,10 +148,7 @@ export async function storeVerify(
       }
     }
     // And its hash chains, every stream's (the coordinator's own too): an edited copy fails here.
-    for await (const chain of verifyStoreChains(
-      store,
-      archiveDir !== null && existsSync(archiveDir) ? archiveDir : null,
-    )) {
+    for await (const chain of verifyStoreChains(store, archiveDir)) {
       if (chain.broken !== null) {
         write(describeChain(chain));
         return 1;

@@ -50,8 +50,8 @@ export interface ChainReport {
 
 /**
  * Recomputes one stream's hash chain from its events in the order they are read (seq order), and stops at
- * the first link that does not hold. `fromSeq`/`fromHash` begin it part way (an export of a stream's tail,
- * whose predecessor the reader does not have).
+ * the first link that does not hold. `start` begins it part way (an export of a stream's tail, whose
+ * predecessor the reader does not have).
  */
 export class ChainVerifier {
   private expectedSeq: number;
@@ -87,12 +87,9 @@ export class ChainVerifier {
     this.lastHash = '';
   }
 
-  /** Checks the next events; false once a link is broken (nothing after it is read). */
-  push(events: readonly StoredEvent[]): boolean {
-    for (const event of events) {
-      if (this.broken !== null) return false;
-      this.check(event);
-    }
+  /** Checks the next event; false once a link is broken (nothing after it is looked at). */
+  push(event: StoredEvent): boolean {
+    if (this.broken === null) this.check(event);
     return this.broken === null;
   }
 

@@ -49,7 +49,7 @@ async function checkStreamChain(
       for (const event of page) {
         if (head !== null && event.seq > head.lastSeq) break reading;
         skipArchived(event.seq - 1);
-        if (!verifier.push([event])) break reading;
+        if (!verifier.push(event)) break reading;
       }
     }
     if (head !== null) skipArchived(head.lastSeq);

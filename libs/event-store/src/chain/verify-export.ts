@@ -40,7 +40,7 @@ export async function verifyExportFile(path: string): Promise<ChainReport[]> {
       verifier = new ChainVerifier(event.stream, { seq: event.seq, hash: start });
       verifiers.set(event.stream, verifier);
     }
-    verifier.push([event]);
+    verifier.push(event);
   }
   const reports = [...verifiers.values()].map((verifier) => verifier.finish());
   return unreadable === null ? reports : [...reports, unreadable];
