@@ -15,6 +15,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/examples ./examples
+# A peer's startup snapshot holds only for the node that made it: made again by this stage's node.
+RUN node --snapshot-blob dist/peer/main.blob --build-snapshot dist/peer/main.snapshot.js
 # /keys: a new nats-keys volume takes this owner, so that `haco nats-config` may write the keys there.
 RUN mkdir -p /data /keys && chown node:node /data /keys
 USER node

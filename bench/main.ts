@@ -6,7 +6,8 @@ import { benchKeaWatch, keaWatchRows } from './kea-watch.bench';
 import { benchQuery } from './query.bench';
 import { benchReplay, replayRows } from './replay.bench';
 import { benchScale } from './scale.bench';
-import { benchStartup, startupRows } from './startup.bench';
+import { benchStartup } from './startup.bench';
+import { startupRows } from './startup-rows';
 import { benchRetention, retentionRows } from './retention.bench';
 import { endOwnedOnSignal } from '../tools/harness/processes';
 

@@ -3,8 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
 import { buildConsole } from './build-console';
-import { BUNDLES, EXTERNAL_PACKAGES, INLINED } from './bundles';
+import { BUNDLES, EXTERNAL_PACKAGES, INLINED, SNAPSHOTS } from './bundles';
 import { lazyNestFormatter } from './lazy-nest-formatter';
+import { buildSnapshotBlob, SNAPSHOT_BUNDLE } from './startup-snapshot';
 
 /**
  * `npm run build`: every process haco runs, bundled by esbuild into dist/, and the operator's console.
@@ -38,25 +39,42 @@ async function main(): Promise<void> {
       entries.filter(([out]) => !INLINED.has(out)),
       { packages: 'external' },
     ),
+    bundle(
+      Object.entries(SNAPSHOTS).map(([out, source]) => [`${out}.snapshot`, source]),
+      {
+        external: EXTERNAL_PACKAGES.filter((name) => !SNAPSHOT_INLINES.has(name)),
+        ...SNAPSHOT_BUNDLE,
+        plugins: [lazyNestFormatter, ...(SNAPSHOT_BUNDLE.plugins ?? [])],
+      },
+    ),
   ]);
+  for (const out of Object.keys(SNAPSHOTS)) {
+    buildSnapshotBlob(join(DIST, `${out}.snapshot.js`), join(DIST, `${out}.blob`));
+  }
   for (const [out] of inlined) {
     writeFileSync(join(DIST, `${out}.js`), launcher(`${out.slice(dirname(out).length + 1)}.app.js`));
   }
   await buildConsole();
 }
 
+/** A snapshot's builder can require builtins only: these are inlined (better-sqlite3 comes lazily). */
+const SNAPSHOT_INLINES = new Set(['@nats-io/*', 'pino', 'better-sqlite3']);
+
 function bundle(
   entries: readonly (readonly [string, string])[],
-  packages: Pick<BuildOptions, 'external' | 'packages' | 'plugins'>,
+  options: Pick<
+    BuildOptions,
+    'external' | 'packages' | 'plugins' | 'minifyWhitespace' | 'minifySyntax' | 'legalComments' | 'sourcemap'
+  >,
 ): Promise<unknown> {
   return build({
     entryPoints: entries.map(([out, source]) => ({ out, in: resolve(ROOT, source) })),
-    ...packages,
+    sourcemap: true,
+    ...options,
     bundle: true,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
-    sourcemap: true,
     outdir: DIST,
     tsconfig: resolve(ROOT, 'tsconfig.json'),
     logLevel: 'warning',

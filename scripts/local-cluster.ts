@@ -11,6 +11,7 @@ import { projectRoot } from './cluster/project-root';
 import { writeNatsSecurity } from '@haco/nats';
 import type { ProcessSpec } from './cluster/supervised-process';
 import { SupervisedProcess } from './cluster/supervised-process';
+import { launchArgs } from './bundles';
 
 /**
  * The main job: a nats-server with JetStream, the coordinator and the load-balancing pair of examples/,
@@ -81,7 +82,7 @@ function builtProcess(
   return {
     name,
     command: process.execPath,
-    args: [join(ROOT, 'dist', `${bundle}.js`), ...args],
+    args: [...launchArgs(bundle, join(ROOT, 'dist')), ...args],
     env,
     cwd: ROOT,
     logFile: join(LOGS, `${name}.log`),

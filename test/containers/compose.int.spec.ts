@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { runTsToExit } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
+import { launchArgs } from '../../scripts/bundles';
 
 jest.setTimeout(60_000);
 
@@ -110,6 +111,18 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(dockerfile).toContain('npm prune --omit=dev');
     expect(stages[1]).toMatch(/^USER node$/m);
     expect(stages[1]).toMatch(/^HEALTHCHECK /m);
+    // A startup snapshot holds only for the node that made it: the runtime stage's node makes it.
+    expect(stages[1]).toMatch(
+      /^RUN node --snapshot-blob dist\/peer\/main\.blob --build-snapshot dist\/peer\/main\.snapshot\.js$/m,
+    );
+  });
+
+  it('starts the peers from their startup snapshot, as the units and the main job do', () => {
+    for (const peer of ['server1', 'server2']) {
+      const command = compose.services[peer].command ?? [];
+      expect(command.slice(0, 4)).toEqual(['node', ...launchArgs('peer/main', 'dist')]);
+      expect(command.slice(4)).toEqual(['--config', `examples/docker/${peer}.json`]);
+    }
   });
 
   it('writes NATS keys and permissions (haco nats-config, as nats-keys runs it) that a real nats-server boots, and every process logs in with its own key', async () => {

@@ -68,7 +68,9 @@ describe('installable: units, licence, readiness', () => {
       expect(text).toMatch(/^Type=notify$/m);
       expect(text).toMatch(/^NotifyAccess=all$/m);
       expect(text).toMatch(/^ExecStartPre=\/opt\/haco\/bin\/haco config check \/etc\/haco\/\S+\.json$/m);
-      expect(text).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/haco\/dist\/\S+\/main\.js --config /m);
+      expect(text).toMatch(
+        /^ExecStart=\/usr\/bin\/node (--snapshot-blob \/opt\/haco\/dist\/\S+\/main\.blob -- |\/opt\/haco\/dist\/\S+\/main\.js )--config /m,
+      );
       expect(text).toMatch(/^ExecReload=\/bin\/kill -HUP \$MAINPID$/m);
       expect(text).toMatch(/^Restart=(always|on-failure)$/m);
       for (const setting of [
@@ -80,9 +82,9 @@ describe('installable: units, licence, readiness', () => {
       ]) {
         expect(text).toMatch(new RegExp(`^${setting}$`, 'm'));
       }
-      // What ExecStart runs is a bundle npm run build makes.
-      const bundle = /dist\/(\S+)\/main\.js/.exec(text)![1];
-      expect(existsSync(join(PROJECT_ROOT, 'dist', bundle, 'main.js'))).toBe(true);
+      // What ExecStart runs is a bundle or a startup snapshot npm run build makes.
+      const built = /dist\/(\S+\/main\.(js|blob))/.exec(text)![1];
+      expect(existsSync(join(PROJECT_ROOT, 'dist', built))).toBe(true);
     }
     expect(unit('haco-peer@.service')).toContain('/etc/haco/peer-%i.json');
   });
@@ -122,8 +124,14 @@ describe('installable: units, licence, readiness', () => {
         }),
       );
       const env = { ...process.env, NOTIFY_SOCKET: socket };
+      // The unit's own ExecStart, with this checkout for /opt/haco.
+      const [, ...execStart] = /^ExecStart=(.*)$/m
+        .exec(unit('haco-peer@.service'))![1]
+        .replaceAll('/opt/haco', PROJECT_ROOT)
+        .replace('/etc/haco/peer-%i.json', peerFile)
+        .split(' ');
       const peer = new OwnedProcess(
-        spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'peer', 'main.js'), '--config', peerFile], {
+        spawn(process.execPath, execStart, {
           cwd: PROJECT_ROOT,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
+import { launchArgs } from '../../scripts/bundles';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { OwnedProcess, waitFor } from '../../tools/harness/processes';
 import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';
@@ -24,6 +25,7 @@ describe('peer start-up, from source and from the build', () => {
   const runners: [string, string[]][] = [
     ['source', ['--import', 'tsx', join(PROJECT_ROOT, 'apps/peer/src/main.ts')]],
     ['build', [built]],
+    ['snapshot', launchArgs('peer/main', join(PROJECT_ROOT, 'dist'))],
   ];
 
   it.each(runners)(

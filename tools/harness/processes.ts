@@ -2,19 +2,19 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import { join, relative } from 'node:path';
-import { BUNDLES } from '../../scripts/bundles';
+import { BUNDLES, launchArgs } from '../../scripts/bundles';
 import { PROJECT_ROOT } from './project-root';
 
 /**
  * How node runs a TypeScript entry point: under scripts/test.sh (HACO_TEST_BUILT=1, after it built them) an
- * app's entry point runs from its bundle, as production runs it; otherwise (jest run by hand, while
+ * app's entry point runs from its bundle or its startup snapshot, as production runs it; otherwise (jest run by hand, while
  * developing) from its source through tsx, so that an edit is never hidden behind an old bundle.
  */
 export function nodeArgsFor(script: string): string[] {
   const source = relative(PROJECT_ROOT, script);
   const bundle = Object.entries(BUNDLES).find(([, from]) => from === source)?.[0];
   if (process.env.HACO_TEST_BUILT === '1' && bundle !== undefined) {
-    return [join(PROJECT_ROOT, 'dist', `${bundle}.js`)];
+    return launchArgs(bundle, join(PROJECT_ROOT, 'dist'));
   }
   return ['--import', 'tsx', script];
 }

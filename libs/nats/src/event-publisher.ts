@@ -8,11 +8,17 @@ import type { EventEnvelope } from '@haco/contracts';
 import type { Outbox, OutboxEntry } from './outbox';
 import { SOURCE_HEADER } from './headers';
 
+let instance: string | undefined;
+
 /**
  * This process as a publisher: host, pid and a run id, so that two live copies of one peer (another host,
- * a copied data directory) are told apart in the coordinator's dispute records.
+ * a copied data directory) are told apart in the coordinator's dispute records. Made on first use, not at
+ * load: a peer started from its startup snapshot loaded this module in the build's process.
  */
-const INSTANCE = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+function thisInstance(): string {
+  instance ??= `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  return instance;
+}
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -110,7 +116,7 @@ export class EventPublisher {
     const h = headers();
     h.set('Haco-Stream', first.stream);
     h.set('Haco-Seq', `${first.seq}-${last.seq}`);
-    h.set(SOURCE_HEADER, INSTANCE);
+    h.set(SOURCE_HEADER, thisInstance());
     await this.js.publish(this.subject, `[${batch.texts.join(',')}]`, {
       msgID: `${first.id}..${last.seq}${idSuffix}`,
       headers: h,

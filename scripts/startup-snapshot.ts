@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BuildOptions, Plugin } from 'esbuild';
+
+/**
+ * The builtins Node's snapshot builder cannot hold (http's parser: "global handle not serialized";
+ * worker_threads and the others: "unknown external reference") or warns it has not verified. Each is loaded
+ * on first use instead: every use of them in a peer is at run time, after the snapshot is deserialized.
+ */
+export const LAZY_BUILTINS = [
+  'http',
+  'https',
+  'tls',
+  'child_process',
+  'worker_threads',
+  'async_hooks',
+  'perf_hooks',
+];
+
+/**
+ * A builtin as a stand-in that loads it on first use. The names it exports are the builder's own (read
+ * here, in the same Node that builds and runs the blob), so that esbuild's interop can copy them without
+ * loading it; `__esModule` is answered without loading for the same reason.
+ */
+export function lazyBuiltinSource(name: string, keys: readonly string[]): string {
+  return `
+const KEYS = ${JSON.stringify(keys)};
+let real;
+const load = () => (real ??= process.getBuiltinModule('node:${name}'));
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => KEYS.includes(key),
+  ownKeys: () => KEYS,
+  getOwnPropertyDescriptor: (_, key) =>
+    KEYS.includes(key) ? { configurable: true, enumerable: true, get: () => load()[key] } : undefined,
+});`;
+}
+
+const lazyBuiltins: Plugin = {
+  name: 'snapshot-lazy-builtins',
+  setup(build) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, ({ path }) => ({
+      path: path.replace(/^node:/, ''),
+      namespace: 'lazy-builtin',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => {
+      const module = process.getBuiltinModule(`node:${path}`) as object;
+      const keys = Reflect.ownKeys(module).filter((key): key is string => typeof key === 'string');
+      return { contents: lazyBuiltinSource(path, keys), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * better-sqlite3 is a native addon, which a snapshot cannot hold: it is required on first use from the
+ * node_modules above the blob (its path is in process.execArgv), so that dist/ can move with its project.
+ */
+export const LAZY_SQLITE_SOURCE = `
+let real;
+function load() {
+  if (real === undefined) {
+    const args = process.execArgv;
+    const at = args.findIndex((arg) => arg === '--snapshot-blob' || arg.startsWith('--snapshot-blob='));
+    const blob = args[at].startsWith('--snapshot-blob=') ? args[at].slice('--snapshot-blob='.length) : args[at + 1];
+    const { createRequire } = process.getBuiltinModule('node:module');
+    real = createRequire(process.getBuiltinModule('node:path').resolve(blob))('better-sqlite3');
+  }
+  return real;
+}
+function Database(...args) { return new (load())(...args); }
+module.exports = Database;`;
+
+const lazySqlite: Plugin = {
+  name: 'snapshot-lazy-better-sqlite3',
+  setup(build) {
+    build.onResolve({ filter: /^better-sqlite3$/ }, () => ({
+      path: 'better-sqlite3',
+      namespace: 'lazy-native',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-native' }, () => ({
+      contents: LAZY_SQLITE_SOURCE,
+      loader: 'js',
+    }));
+  },
+};
+
+const NATS_BY_NAME = "createRequire(import.meta.url)('@nats-io/transport-node')";
+
+/**
+ * Nest's NATS client finds the NATS package with createRequire, which esbuild cannot follow
+ * (evanw/esbuild#1828): written as a plain require, it takes the inlined copy, the same one the rest of
+ * the peer uses. The build fails if Nest's source no longer has the call, so that an upgrade looks again.
+ */
+const natsClientByName: Plugin = {
+  name: 'snapshot-nats-client-by-name',
+  setup(build) {
+    build.onLoad({ filter: /@nestjs[\\/]microservices[\\/]client[\\/]client-nats\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(NATS_BY_NAME)) throw new Error(`${path}: no ${NATS_BY_NAME} to inline`);
+      return { contents: source.replace(NATS_BY_NAME, "require('@nats-io/transport-node')"), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * How a snapshot's bundle differs from the plain one: every package inlined but the native one, the lazy
+ * stand-ins above, and minified whitespace and syntax (names are kept; Nest injects by class name). The
+ * smaller its source, the less there is to deserialize at each start.
+ */
+export const SNAPSHOT_BUNDLE: Pick<
+  BuildOptions,
+  'plugins' | 'minifyWhitespace' | 'minifySyntax' | 'legalComments' | 'sourcemap'
+> = {
+  plugins: [lazyBuiltins, lazySqlite, natsClientByName],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  sourcemap: false,
+};
+
+/**
+ * esbuild escapes what is not ASCII in strings and names, but not in a regular expression (one in NATS's
+ * JetStream client has a µ). A single such character makes V8 keep the whole source as two bytes a
+ * character, twice the heap to deserialize at every start; as a \u escape it means the same.
+ */
+export function asciiOnly(source: string): string {
+  return source.replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** Runs `bundle` in Node's snapshot builder (this same node) and writes the heap it leaves to `blob`. */
+export function buildSnapshotBlob(bundle: string, blob: string): void {
+  writeFileSync(bundle, asciiOnly(readFileSync(bundle, 'utf8')));
+  const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', bundle], {
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) {
+    throw new Error(`snapshot of ${bundle} failed (${built.status ?? built.signal}):\n${built.stderr}`);
+  }
+}
