@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   await buildConsole();
 }
 
-/** A snapshot's builder can require builtins only: these are inlined (better-sqlite3 comes lazily). */
+/** A snapshot's builder can require builtins only: these are inlined (better-sqlite3's addon comes later). */
 const SNAPSHOT_INLINES = new Set(['@nats-io/*', 'pino', 'better-sqlite3']);
 
 function bundle(

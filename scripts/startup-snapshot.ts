@@ -52,36 +52,32 @@ const lazyBuiltins: Plugin = {
   },
 };
 
-/**
- * better-sqlite3 is a native addon, which a snapshot cannot hold: it is required on first use from the
- * node_modules above the blob (its path is in process.execArgv), so that dist/ can move with its project.
- */
-export const LAZY_SQLITE_SOURCE = `
-let real;
-function load() {
-  if (real === undefined) {
-    const args = process.execArgv;
-    const at = args.findIndex((arg) => arg === '--snapshot-blob' || arg.startsWith('--snapshot-blob='));
-    const blob = args[at].startsWith('--snapshot-blob=') ? args[at].slice('--snapshot-blob='.length) : args[at + 1];
-    const { createRequire } = process.getBuiltinModule('node:module');
-    real = createRequire(process.getBuiltinModule('node:path').resolve(blob))('better-sqlite3');
-  }
-  return real;
-}
-function Database(...args) { return new (load())(...args); }
-module.exports = Database;`;
+const SQLITE_ADDON = "require('bindings')('better_sqlite3.node')";
 
-const lazySqlite: Plugin = {
-  name: 'snapshot-lazy-better-sqlite3',
+/**
+ * better-sqlite3's JavaScript is inlined, but its native addon cannot be in a snapshot: it is loaded when
+ * the first database opens, from the node_modules above the blob (its path is in process.execArgv), so that
+ * dist/ moves with its project. In place of the `bindings` package, which finds the addon from its
+ * caller's file: in a snapshot, that file is the build's. The build fails if better-sqlite3 no longer has
+ * the call, so that an upgrade looks again.
+ */
+export const SQLITE_ADDON_SOURCE = `(() => {
+  const args = process.execArgv;
+  const at = args.findIndex((arg) => arg === '--snapshot-blob' || arg.startsWith('--snapshot-blob='));
+  const blob = args[at].startsWith('--snapshot-blob=') ? args[at].slice('--snapshot-blob='.length) : args[at + 1];
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const fromBlob = createRequire(process.getBuiltinModule('node:path').resolve(blob));
+  return fromBlob('better-sqlite3/build/Release/better_sqlite3.node');
+})()`;
+
+const sqliteAddonOnUse: Plugin = {
+  name: 'snapshot-sqlite-addon-on-use',
   setup(build) {
-    build.onResolve({ filter: /^better-sqlite3$/ }, () => ({
-      path: 'better-sqlite3',
-      namespace: 'lazy-native',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-native' }, () => ({
-      contents: LAZY_SQLITE_SOURCE,
-      loader: 'js',
-    }));
+    build.onLoad({ filter: /better-sqlite3[\\/]lib[\\/]database\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(SQLITE_ADDON)) throw new Error(`${path}: no ${SQLITE_ADDON} to replace`);
+      return { contents: source.replace(SQLITE_ADDON, SQLITE_ADDON_SOURCE), loader: 'js' };
+    });
   },
 };
 
@@ -104,15 +100,15 @@ const natsClientByName: Plugin = {
 };
 
 /**
- * How a snapshot's bundle differs from the plain one: every package inlined but the native one, the lazy
- * stand-ins above, and minified whitespace and syntax (names are kept; Nest injects by class name). The
+ * How a snapshot's bundle differs from the plain one: every package inlined (better-sqlite3's addon comes
+ * on first use), the stand-ins above, and minified whitespace and syntax (names are kept; Nest injects by class name). The
  * smaller its source, the less there is to deserialize at each start.
  */
 export const SNAPSHOT_BUNDLE: Pick<
   BuildOptions,
   'plugins' | 'minifyWhitespace' | 'minifySyntax' | 'legalComments' | 'sourcemap'
 > = {
-  plugins: [lazyBuiltins, lazySqlite, natsClientByName],
+  plugins: [lazyBuiltins, sqliteAddonOnUse, natsClientByName],
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',

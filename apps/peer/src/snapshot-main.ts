@@ -1,5 +1,6 @@
 import { startupSnapshot } from 'node:v8';
 import { nuid } from '@nats-io/transport-node';
+import { readPeerSettings } from './config/peer-config';
 import { exitWith, runPeer } from './run-peer';
 
 /**
@@ -12,6 +13,27 @@ import { exitWith, runPeer } from './run-peer';
  * same, so that a release that seeds it at load cannot give every peer the same inboxes.
  */
 startupSnapshot.addDeserializeCallback(() => nuid.reset());
+
+/**
+ * A file validated once at build time: zod compiles a schema's parser on its first use, and what it
+ * compiled here is in the snapshot, so a peer's own file is validated without compiling it again.
+ */
+readPeerSettings({
+  cluster: 'snapshot',
+  'data-dir': '/var/lib/haco/snapshot',
+  nats: { servers: ['nats://127.0.0.1:4222'] },
+  'high-availability': [
+    {
+      'this-server-name': 'server1',
+      mode: 'load-balancing',
+      peers: [
+        { name: 'server1', url: 'http://127.0.0.1:8001/', role: 'primary' },
+        { name: 'server2', url: 'http://127.0.0.1:8002/', role: 'secondary' },
+      ],
+    },
+  ],
+});
+
 startupSnapshot.setDeserializeMainFunction(() => {
   void runPeer(userArguments(process.argv)).then(exitWith);
 });
