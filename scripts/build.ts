@@ -14,6 +14,8 @@ import { buildSnapshotBlob, SNAPSHOT_BUNDLE } from './startup-snapshot';
  * launcher that turns on Node's compile cache, then loads the bundle beside it (<name>.app.js): the cache
  * must be on before the bundle is compiled, and it saves about a fifth of a peer's start
  * (docs/operations.md, start-up). The others are their bundle (the CLI asks whether it is the main module).
+ * A peer (SNAPSHOTS) is also saved as a V8 startup snapshot, dist/peer/main.blob, which is how it is run
+ * (scripts/startup-snapshot.ts).
  */
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');

@@ -5,7 +5,8 @@ import type { BuildOptions, Plugin } from 'esbuild';
 /**
  * The builtins Node's snapshot builder cannot hold (http's parser: "global handle not serialized";
  * worker_threads and the others: "unknown external reference") or warns it has not verified. Each is loaded
- * on first use instead: every use of them in a peer is at run time, after the snapshot is deserialized.
+ * on first use instead: every use of them in a peer is at run time, after the snapshot is deserialized
+ * (one used at load would load it in the builder, which would then fail the build as before).
  */
 export const LAZY_BUILTINS = [
   'http',
