@@ -10,7 +10,7 @@ import { keaConfig } from '../tools/harness/kea-server';
 import { NatsServer } from '../tools/harness/nats-server';
 import { freePort, own } from '../tools/harness/processes';
 import { PROJECT_ROOT } from '../tools/harness/project-root';
-import { launchArgs } from '../scripts/bundles';
+import { launchArgs } from '@haco/common';
 import { percentile, round } from './measure';
 
 const KEA_DHCP4 = process.env.KEA_DHCP4_BIN ?? '/usr/sbin/kea-dhcp4';

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { build } from 'esbuild';
+import { SNAPSHOT_BUNDLES } from '@haco/common';
 import { buildConsole } from './build-console';
 import { BUNDLES, EXTERNAL_PACKAGES, INLINED, SNAPSHOTS } from './bundles';
 import { lazyNestFormatter } from './lazy-nest-formatter';
@@ -50,7 +51,11 @@ async function main(): Promise<void> {
       },
     ),
   ]);
-  for (const out of Object.keys(SNAPSHOTS)) {
+  const snapshots = Object.keys(SNAPSHOTS);
+  if (snapshots.join() !== [...SNAPSHOT_BUNDLES].join()) {
+    throw new Error(`SNAPSHOTS (${snapshots.join()}) differ from @haco/common's SNAPSHOT_BUNDLES`);
+  }
+  for (const out of snapshots) {
     buildSnapshotBlob(join(DIST, `${out}.snapshot.js`), join(DIST, `${out}.blob`));
   }
   for (const [out] of inlined) {

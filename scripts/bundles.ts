@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-
 /**
  * dist/<name>.js from each source (`npm run build`): the names are what the units, the image, compose, the
  * main job and bin/haco run.
@@ -16,20 +14,12 @@ export const BUNDLES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The bundles also saved as a startup snapshot, dist/<name>.blob from the source given here: a peer, whose
- * start its partner waits for (docs/operations.md, start-up). They run as `node --snapshot-blob
- * dist/<name>.blob -- ARGS` (launchArgs); dist/<name>.js stays for when the snapshot cannot be used.
+ * The bundles also saved as a startup snapshot, dist/<name>.blob, from the source given here (the names
+ * are @haco/common's SNAPSHOT_BUNDLES, which launchArgs runs that way; dist/<name>.js stays beside it).
  */
 export const SNAPSHOTS: Readonly<Record<string, string>> = {
   'peer/main': 'apps/peer/src/snapshot-main.ts',
 };
-
-/** The node arguments that run a built bundle from `dist`: its startup snapshot when it has one. */
-export function launchArgs(bundle: string, dist: string): string[] {
-  return bundle in SNAPSHOTS
-    ? ['--snapshot-blob', join(dist, `${bundle}.blob`), '--']
-    : [join(dist, `${bundle}.js`)];
-}
 
 /**
  * The bundles that inline their packages (the processes whose start-up an HA pair waits for). The others

@@ -11,7 +11,7 @@ import { projectRoot } from './cluster/project-root';
 import { writeNatsSecurity } from '@haco/nats';
 import type { ProcessSpec } from './cluster/supervised-process';
 import { SupervisedProcess } from './cluster/supervised-process';
-import { launchArgs } from './bundles';
+import { launchArgs } from '@haco/common';
 
 /**
  * The main job: a nats-server with JetStream, the coordinator and the load-balancing pair of examples/,

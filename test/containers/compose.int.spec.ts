@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { runTsToExit } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';
-import { launchArgs } from '../../scripts/bundles';
+import { launchArgs } from '@haco/common';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keaConfig } from '../../tools/harness/kea-server';
@@ -26,6 +35,46 @@ describe('haco config check', () => {
     return path;
   };
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('checks a peer from another installation and folder as its unit starts it, from the snapshot, and names one another node made', () => {
+    if (!existsSync(join(PROJECT_ROOT, 'dist', 'peer', 'main.blob'))) {
+      expect(spawnSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT }).status).toBe(0);
+    }
+    // An installation elsewhere (as /opt/haco): the CLI's bundle, the peer's snapshot, the packages.
+    const installation = join(dir, 'opt-haco');
+    mkdirSync(join(installation, 'dist', 'cli'), { recursive: true });
+    mkdirSync(join(installation, 'dist', 'peer'));
+    copyFileSync(join(PROJECT_ROOT, 'package.json'), join(installation, 'package.json'));
+    copyFileSync(join(PROJECT_ROOT, 'dist', 'cli', 'haco.js'), join(installation, 'dist', 'cli', 'haco.js'));
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(installation, 'node_modules'));
+    const blob = readFileSync(join(PROJECT_ROOT, 'dist', 'peer', 'main.blob'));
+    writeFileSync(join(installation, 'dist', 'peer', 'main.blob'), blob);
+    // Run from the folder holding the file, named relatively (as from /etc/haco).
+    const checkThere = () =>
+      spawnSync(
+        process.execPath,
+        [join(installation, 'dist', 'cli', 'haco.js'), 'config', 'check', 'server2.json'],
+        {
+          cwd: join(PROJECT_ROOT, 'examples'),
+          encoding: 'utf8',
+        },
+      );
+    const ok = checkThere();
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('server2.json: peer configuration OK');
+    // The same snapshot as another Node.js made it: its header names another version.
+    const version = process.version.slice(1);
+    const other = `${version.slice(0, -1)}${version.endsWith('9') ? '8' : '9'}`;
+    const stale = Buffer.from(blob);
+    stale.write(other, stale.indexOf(version));
+    writeFileSync(join(installation, 'dist', 'peer', 'main.blob'), stale);
+    const refused = checkThere();
+    expect(refused.status).toBe(2);
+    expect(`${refused.stdout}${refused.stderr}`).toContain(
+      `server2.json: Failed to load the startup snapshot because it was built with Node.js version ${other}`,
+    );
+    expect(`${refused.stdout}${refused.stderr}`).toContain('Run npm run build again with this node');
+  });
 
   it('accepts the example peers and a whole Kea Dhcp4 configuration carrying the HA hook', () => {
     const kea = file('kea-dhcp4.json', {

@@ -6,7 +6,7 @@ import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { commandSubject, eventSubject, partnerSubject } from '@haco/contracts';
 import { SOURCE_HEADER } from '@haco/nats';
-import { launchArgs } from '../../scripts/bundles';
+import { launchArgs } from '@haco/common';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { OwnedProcess, waitFor } from '../../tools/harness/processes';
 import { PROJECT_ROOT } from '../../tools/harness/project-root';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../support/conformance-cli';
-import { launchArgs } from '../../scripts/bundles';
+import { launchArgs } from '@haco/common';
 import { NatsServer } from '../../tools/harness/nats-server';
 import { OwnedProcess, waitFor } from '../../tools/harness/processes';
 import { LOAD_BALANCING_RELATIONSHIP } from '../support/fixtures';

@@ -2,7 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 import { join, relative } from 'node:path';
-import { BUNDLES, launchArgs } from '../../scripts/bundles';
+import { launchArgs } from '@haco/common';
+import { BUNDLES } from '../../scripts/bundles';
 import { PROJECT_ROOT } from './project-root';
 
 /**

@@ -8,3 +8,4 @@ export { addToken, hashToken, readTokenEntries, ROLES, writeTokenEntries } from 
 export type { Role, TokenEntry } from './api-tokens';
 export { assertNever } from './assert-never';
 export { notifyReady } from './systemd-ready';
+export { launchArgs, SNAPSHOT_BUNDLES } from './built-process';

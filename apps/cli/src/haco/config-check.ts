@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { HaConfig } from '@haco/ha-core';
 import { reviewPauses } from '@haco/ha-core';
+import { launchArgs } from '@haco/common';
 import { CliError } from './api-client';
+
+/** Node's exit code when it cannot load a startup snapshot (one made by another Node.js, mostly). */
+const SNAPSHOT_NOT_LOADED = 14;
 
 type Kind = 'peer' | 'kea-watch' | 'coordinator';
 type Finding = ReturnType<typeof reviewPauses>[number];
@@ -50,16 +54,19 @@ function projectRoot(): string {
 }
 
 /**
- * How to run a process's own check: its bundle when the CLI runs from one (production, the units), its
- * source through tsx while developing, so that the check is always the process's own boot validation.
+ * How to run a process's own check: as its unit starts it when the CLI runs from a bundle (production, the
+ * units' ExecStartPre), so a peer's from its startup snapshot, and a snapshot this node cannot load is named
+ * before the start; its source through tsx while developing. Either way the check is the process's own boot
+ * validation.
  */
 function checkCommand(kind: Kind, file: string): string[] {
   const root = projectRoot();
   const fromBundle = __filename.endsWith('.app.js') || __filename.includes(`${join('dist', 'cli')}`);
   const entry = fromBundle
-    ? [join(root, 'dist', kind, 'main.js')]
+    ? launchArgs(`${kind}/main`, join(root, 'dist'))
     : ['--import', 'tsx', join(root, 'apps', kind, 'src', 'main.ts')];
-  return [...entry, '--check', ...(kind === 'peer' ? ['--json'] : []), '--config', file];
+  // Absolute: the check runs in the installation's folder, not the caller's.
+  return [...entry, '--check', ...(kind === 'peer' ? ['--json'] : []), '--config', resolve(file)];
 }
 
 function check(file: string): Checked {
@@ -69,6 +76,10 @@ function check(file: string): Checked {
     encoding: 'utf8',
     timeout: 30_000,
   });
+  if (result.status === SNAPSHOT_NOT_LOADED) {
+    const reason = result.stderr.trim().replace('built withNode.js', 'built with Node.js');
+    return { file, kind, error: `${reason} Run npm run build again with this node (${process.execPath}).` };
+  }
   if (result.status !== 0) {
     const reason = (result.stderr || result.error?.message || 'no reason given').trim();
     return { file, kind, error: reason.replace(/^(haco peer|haco coordinator|kea-watch): /, '') };
