@@ -68,6 +68,18 @@ interface EventRow {
   prev_hash: string | null;
 }
 
+interface HeadSqlRow {
+  stream: string;
+  last_seq: number;
+  last_hash: string | null;
+}
+
+const toHead = (row: HeadSqlRow): StreamHead => ({
+  stream: row.stream,
+  lastSeq: row.last_seq,
+  lastHash: row.last_hash,
+});
+
 interface DeadLetterSqlRow {
   id: number;
   received_at: string;
@@ -377,14 +389,19 @@ export class EventStore {
   }
 
   async streams(): Promise<StreamHead[]> {
-    const rows = (await this.query(
+    const rows = await this.query<HeadSqlRow[]>(
       'SELECT stream, last_seq, last_hash FROM stream_heads ORDER BY stream',
-    )) as {
-      stream: string;
-      last_seq: number;
-      last_hash: string | null;
-    }[];
-    return rows.map((r) => ({ stream: r.stream, lastSeq: r.last_seq, lastHash: r.last_hash }));
+    );
+    return rows.map(toHead);
+  }
+
+  /** One stream's head, or null for a stream the log has never seen. */
+  async streamHead(stream: string): Promise<StreamHead | null> {
+    const [row] = await this.query<HeadSqlRow[]>(
+      'SELECT stream, last_seq, last_hash FROM stream_heads WHERE stream = ?',
+      [stream],
+    );
+    return row === undefined ? null : toHead(row);
   }
 
   /** Streams with events waiting behind a gap: what is missing is `expectedSeq` up to the first held one. */

@@ -56,6 +56,9 @@ describe.each(STORE_KINDS)('the event store on a real %s database', (kind: Store
     expect(await store.append(envelope('lab/server1', 2), NOW)).toEqual({ outcome: 'duplicate' });
     expect((await store.readStream('lab/server1')).map((e) => e.seq)).toEqual([1, 2]);
     expect(await store.streams()).toMatchObject([{ stream: 'lab/server1', lastSeq: 2 }]);
+    // One stream's head alone is the same head; a stream never seen has none.
+    expect(await store.streamHead('lab/server1')).toEqual((await store.streams())[0]);
+    expect(await store.streamHead('lab/server9')).toBeNull();
   });
 
   it('refuses an id reused for another place, and a place taken by another id', async () => {

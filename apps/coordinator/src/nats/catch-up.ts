@@ -21,7 +21,7 @@ export class CatchUp {
 
   async ask(cluster: string, peer: string): Promise<void> {
     const stream = streamId(cluster, peer);
-    const head = (await this.store.streams()).find((h) => h.stream === stream)?.lastSeq ?? 0;
+    const head = (await this.store.streamHead(stream))?.lastSeq ?? 0;
     try {
       const reply = await this.nc.request(
         resendSubject(cluster, peer),

@@ -42,7 +42,7 @@ async function checkStreamChain(
   };
   // The head first, and the events up to it: on a live log, events stored while the check reads are the
   // next check's (reading past the head would look like a tail the head does not know).
-  const head = (await store.streams()).find((h) => h.stream === stream) ?? null;
+  const head = await store.streamHead(stream);
   const pages = archiveDir === null ? streamPages(store, stream) : fullStreamPages(store, stream, archiveDir);
   try {
     reading: for await (const page of pages) {
