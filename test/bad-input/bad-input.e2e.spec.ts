@@ -178,7 +178,12 @@ describe('bad input', () => {
         expect([path, answer.status]).toEqual([path, 400]);
         expect(answer.body['error']).toMatch(text);
       }
-      for (const path of ['/peers/nowhere/nobody/history', '/history?peer=nowhere/nobody']) {
+      for (const path of [
+        '/peers/nowhere/nobody/history',
+        '/history?peer=nowhere/nobody',
+        '/streams/nowhere/nobody/export',
+        '/audit/verify?stream=nowhere/nobody',
+      ]) {
         const answer = await get(path);
         expect([path, answer.status]).toEqual([path, 404]);
         expect(answer.body['error']).toMatch(/no events of nowhere\/nobody/);

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { streamId } from '@haco/contracts';
 import { HistoryQuery, PeerHistoryQuery } from './dto/history.query';
@@ -9,6 +9,7 @@ import type { EventStore } from '@haco/event-store';
 import { exportLines, verifyFromSnapshot } from '@haco/event-store';
 import type { Projections } from '@haco/event-store';
 import { EVENT_STORE, PROJECTIONS } from '../common/tokens';
+import { requireKnownStream } from './known-stream';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { ErrorBody, HistoryResponse, ReplayResponse } from '../common/responses';
 
@@ -26,7 +27,7 @@ export class AuditController {
   @ApiNotFoundResponse({ standardSchema: ErrorBody })
   @Get('history')
   async history(@Query({ schema: HistoryQuery }) query: HistoryQuery) {
-    if (query.peer !== undefined) await this.requireKnown(query.peer);
+    if (query.peer !== undefined) await requireKnownStream(this.store, query.peer);
     return this.page(query.peer === undefined ? undefined : [query.peer], query);
   }
 
@@ -41,14 +42,8 @@ export class AuditController {
     @Query({ schema: PeerHistoryQuery }) query: PeerHistoryQuery,
   ) {
     const stream = streamId(cluster, peer);
-    await this.requireKnown(stream);
+    await requireKnownStream(this.store, stream);
     return this.page([stream], query);
-  }
-
-  /** A filter naming a stream the log never saw is a 404, never an empty page that looks like a fact. */
-  private async requireKnown(stream: string): Promise<void> {
-    if ((await this.store.readStream(stream, 1, 1)).length === 0)
-      throw new HttpException({ error: `no events of ${stream}` }, 404);
   }
 
   private async page(streams: string[] | undefined, query: PeerHistoryQuery) {
@@ -82,8 +77,7 @@ export class AuditController {
     @Res() response: Response,
   ): Promise<void> {
     const stream = streamId(cluster, peer);
-    if ((await this.store.readStream(stream, 1, 1)).length === 0)
-      throw new HttpException({ error: `no events of ${cluster}/${peer}` }, 404);
+    await requireKnownStream(this.store, stream);
     response.status(200).setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     try {
       await exportLines(this.store, stream, response, this.settings.retention.archiveDir);

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { ChainReport, EventStore } from '@haco/event-store';
 import { verifyStoreChains } from '@haco/event-store';
@@ -7,6 +7,7 @@ import { ChainResponse, ErrorBody } from '../common/responses';
 import type { CoordinatorSettings } from '../config/coordinator-config';
 import { SETTINGS } from '../config/settings.token';
 import { ChainQuery } from './dto/chain.query';
+import { requireKnownStream } from './known-stream';
 
 /**
  * The log's hash chains recomputed (docs/audit.md): each stream from its first event, through the archive,
@@ -25,8 +26,7 @@ export class ChainController {
   @ApiNotFoundResponse({ standardSchema: ErrorBody })
   @Get('audit/verify')
   async verify(@Query({ schema: ChainQuery }) query: ChainQuery) {
-    if (query.stream !== undefined && (await this.store.readStream(query.stream, 1, 1)).length === 0)
-      throw new HttpException({ error: `no events of ${query.stream}` }, 404);
+    if (query.stream !== undefined) await requireKnownStream(this.store, query.stream);
     const streams: ChainReport[] = [];
     for await (const report of verifyStoreChains(
       this.store,
