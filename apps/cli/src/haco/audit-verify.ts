@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { ChainReport } from '@haco/event-store';
 import type { ApiClient } from './api-client';
 import { CliError } from './api-client';
-import { storeNamed } from './migrate-store';
+import { existingArchiveBeside, storeNamed } from './migrate-store';
 import { write } from './views';
 
 export interface AuditVerifyOptions {
@@ -87,8 +86,7 @@ async function ofLog(db: string, options: AuditVerifyOptions): Promise<ChainAnsw
     if (options.stream !== undefined && (await store.readStream(options.stream, 1, 1)).length === 0)
       throw new CliError(`no events in stream ${options.stream}`);
     // Retention's archive sits beside a SQLite file unless told otherwise.
-    const beside = named.type === 'postgres' ? null : join(dirname(db), 'archive');
-    const archiveDir = options.archive ?? (beside !== null && existsSync(beside) ? beside : null);
+    const archiveDir = options.archive ?? existingArchiveBeside(db, named);
     const streams: ChainReport[] = [];
     for await (const report of verifyStoreChains(store, archiveDir, options.stream)) streams.push(report);
     return { verified: streams.every((s) => s.broken === null), streams };

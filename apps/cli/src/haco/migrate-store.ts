@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { EventStoreOptions } from '@haco/event-store';
 import { CliError } from './api-client';
 import { write } from './views';
@@ -8,6 +9,15 @@ export function storeNamed(name: string, readOnly: boolean): EventStoreOptions {
   if (/^postgres(ql)?:\/\//.test(name)) return { type: 'postgres', url: name, readOnly };
   if (readOnly && !existsSync(name)) throw new CliError(`no event log at ${name}`);
   return { path: name, readOnly };
+}
+
+/** A SQLite log's archive folder (retention's), beside it. */
+export const archiveBeside = (file: string): string => join(dirname(file), 'archive');
+
+/** Retention's archive beside a SQLite log, when there is one there (null for PostgreSQL's). */
+export function existingArchiveBeside(db: string, named: EventStoreOptions): string | null {
+  if (named.type === 'postgres') return null;
+  return existsSync(archiveBeside(db)) ? archiveBeside(db) : null;
 }
 
 /** Where a store is, for a message: never its password. */

@@ -5,13 +5,10 @@ import type { StoreFingerprint } from '@haco/event-store';
 import { CliError } from './api-client';
 import { write } from './views';
 import { describeChain } from './audit-verify';
-import { storeNamed } from './migrate-store';
+import { archiveBeside, existingArchiveBeside, storeNamed } from './migrate-store';
 
 const shownFingerprint = (f: StoreFingerprint) =>
   `${f.events} events up to position ${f.position}; history sha256 ${f.historyHash}`;
-
-/** A SQLite log's archive folder (retention's), beside it. */
-const archiveBeside = (file: string) => join(dirname(file), 'archive');
 
 /** Copies a folder's files (the archive's segments never change once written, so a copy is a copy). */
 function copyTree(from: string, to: string): number {
@@ -136,8 +133,8 @@ export async function storeVerify(
   const dataSource = await openDataSource(named);
   try {
     const store = new EventStore(dataSource);
-    const given = archive ?? (named.type === 'postgres' ? null : archiveBeside(db));
-    const archiveDir = given !== null && existsSync(given) ? given : null;
+    const archiveDir =
+      archive !== undefined ? (existsSync(archive) ? archive : null) : existingArchiveBeside(db, named);
     for (const { stream } of (await store.streams()).filter((head) => isPeerStream(head.stream))) {
       const checked = await verifyFromSnapshot(store, stream, { archiveDir });
       if (checked.report.divergence !== null) {
