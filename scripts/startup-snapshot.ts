@@ -8,7 +8,7 @@ import type { BuildOptions, Plugin } from 'esbuild';
  * on first use instead: every use of them in a peer is at run time, after the snapshot is deserialized
  * (one used at load would load it in the builder, which would then fail the build as before).
  */
-export const LAZY_BUILTINS = [
+const LAZY_BUILTINS = [
   'http',
   'https',
   'tls',
@@ -62,7 +62,7 @@ const SQLITE_ADDON = "require('bindings')('better_sqlite3.node')";
  * caller's file: in a snapshot, that file is the build's. The build fails if better-sqlite3 no longer has
  * the call, so that an upgrade looks again.
  */
-export const SQLITE_ADDON_SOURCE = `(() => {
+const SQLITE_ADDON_SOURCE = `(() => {
   const args = process.execArgv;
   const at = args.findIndex((arg) => arg === '--snapshot-blob' || arg.startsWith('--snapshot-blob='));
   const blob = args[at].startsWith('--snapshot-blob=') ? args[at].slice('--snapshot-blob='.length) : args[at + 1];

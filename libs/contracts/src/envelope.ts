@@ -1,5 +1,6 @@
 import type { HaEvent, HaEventType } from '@haco/ha-core';
 import { HA_EVENT_TYPES, isHaEventType } from '@haco/ha-core';
+import type { UnchainedEnvelope } from './event-chain';
 import { isEventHash } from './event-chain';
 
 export const ENVELOPE_SCHEMA_VERSION = 1;
@@ -38,7 +39,7 @@ export function toEnvelope(
     causationId: string | null;
     correlationId?: string | null;
   },
-): Omit<EventEnvelope, 'prevHash'> {
+): UnchainedEnvelope {
   const { type, ...data } = event;
   return {
     schema: ENVELOPE_SCHEMA_VERSION,
