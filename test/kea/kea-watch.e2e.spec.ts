@@ -250,7 +250,8 @@ describe.each([
       'leases checked',
       '--wait',
     ]);
-    expect(released.status).toBe(0);
+    // With its output, so that a refusal or a timeout says which.
+    expect({ status: released.status, stderr: String(released.stderr) }).toMatchObject({ status: 0 });
     expect(String(released.stdout)).toContain('HA state machine continues.');
     expect(String(released.stderr)).toContain(`${CLUSTER}/server1 is no longer paused`);
     const commandId = /command ([0-9a-f]{8}-[0-9a-f-]{27}) recorded/.exec(String(released.stderr))?.[1];
